@@ -1,0 +1,143 @@
+import { awscdk, javascript } from 'projen';
+
+// Versions measured in ../shared/TOOLCHAIN.md: aws-cdk-lib 2.176–2.257 keeps cdk-nag 2.x and the
+// offline integ-runner (cloud assembly schema <= 53) working; one SDK version shared by every client
+// keeps a single @smithy runtime in the Lambda bundle.
+const CDK_VERSION = '2.189.1';
+const AWS_SDK_VERSION = '3.1138.0';
+const AWS_SDK_CLIENTS = [
+  'client-eventbridge',
+  'client-identitystore',
+  'client-organizations',
+  'client-secrets-manager',
+  'client-sns',
+  'client-sqs',
+  'client-ssm',
+  'client-sso-admin',
+];
+
+const project = new awscdk.AwsCdkConstructLibrary({
+  name: 'cdk-identity-center-permissions',
+  description:
+    'AWS IAM Identity Center permission sets and account assignment rules for whole organizations: ' +
+    'OU, tag and account targets kept in sync by a safe, quota-aware reconciler.',
+  author: 'cdk-identity-center-permissions maintainers',
+  authorAddress: 'maintainers@cdk-identity-center-permissions.dev',
+  repositoryUrl: 'https://github.com/cdk-identity-center-permissions/cdk-identity-center-permissions.git',
+  license: 'Apache-2.0',
+  keywords: [
+    'aws-cdk',
+    'cdk',
+    'awscdk',
+    'identity-center',
+    'aws-sso',
+    'sso',
+    'permission-sets',
+    'account-assignments',
+    'organizations',
+    'landing-zone',
+    'control-tower',
+  ],
+  stability: 'experimental',
+  defaultReleaseBranch: 'main',
+  packageManager: javascript.NodePackageManager.NPM,
+  projenrcTs: true,
+  minNodeVersion: '20.16.0',
+
+  cdkVersion: CDK_VERSION,
+  constructsVersion: '10.5.1',
+  jsiiVersion: '~6.0.0',
+  typescriptVersion: '~6.0.3',
+  tsconfigDevFile: 'tsconfig.dev.json',
+
+  publishToPypi: {
+    distName: 'cdk-identity-center-permissions',
+    module: 'cdk_identity_center_permissions',
+  },
+
+  // The reconciler ships pre-bundled in assets/ (npm tarball and wheel); consumers never bundle.
+  lambdaOptions: {
+    runtime: awscdk.LambdaRuntime.NODEJS_22_X,
+    // projen passes every bundling option to esbuild; the type only lists a few of them.
+    bundlingOptions: { externals: [], minify: true, sourcemap: false } as awscdk.LambdaFunctionCommonOptions['bundlingOptions'],
+  },
+
+  devDeps: [
+    ...AWS_SDK_CLIENTS.map((client) => `@aws-sdk/${client}@${AWS_SDK_VERSION}`),
+    '@aws-lambda-powertools/logger@2.36.0',
+    '@aws-lambda-powertools/metrics@2.36.0',
+    '@types/aws-lambda@^8.10.150',
+    'zod@4.6.7',
+    'fast-check@^4.11.0',
+    'cdk-nag@2.38.2',
+    '@aws-cdk/integ-tests-alpha@2.187.0-alpha.0',
+    '@aws-cdk/integ-runner@2.197.10',
+    'aws-cdk@2.1148.1',
+  ],
+
+  jestOptions: {
+    // CI must fail on a changed snapshot, never rewrite it.
+    updateSnapshot: javascript.UpdateSnapshot.NEVER,
+    jestConfig: {
+      testTimeout: 60_000,
+      snapshotSerializers: ['<rootDir>/test/asset-hash-serializer.ts'],
+    },
+  },
+
+  // One dev tsconfig covers src, test, simulator, bench and demo; eslint type-checks against it.
+  eslintOptions: {
+    dirs: ['src'],
+    devdirs: ['test', 'simulator', 'bench', 'demo', 'rosetta'],
+    projectService: false,
+    tsconfigPath: './tsconfig.dev.json',
+  },
+  gitignore: ['/cdk.out/', '.jsii.tabl.json', '*.snapshot/**/asset.*', '/dist/.pysrc/', '/bench/out/', '/demo/out/', '.venv/'],
+  githubOptions: { mergify: false },
+  depsUpgrade: false,
+});
+
+// Lambda-only modules and the dev tooling may import dev dependencies: they are bundled by esbuild
+// or never shipped (construct-hub's `*.lambda-shared.ts` convention).
+project.eslint?.allowDevDeps('src/**/*.lambda.ts');
+project.eslint?.allowDevDeps('src/**/*.lambda-shared.ts');
+project.eslint?.allowDevDeps('src/reconciler/**');
+project.eslint?.allowDevDeps('src/cli/**');
+
+// README and docstring examples are compiled by jsii-rosetta against rosetta/default.ts-fixture,
+// strictly, so the Python examples Construct Hub shows are real.
+project.package.file.addOverride('jsii.metadata.jsii.rosetta.strict', true);
+project.postCompileTask.exec('jsii-rosetta extract --strict --compile --fail');
+project.npmignore?.include('.jsii.tabl.json');
+
+
+// integ-runner snapshot check, offline: never deploys, fails on a changed snapshot.
+const integ = project.addTask('integ', {
+  description: 'Check the integ-runner snapshots (offline; never deploys)',
+  exec: "integ-runner --language typescript --app 'node -r ts-node/register/transpile-only {filePath}'",
+  receiveArgs: true,
+});
+integ.env('JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION', '20');
+project.addTask('integ:update', {
+  description: 'Create or update integ-runner snapshots without deploying',
+  exec: "integ-runner --language typescript --app 'node -r ts-node/register/transpile-only {filePath}' --dry-run --update-on-failed --force",
+});
+
+// PyPI is unreachable here: generate the Python code only, then build sdist and wheel with Debian's
+// python3-build (see ../shared/TOOLCHAIN.md). Release workflows still use package:python.
+project.addTask('package:python:offline', {
+  description: 'Build the Python sdist and wheel without network access',
+  steps: [
+    { exec: 'rm -rf dist/.pysrc dist/python' },
+    { exec: 'jsii-pacmak -v --target python --code-only --outdir dist/.pysrc' },
+    { exec: 'PYENV_VERSION=system python3 -m build --no-isolation --skip-dependency-check --outdir dist/python dist/.pysrc/python' },
+    { exec: 'PYENV_VERSION=system python3 -m twine check dist/python/*' },
+  ],
+});
+
+for (const pattern of ['/bench/', '/demo/', '/simulator/', '/rosetta/', '/tsconfig.dev.json', '/.ci/', '/cdk.out/']) {
+  project.npmignore?.exclude(pattern);
+}
+
+project.tsconfigDev.addInclude('.projenrc.ts');
+
+project.synth();

@@ -1,0 +1,3 @@
+export * from './permission-set-ref';
+export * from './permissions-boundary';
+export * from './permission-set-catalog';
