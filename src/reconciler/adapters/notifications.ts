@@ -1,0 +1,82 @@
+import { EventBridgeClient, PutEventsCommand, PutEventsRequestEntry } from '@aws-sdk/client-eventbridge';
+import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
+import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { CHANGE_DETAIL_TYPE, EVENT_SOURCE, SUMMARY_DETAIL_TYPE, headline, summaryText, teamsMessage } from '../core/notification-content';
+import { RunReport } from '../core/report';
+
+/** PutEvents takes at most 10 entries. */
+const EVENTS_PER_CALL = 10;
+
+/** Puts the run summary and one event per change on the automation's event bus. */
+export async function publishEvents(client: EventBridgeClient, busName: string, report: RunReport): Promise<void> {
+  const { changes, ...summary } = report;
+  const entries: PutEventsRequestEntry[] = [
+    {
+      EventBusName: busName,
+      Source: EVENT_SOURCE,
+      DetailType: SUMMARY_DETAIL_TYPE,
+      Detail: JSON.stringify({ ...summary, changeCount: changes.length }),
+    },
+    ...changes.map((change) => ({
+      EventBusName: busName,
+      Source: EVENT_SOURCE,
+      DetailType: CHANGE_DETAIL_TYPE,
+      Detail: JSON.stringify({ runId: report.runId, dryRun: report.dryRun, ...change }),
+    })),
+  ];
+  let failed = 0;
+  for (let i = 0; i < entries.length; i += EVENTS_PER_CALL) {
+    const result = await client.send(new PutEventsCommand({ Entries: entries.slice(i, i + EVENTS_PER_CALL) }));
+    failed += result.FailedEntryCount ?? 0;
+  }
+  if (failed > 0) throw new Error(`${failed} of ${entries.length} events were not accepted by the event bus`);
+}
+
+export async function publishSns(client: SNSClient, topicArn: string, report: RunReport): Promise<void> {
+  await client.send(new PublishCommand({ TopicArn: topicArn, Subject: headline(report).slice(0, 100), Message: summaryText(report) }));
+}
+
+/**
+ * Posts an Adaptive Card to the Teams Workflows webhook whose URL is in the secret (the whole
+ * secret string, or its `url` / `webhookUrl` JSON field). The URL is a credential: it is never
+ * logged, and errors name only the HTTP status.
+ */
+export async function postTeams(secrets: SecretsManagerClient, secretArn: string, report: RunReport): Promise<void> {
+  const secret = (await secrets.send(new GetSecretValueCommand({ SecretId: secretArn }))).SecretString ?? '';
+  const url = webhookUrl(secret);
+  let response: Response;
+  try {
+    response = await fetch(url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(teamsMessage(report)),
+      signal: AbortSignal.timeout(10_000),
+    });
+  } catch (e) {
+    throw new Error(`the Teams webhook could not be reached (${(e as Error).name})`);
+  }
+  if (!response.ok) throw new Error(`the Teams webhook answered HTTP ${response.status}`);
+}
+
+export function webhookUrl(secret: string): string {
+  const trimmed = secret.trim();
+  if (trimmed.startsWith('{')) {
+    const parsed = JSON.parse(trimmed) as { url?: string; webhookUrl?: string };
+    const url = parsed.url ?? parsed.webhookUrl;
+    if (!url) throw new Error('the Teams webhook secret is JSON without a url or webhookUrl field');
+    return url;
+  }
+  if (!/^https?:\/\//.test(trimmed)) throw new Error('the Teams webhook secret does not hold a URL');
+  return trimmed;
+}
+
+/** Queues the follow-up run of a run that stopped for time, in the reconciler's single message group. */
+export async function sendContinuation(client: SQSClient, queueUrl: string, runId: string, sequence: number): Promise<void> {
+  await client.send(new SendMessageCommand({
+    QueueUrl: queueUrl,
+    MessageBody: JSON.stringify({ continuation: { runId, sequence } }),
+    MessageGroupId: 'reconcile',
+    MessageDeduplicationId: `${runId}-continuation-${sequence}`,
+  }));
+}

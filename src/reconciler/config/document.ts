@@ -1,0 +1,174 @@
+// The assignment config document: what AssignmentAutomation writes to SSM and the reconciler reads.
+//
+// This module is the single definition of its shape. It has no dependencies so that both the
+// construct (compiled by jsii) and the Lambda (bundled by esbuild) import it; the run-time schema in
+// `schema.ts` is checked against these types at compile time.
+
+/** Bumped on any incompatible change; the reconciler refuses versions it does not know. */
+export const CONFIG_VERSION = 1;
+
+/** A principal by display name, user name or id. Exactly one key is present. */
+export type PrincipalDocument =
+  | { readonly group: string }
+  | { readonly groupId: string }
+  | { readonly user: string }
+  | { readonly userId: string };
+
+/** The base selections of accounts. Exactly one key is present. */
+export type BaseTargetDocument =
+  | { readonly all: true }
+  /** An OU by path (`Root/Workloads/Prod`), id (`ou-...`, `r-...`) or unique name; `nested: false` for direct children only. */
+  | { readonly ou: string; readonly nested?: false }
+  /** An account by 12-digit id or unique name. */
+  | { readonly account: string }
+  | { readonly tag: { readonly key: string; readonly value: string } };
+
+/** A selection of accounts, minus any excluded selections. */
+export type TargetDocument = BaseTargetDocument & { readonly exclude?: BaseTargetDocument[] };
+
+export interface RuleDocument {
+  readonly principal: PrincipalDocument;
+  /** The permission set name; its ARN is in `permissionSets` when known at deploy time. */
+  readonly permissionSet: string;
+  readonly target: TargetDocument;
+}
+
+export interface PermissionSetDocument {
+  readonly name: string;
+  /** Known for catalog permission sets; looked up by name otherwise. */
+  readonly arn?: string;
+}
+
+export interface OptionsDocument {
+  /** Appended to every group display name before lookup (the seed's AdDomain). */
+  readonly groupNameSuffix?: string;
+  /** Plan and report, never write. */
+  readonly dryRun: boolean;
+  /** Above this many deletions in one run, every deletion is refused and reported. */
+  readonly maxDeletionsPerRun: number;
+  /** Set in delegated-admin mode: the management account is out of reach and never planned. */
+  readonly managementAccountId?: string;
+}
+
+export interface ConfigDocument {
+  readonly version: typeof CONFIG_VERSION;
+  readonly instanceArn: string;
+  readonly identityStoreId: string;
+  readonly options: OptionsDocument;
+  /** Every managed permission set: the catalog's and those named by rules. */
+  readonly permissionSets: PermissionSetDocument[];
+  readonly rules: RuleDocument[];
+}
+
+/**
+ * How the document is stored: the head parameter carries everything but the rules that did not
+ * fit, and names the part parameters holding the rest. Every stored piece carries the same
+ * `revision`, so a reader can tell a half-deployed set of parameters from a consistent one.
+ */
+export interface HeadDocument extends Omit<ConfigDocument, 'rules'> {
+  readonly revision: string;
+  readonly parts: string[];
+  readonly rules: RuleDocument[];
+}
+
+export interface PartDocument {
+  readonly revision: string;
+  readonly rules: RuleDocument[];
+}
+
+/** SSM value limits: https://docs.aws.amazon.com/systems-manager/latest/userguide/parameter-store-advanced-parameters.html */
+export const STANDARD_PARAMETER_MAX_BYTES = 4096;
+export const ADVANCED_PARAMETER_MAX_BYTES = 8192;
+
+/** A document laid out over parameters; `head` goes to the parameter the reconciler is told about. */
+export interface StoredLayout {
+  readonly head: Omit<HeadDocument, 'parts' | 'revision'>;
+  readonly parts: RuleDocument[][];
+}
+
+/**
+ * Splits a document so that every stored value stays under `maxBytes`.
+ *
+ * `measure` returns the serialized size of a value; the construct's version counts unresolved
+ * tokens (permission set ARNs) at their largest possible length. `reserve(partCount)` is the room
+ * kept for `revision` and the list of part names. Rules are packed greedily in order, so the layout
+ * is deterministic, and every rule is measured once.
+ */
+export function layoutDocument(
+  doc: ConfigDocument,
+  maxBytes: number,
+  measure: (value: unknown) => number,
+  reserve: (partCount: number) => number,
+): StoredLayout {
+  const { rules, ...rest } = doc;
+  const sizes = rules.map(measure);
+  const emptyList = measure([]);
+  for (let assumedParts = 0; ; assumedParts = Math.max(assumedParts * 2, 1)) {
+    const headBase = measure({ ...rest, rules: [] }) + reserve(assumedParts);
+    if (headBase > maxBytes) {
+      throw new Error(`the config document's header needs ${headBase} bytes, more than a parameter holds (${maxBytes}); reduce the number of permission sets`);
+    }
+    const groups = packInOrder(sizes, [headBase - emptyList, measure({ rules: [] }) + reserve(0) - emptyList], maxBytes, rules);
+    const parts = groups.slice(1).map((g) => g.map((i) => rules[i]));
+    if (parts.length <= assumedParts || parts.length === 0) {
+      return { head: { ...rest, rules: groups[0].map((i) => rules[i]) }, parts };
+    }
+  }
+}
+
+/** Greedy packing of items into containers whose first has its own base size; returns item indexes. */
+function packInOrder(sizes: number[], [firstBase, otherBase]: [number, number], maxBytes: number, rules: RuleDocument[]): number[][] {
+  const groups: number[][] = [[]];
+  let used = firstBase + 2; // the brackets of the rules list
+  sizes.forEach((size, i) => {
+    const cost = size + (groups[groups.length - 1].length > 0 ? 1 : 0); // a comma between items
+    if (used + cost > maxBytes) {
+      if (otherBase + 2 + size > maxBytes) {
+        throw new Error(`assignment rule ${JSON.stringify(rules[i])} alone is larger than a parameter holds (${maxBytes} bytes)`);
+      }
+      groups.push([]);
+      used = otherBase + 2;
+    }
+    used += size + (groups[groups.length - 1].length > 0 ? 1 : 0);
+    groups[groups.length - 1].push(i);
+  });
+  return groups;
+}
+
+/**
+ * Reassembles the document from its head and parts, or explains why it cannot.
+ * Parts must be given in the order the head lists them.
+ */
+export function assembleDocument(head: HeadDocument, parts: PartDocument[]): { document: ConfigDocument } | { inconsistent: string } {
+  if (parts.length !== head.parts.length) {
+    return { inconsistent: `the head lists ${head.parts.length} part(s) but ${parts.length} were read` };
+  }
+  const stale = parts.findIndex((p) => p.revision !== head.revision);
+  if (stale >= 0) {
+    return { inconsistent: `part ${head.parts[stale]} is at revision ${parts[stale].revision}, the head at ${head.revision} (a deployment is probably in progress)` };
+  }
+  const { revision: _revision, parts: _parts, rules, ...rest } = head;
+  return { document: { ...rest, rules: [...rules, ...parts.flatMap((p) => p.rules)] } };
+}
+
+/** A short, human-readable description of a rule for reports and error messages. */
+export function describeRule(rule: RuleDocument, index: number): string {
+  return `rule ${index + 1} (${describePrincipal(rule.principal)} -> ${rule.permissionSet} @ ${describeTarget(rule.target)})`;
+}
+
+export function describePrincipal(principal: PrincipalDocument): string {
+  const [kind, value] = Object.entries(principal)[0];
+  return `${kind} ${value}`;
+}
+
+export function describeTarget(target: TargetDocument): string {
+  const base = describeBaseTarget(target);
+  return target.exclude?.length ? `${base} excluding ${target.exclude.map(describeBaseTarget).join(', ')}` : base;
+}
+
+function describeBaseTarget(target: BaseTargetDocument): string {
+  if ('all' in target) return 'all accounts';
+  if ('ou' in target) return `ou ${target.ou}${target.nested === false ? ' (direct children only)' : ''}`;
+  if ('account' in target) return `account ${target.account}`;
+  return `accounts tagged ${target.tag.key}=${target.tag.value}`;
+}

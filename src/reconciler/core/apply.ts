@@ -1,0 +1,265 @@
+import { Operation, OperationKind, OperationStatus, operationTarget } from './model';
+import { Clock, IdentityCenterWritePort, WriteError } from './ports';
+
+export interface ApplyOptions {
+  /** Asynchronous operations kept in flight; Identity Center allows 15 outstanding writes. */
+  readonly maxOutstanding: number;
+  readonly clock: Clock;
+  /** True once the run must start nothing new (the Lambda is running out of time). */
+  readonly shouldStop: () => boolean;
+  /** Absolute time after which in-flight operations are no longer waited for. */
+  readonly drainDeadline: () => number;
+  /** Attempts to start one operation through conflicts, throttling and faults. @default 8 */
+  readonly maxAttempts?: number;
+  /** First guess of how long an operation takes, refined by observation. @default 1000 */
+  readonly initialLatencyMs?: number;
+  /** Called as each operation ends. */
+  readonly onOutcome?: (outcome: OperationOutcome) => void;
+}
+
+export type OutcomeStatus = 'succeeded' | 'failed' | 'not-started' | 'unknown';
+
+export interface OperationOutcome {
+  readonly op: Operation;
+  readonly status: OutcomeStatus;
+  readonly reason?: string;
+  readonly attempts: number;
+  readonly requestId?: string;
+}
+
+interface QueueItem {
+  readonly op: Operation;
+  readonly target: string;
+  attempts: number;
+  notBefore: number;
+}
+
+/**
+ * Applies operations at the quota limit: `maxOutstanding` workers each keep one asynchronous
+ * operation in flight, never two on the same permission set and account (Identity Center answers
+ * ConflictException to that), retry start failures that are retryable with jittered backoff, and
+ * share one status poller. When `shouldStop` turns true, workers start nothing new and the
+ * remaining operations are returned as `not-started`.
+ */
+export async function applyOperations(ops: Operation[], port: IdentityCenterWritePort, options: ApplyOptions): Promise<OperationOutcome[]> {
+  const queue = new OperationQueue(ops, options.clock);
+  const poller = new StatusPoller(port, options);
+  const outcomes: OperationOutcome[] = [];
+  const record = (outcome: OperationOutcome) => {
+    outcomes.push(outcome);
+    options.onOutcome?.(outcome);
+  };
+  const maxAttempts = options.maxAttempts ?? 8;
+
+  const worker = async () => {
+    for (;;) {
+      if (options.shouldStop()) return;
+      const item = await queue.take(options.shouldStop);
+      if (!item) return;
+      item.attempts++;
+      try {
+        const started = await startOperation(port, item.op);
+        const final = started.status === 'IN_PROGRESS' ? await poller.wait(operationKind(item.op), started) : started;
+        record(toOutcome(item, final));
+      } catch (error) {
+        if (error instanceof WriteError && error.retryable && item.attempts < maxAttempts) {
+          queue.retryLater(item, backoffMs(item.attempts));
+        } else {
+          record({ op: item.op, status: 'failed', reason: describeError(error), attempts: item.attempts });
+        }
+      } finally {
+        queue.release(item);
+      }
+    }
+  };
+
+  await Promise.all(Array.from({ length: Math.max(1, options.maxOutstanding) }, worker));
+  for (const item of queue.remaining()) {
+    record({ op: item.op, status: 'not-started', attempts: item.attempts, reason: item.attempts > 0 ? 'stopped before a retry' : undefined });
+  }
+  return outcomes;
+}
+
+function operationKind(op: Operation): OperationKind {
+  return op.kind;
+}
+
+async function startOperation(port: IdentityCenterWritePort, op: Operation): Promise<OperationStatus> {
+  return op.kind === 'provision' ? port.startProvisioning(op.permissionSetArn, op.accountId) : port.start(op.kind, op.assignment);
+}
+
+function toOutcome(item: QueueItem, status: OperationStatus | 'unknown'): OperationOutcome {
+  if (status === 'unknown') {
+    return { op: item.op, status: 'unknown', attempts: item.attempts, reason: 'still in progress when the run had to stop; the next run verifies it' };
+  }
+  return {
+    op: item.op,
+    status: status.status === 'SUCCEEDED' ? 'succeeded' : 'failed',
+    reason: status.failureReason,
+    attempts: item.attempts,
+    requestId: status.requestId,
+  };
+}
+
+/** Exponential backoff with full jitter, capped at 20 s. */
+function backoffMs(attempt: number): number {
+  return Math.random() * Math.min(20_000, 250 * 2 ** attempt);
+}
+
+function describeError(error: unknown): string {
+  if (error instanceof WriteError) return `${error.code}: ${error.message}`;
+  return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+}
+
+/** Pending operations; hands out the first one whose target is free and whose backoff has passed. */
+class OperationQueue {
+  private readonly pending: QueueItem[];
+  private readonly busyTargets = new Set<string>();
+  private changed: Promise<void>;
+  private wake?: () => void;
+
+  constructor(ops: Operation[], private readonly clock: Clock) {
+    this.pending = ops.map((op) => ({ op, target: operationTarget(op), attempts: 0, notBefore: 0 }));
+    this.changed = this.renew();
+  }
+
+  async take(shouldStop: () => boolean): Promise<QueueItem | undefined> {
+    for (;;) {
+      if (this.pending.length === 0 || shouldStop()) return undefined;
+      const now = this.clock.now();
+      const index = this.pending.findIndex((item) => item.notBefore <= now && !this.busyTargets.has(item.target));
+      if (index >= 0) {
+        const [item] = this.pending.splice(index, 1);
+        this.busyTargets.add(item.target);
+        return item;
+      }
+      // Everything left is busy or backing off: wait for a release or the earliest backoff to pass.
+      const earliest = Math.min(...this.pending.filter((i) => !this.busyTargets.has(i.target)).map((i) => i.notBefore));
+      const waits: Array<Promise<void>> = [this.changed];
+      if (Number.isFinite(earliest)) waits.push(this.clock.sleep(Math.max(1, earliest - now)));
+      await Promise.race(waits);
+    }
+  }
+
+  retryLater(item: QueueItem, delayMs: number): void {
+    item.notBefore = this.clock.now() + delayMs;
+    this.pending.push(item);
+  }
+
+  release(item: QueueItem): void {
+    this.busyTargets.delete(item.target);
+    this.notify();
+  }
+
+  remaining(): QueueItem[] {
+    return this.pending;
+  }
+
+  private notify(): void {
+    const wake = this.wake;
+    this.changed = this.renew();
+    wake?.();
+  }
+
+  private renew(): Promise<void> {
+    return new Promise((resolve) => {
+      this.wake = resolve;
+    });
+  }
+}
+
+interface Waiter {
+  readonly kind: OperationKind;
+  readonly requestId: string;
+  readonly startedAt: number;
+  checks: number;
+  nextCheck: number;
+  resolve(status: OperationStatus | 'unknown'): void;
+}
+
+/**
+ * One poll loop for every operation in flight. Each operation is first checked when the observed
+ * average latency says it should be done, then with growing intervals. When several are due at
+ * once, one `List...Status(IN_PROGRESS)` call tells which are still running, so only finished
+ * operations cost a `Describe...Status` call.
+ */
+class StatusPoller {
+  private readonly waiters = new Set<Waiter>();
+  private running = false;
+  private latencyMs: number;
+
+  constructor(private readonly port: IdentityCenterWritePort, private readonly options: ApplyOptions) {
+    this.latencyMs = options.initialLatencyMs ?? 1000;
+  }
+
+  wait(kind: OperationKind, started: OperationStatus): Promise<OperationStatus | 'unknown'> {
+    return new Promise((resolve) => {
+      const now = this.options.clock.now();
+      this.waiters.add({ kind, requestId: started.requestId, startedAt: now, checks: 0, nextCheck: now + this.latencyMs, resolve });
+      if (!this.running) void this.loop();
+    });
+  }
+
+  private async loop(): Promise<void> {
+    this.running = true;
+    try {
+      while (this.waiters.size > 0) {
+        const clock = this.options.clock;
+        const next = Math.min(...[...this.waiters].map((w) => w.nextCheck));
+        if (next > clock.now()) await clock.sleep(next - clock.now());
+        if (clock.now() >= this.options.drainDeadline()) {
+          for (const waiter of this.waiters) waiter.resolve('unknown');
+          this.waiters.clear();
+          return;
+        }
+        await this.checkDue(clock.now());
+      }
+    } finally {
+      this.running = false;
+    }
+  }
+
+  private async checkDue(now: number): Promise<void> {
+    const due = [...this.waiters].filter((w) => w.nextCheck <= now);
+    const byKind = new Map<OperationKind, Waiter[]>();
+    for (const waiter of due) byKind.set(waiter.kind, [...(byKind.get(waiter.kind) ?? []), waiter]);
+
+    const toDescribe: Waiter[] = [];
+    for (const [kind, waiters] of byKind) {
+      let stillRunning: Set<string> | undefined;
+      if (waiters.length >= 3) {
+        stillRunning = await this.port.listInProgress(kind).catch(() => undefined);
+      }
+      for (const waiter of waiters) {
+        if (stillRunning?.has(waiter.requestId)) this.later(waiter);
+        else toDescribe.push(waiter);
+      }
+    }
+
+    await Promise.all(toDescribe.map(async (waiter) => {
+      try {
+        const status = await this.port.describe(waiter.kind, waiter.requestId);
+        if (status.status === 'IN_PROGRESS') {
+          this.later(waiter);
+          return;
+        }
+        this.observe(this.options.clock.now() - waiter.startedAt);
+        this.waiters.delete(waiter);
+        waiter.resolve(status);
+      } catch {
+        // A failed status read is retried later; the operation itself is unaffected.
+        this.later(waiter);
+      }
+    }));
+  }
+
+  private later(waiter: Waiter): void {
+    waiter.checks++;
+    waiter.nextCheck = this.options.clock.now() + Math.min(10_000, Math.max(5, this.latencyMs * 0.25 * 1.5 ** waiter.checks));
+  }
+
+  /** An exponentially weighted average of completion latency, so the first check lands just in time. */
+  private observe(latencyMs: number): void {
+    this.latencyMs = 0.8 * this.latencyMs + 0.2 * latencyMs;
+  }
+}

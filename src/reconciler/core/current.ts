@@ -1,0 +1,111 @@
+import { errorMessage, settleLimit } from './concurrency';
+import { Assignment, PrincipalId, assignmentKey, principalKey } from './model';
+import { CurrentState } from './plan';
+import { IdentityCenterReadPort } from './ports';
+
+export interface CurrentRead extends CurrentState {
+  /** Messages for principals whose assignments could not be read. */
+  readonly failures: string[];
+  /** Assignments of managed principals to permission sets the reconciler does not manage: reported, never touched. */
+  readonly foreign: number;
+  readonly strategy: 'per-principal' | 'per-account';
+}
+
+/** Errors meaning this caller may not use ListAccountAssignmentsForPrincipal at all. */
+const UNSUPPORTED = new Set(['AccessDeniedException', 'ValidationException']);
+
+/**
+ * Current assignments of the managed principals, read per principal with
+ * ListAccountAssignmentsForPrincipal: a page per 100 assignments, instead of one
+ * ListAccountAssignments call per account and permission set. If the API is refused (its
+ * documentation reserves it for the management account), falls back to the per-account reading.
+ */
+export async function readCurrent(
+  principals: PrincipalId[],
+  managedPermissionSets: ReadonlySet<string>,
+  accounts: string[],
+  port: IdentityCenterReadPort,
+  concurrency: number,
+): Promise<CurrentRead> {
+  if (principals.length === 0) return { assignments: new Map(), unreadPrincipals: new Set(), failures: [], foreign: 0, strategy: 'per-principal' };
+  const [first, ...rest] = principals;
+  try {
+    const probe = await port.listAssignmentsForPrincipal(first);
+    return await readPerPrincipal(first, probe, rest, managedPermissionSets, port, concurrency);
+  } catch (error) {
+    if (!UNSUPPORTED.has((error as Error).name)) {
+      const remaining = await readPerPrincipal(undefined, [], rest, managedPermissionSets, port, concurrency);
+      return {
+        ...remaining,
+        unreadPrincipals: new Set([...remaining.unreadPrincipals, principalKey(first)]),
+        failures: [`reading assignments of ${principalKey(first)} failed (${errorMessage(error)})`, ...remaining.failures],
+      };
+    }
+    return readPerAccount(principals, managedPermissionSets, accounts, port, concurrency);
+  }
+}
+
+async function readPerPrincipal(
+  first: PrincipalId | undefined,
+  firstRows: Array<{ accountId: string; permissionSetArn: string }>,
+  rest: PrincipalId[],
+  managed: ReadonlySet<string>,
+  port: IdentityCenterReadPort,
+  concurrency: number,
+): Promise<CurrentRead> {
+  const assignments = new Map<string, Assignment>();
+  const unreadPrincipals = new Set<string>();
+  const failures: string[] = [];
+  let foreign = 0;
+  const add = (principal: PrincipalId, rows: Array<{ accountId: string; permissionSetArn: string }>) => {
+    for (const row of rows) {
+      if (!managed.has(row.permissionSetArn)) {
+        foreign++;
+        continue;
+      }
+      const assignment: Assignment = { ...principal, ...row };
+      assignments.set(assignmentKey(assignment), assignment);
+    }
+  };
+  if (first) add(first, firstRows);
+  for (const result of await settleLimit(rest, concurrency, (p) => port.listAssignmentsForPrincipal(p))) {
+    if (result.error !== undefined) {
+      unreadPrincipals.add(principalKey(result.item));
+      failures.push(`reading assignments of ${principalKey(result.item)} failed (${errorMessage(result.error)})`);
+    } else {
+      add(result.item, result.value!);
+    }
+  }
+  return { assignments, unreadPrincipals, failures, foreign, strategy: 'per-principal' };
+}
+
+/**
+ * The naive reading: one ListAccountAssignments per account and managed permission set. Used when
+ * the per-principal API is refused, and by the benchmark as the baseline.
+ */
+export async function readPerAccount(
+  principals: PrincipalId[],
+  managed: ReadonlySet<string>,
+  accounts: string[],
+  port: IdentityCenterReadPort,
+  concurrency: number,
+): Promise<CurrentRead> {
+  const wanted = new Set(principals.map(principalKey));
+  const pairs = accounts.flatMap((accountId) => [...managed].map((permissionSetArn) => ({ accountId, permissionSetArn })));
+  const assignments = new Map<string, Assignment>();
+  const failures: string[] = [];
+  for (const result of await settleLimit(pairs, concurrency, (p) => port.listAssignments(p.accountId, p.permissionSetArn))) {
+    if (result.error !== undefined) {
+      failures.push(`reading assignments of ${result.item.permissionSetArn} in ${result.item.accountId} failed (${errorMessage(result.error)})`);
+      continue;
+    }
+    for (const principal of result.value!) {
+      if (!wanted.has(principalKey(principal))) continue;
+      const assignment: Assignment = { ...principal, ...result.item };
+      assignments.set(assignmentKey(assignment), assignment);
+    }
+  }
+  // A failed account read leaves every principal's state unknown there, so none is trusted.
+  const unreadPrincipals = failures.length > 0 ? wanted : new Set<string>();
+  return { assignments, unreadPrincipals, failures, foreign: 0, strategy: 'per-account' };
+}

@@ -1,0 +1,81 @@
+import { Assignment, OperationKind, OperationStatus, PrincipalId, PrincipalType } from './model';
+import { ConfigDocument } from '../config/document';
+
+// Narrow ports the core depends on. Adapters implement them with the AWS SDK (and paginate to the
+// end); tests implement them with plain objects. Errors thrown by ports are classified with
+// `WriteError` where the caller must tell retryable from permanent failures.
+
+export interface OrganizationsPort {
+  listRoots(): Promise<Array<{ id: string; name: string }>>;
+  listOrganizationalUnits(parentId: string): Promise<Array<{ id: string; name: string }>>;
+  listAccounts(parentId: string): Promise<Array<{ id: string; name: string; status: string }>>;
+  listAccountTags(accountId: string): Promise<Record<string, string>>;
+}
+
+export interface IdentityStorePort {
+  /** The id of the group with this display name, or undefined when there is none. */
+  findGroupId(displayName: string): Promise<string | undefined>;
+  findUserId(userName: string): Promise<string | undefined>;
+  /** Whether a principal id exists, so an unknown id is an error rather than a failed write. */
+  principalExists(principalType: PrincipalType, id: string): Promise<boolean>;
+}
+
+export interface IdentityCenterReadPort {
+  listPermissionSets(): Promise<string[]>;
+  permissionSetName(permissionSetArn: string): Promise<string>;
+  listAssignmentsForPrincipal(principal: PrincipalId): Promise<Array<{ accountId: string; permissionSetArn: string }>>;
+  listAssignments(accountId: string, permissionSetArn: string): Promise<PrincipalId[]>;
+  /** Accounts where the permission set is provisioned at an older version than its latest. */
+  listOutdatedAccounts(permissionSetArn: string): Promise<string[]>;
+}
+
+export interface IdentityCenterWritePort {
+  start(kind: 'create' | 'delete', assignment: Assignment): Promise<OperationStatus>;
+  startProvisioning(permissionSetArn: string, accountId: string): Promise<OperationStatus>;
+  /** Request ids of this kind that Identity Center still lists as IN_PROGRESS. */
+  listInProgress(kind: OperationKind): Promise<Set<string>>;
+  describe(kind: OperationKind, requestId: string): Promise<OperationStatus>;
+}
+
+/** Why a write could not be started. `retryable` covers conflicts, throttling, 5xx and network faults. */
+export class WriteError extends Error {
+  constructor(message: string, public readonly retryable: boolean, public readonly code: string) {
+    super(message);
+    this.name = 'WriteError';
+  }
+}
+
+export interface Clock {
+  now(): number;
+  sleep(ms: number): Promise<void>;
+}
+
+export const systemClock: Clock = {
+  now: () => Date.now(),
+  sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+};
+
+/** The config document as the construct stored it, or why it cannot be used. */
+export type ConfigRead =
+  | { readonly document: ConfigDocument; readonly revision: string }
+  | { readonly invalid: string }
+  | { readonly inconsistent: string };
+
+export interface ConfigPort {
+  read(): Promise<ConfigRead>;
+}
+
+/** What the reconciler remembers between runs: everything it has ever been asked to manage and not yet released. */
+export interface ReconcilerState {
+  /** `principalKey`s. */
+  readonly principals: string[];
+  readonly permissionSets: string[];
+  /** Names of principals (`group Admins`) and permission sets by key or ARN, for readable reports after a rule is gone. */
+  readonly labels?: Record<string, string>;
+}
+
+export interface StatePort {
+  /** Undefined when no state was ever written. */
+  read(): Promise<ReconcilerState | undefined>;
+  write(state: ReconcilerState): Promise<void>;
+}

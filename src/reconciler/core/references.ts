@@ -1,0 +1,79 @@
+import { errorMessage, settleLimit } from './concurrency';
+import { ResolvedReferences, principalLookupKey } from './desired';
+import { PrincipalId } from './model';
+import { Resolution } from './org-index';
+import { IdentityCenterReadPort, IdentityStorePort } from './ports';
+import { ConfigDocument, PrincipalDocument } from '../config/document';
+
+/**
+ * Resolves every principal and permission set the config names. Unknown names and failed lookups
+ * become per-reference errors, which make the desired state incomplete (no deletions this run).
+ * Catalog permission sets carry their ARN in the config and cost no lookup.
+ */
+export async function resolveReferences(
+  doc: ConfigDocument,
+  identityStore: IdentityStorePort,
+  identityCenter: IdentityCenterReadPort,
+  concurrency: number,
+): Promise<ResolvedReferences> {
+  const suffix = doc.options.groupNameSuffix;
+  const distinct = new Map<string, PrincipalDocument>();
+  for (const rule of doc.rules) distinct.set(principalLookupKey(rule.principal, suffix), rule.principal);
+
+  const principalResults = await settleLimit([...distinct.entries()], concurrency, ([, p]) => lookupPrincipal(p, suffix ?? '', identityStore));
+  const principals = new Map<string, Resolution<PrincipalId>>(principalResults.map(({ item: [key, p], value, error }) => [
+    key,
+    error !== undefined ? { error: `looking up ${describe(p, suffix)} failed (${errorMessage(error)})` } : value!,
+  ]));
+
+  return { principals, permissionSets: await resolvePermissionSets(doc, identityCenter, concurrency) };
+}
+
+async function lookupPrincipal(p: PrincipalDocument, suffix: string, store: IdentityStorePort): Promise<Resolution<PrincipalId>> {
+  if ('group' in p) {
+    const id = await store.findGroupId(`${p.group}${suffix}`);
+    return id ? { value: { principalType: 'GROUP', principalId: id } } : { error: `no group has the display name '${p.group}${suffix}' in the identity store` };
+  }
+  if ('user' in p) {
+    const id = await store.findUserId(p.user);
+    return id ? { value: { principalType: 'USER', principalId: id } } : { error: `no user has the user name '${p.user}' in the identity store` };
+  }
+  const [principalType, id] = 'groupId' in p ? ['GROUP' as const, p.groupId] : ['USER' as const, p.userId];
+  return (await store.principalExists(principalType, id))
+    ? { value: { principalType, principalId: id } }
+    : { error: `no ${principalType.toLowerCase()} has the id '${id}' in the identity store` };
+}
+
+async function resolvePermissionSets(
+  doc: ConfigDocument,
+  port: IdentityCenterReadPort,
+  concurrency: number,
+): Promise<Map<string, Resolution<string>>> {
+  const result = new Map<string, Resolution<string>>();
+  for (const ps of doc.permissionSets) if (ps.arn) result.set(ps.name, { value: ps.arn });
+  const wanted = new Set([...doc.permissionSets.map((p) => p.name), ...doc.rules.map((r) => r.permissionSet)].filter((n) => !result.has(n)));
+  if (wanted.size === 0) return result;
+
+  // There is no lookup by name: list the instance's permission sets and describe them until every
+  // wanted name is found (names are unique in an instance).
+  try {
+    const arns = await port.listPermissionSets();
+    for (let i = 0; i < arns.length && wanted.size > 0; i += concurrency) {
+      const batch = arns.slice(i, i + concurrency);
+      const names = await Promise.all(batch.map((arn) => port.permissionSetName(arn)));
+      names.forEach((name, j) => {
+        if (wanted.delete(name)) result.set(name, { value: batch[j] });
+      });
+    }
+    for (const name of wanted) result.set(name, { error: `permission set '${name}' does not exist in the Identity Center instance` });
+  } catch (error) {
+    for (const name of wanted) result.set(name, { error: `looking up permission set '${name}' failed (${errorMessage(error)})` });
+  }
+  return result;
+}
+
+function describe(p: PrincipalDocument, suffix?: string): string {
+  if ('group' in p) return `group '${p.group}${suffix ?? ''}'`;
+  if ('user' in p) return `user '${p.user}'`;
+  return 'groupId' in p ? `group id '${p.groupId}'` : `user id '${p.userId}'`;
+}

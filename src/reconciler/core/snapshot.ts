@@ -1,0 +1,35 @@
+import { mapLimit } from './concurrency';
+import { OrgAccount, OrgSnapshot, OrgUnit } from './model';
+import { OrganizationsPort } from './ports';
+
+/**
+ * Reads the OU tree breadth first and every account under it (each list paginated to the end by
+ * the adapter), and account tags only when a rule needs them. Any failure rejects: a partial
+ * organization must never be mistaken for the whole one.
+ */
+export async function readOrganization(port: OrganizationsPort, options: { withTags: boolean; concurrency: number }): Promise<OrgSnapshot> {
+  const roots = await port.listRoots();
+  if (roots.length !== 1) throw new Error(`expected one organization root, found ${roots.length}`);
+  const root: OrgUnit = { id: roots[0].id, name: roots[0].name };
+  const units = new Map<string, OrgUnit>([[root.id, root]]);
+  const accounts = new Map<string, OrgAccount>();
+
+  let level: OrgUnit[] = [root];
+  while (level.length > 0) {
+    const children = await mapLimit(level, options.concurrency, async (parent) => {
+      const [ous, accs] = await Promise.all([port.listOrganizationalUnits(parent.id), port.listAccounts(parent.id)]);
+      for (const a of accs) accounts.set(a.id, { id: a.id, name: a.name, status: a.status, parentId: parent.id });
+      return ous.map((ou): OrgUnit => ({ id: ou.id, name: ou.name, parentId: parent.id }));
+    });
+    level = children.flat();
+    for (const unit of level) units.set(unit.id, unit);
+  }
+
+  let tags: Map<string, Record<string, string>> | undefined;
+  if (options.withTags) {
+    const ids = [...accounts.keys()];
+    const values = await mapLimit(ids, options.concurrency, (id) => port.listAccountTags(id));
+    tags = new Map(ids.map((id, i) => [id, values[i]]));
+  }
+  return { rootId: root.id, units, accounts, tags };
+}

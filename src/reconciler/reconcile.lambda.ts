@@ -1,0 +1,151 @@
+// The reconciler Lambda: the composition root. It reads the environment, builds the SDK clients
+// and adapters, runs the pure core once, and reports. Everything else lives in core/ and adapters/.
+import { Logger } from '@aws-lambda-powertools/logger';
+import { MetricUnit, Metrics } from '@aws-lambda-powertools/metrics';
+import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
+import { IdentitystoreClient } from '@aws-sdk/client-identitystore';
+import { OrganizationsClient } from '@aws-sdk/client-organizations';
+import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { SNSClient } from '@aws-sdk/client-sns';
+import { SQSClient } from '@aws-sdk/client-sqs';
+import { SSMClient } from '@aws-sdk/client-ssm';
+import { SSOAdminClient } from '@aws-sdk/client-sso-admin';
+import type { Context, SQSEvent } from 'aws-lambda';
+import { ApiCallCounter, instrument } from './adapters/api-calls';
+import { IdentityCenterAdapter } from './adapters/identity-center';
+import { IdentityStoreAdapter } from './adapters/identity-store';
+import { publishEvents, publishSns, postTeams, sendContinuation } from './adapters/notifications';
+import { OrganizationsAdapter } from './adapters/organizations';
+import { SsmConfigAdapter } from './adapters/ssm-config';
+import { SsmStateAdapter } from './adapters/ssm-state';
+import { summaryText, worthNotifying } from './core/notification-content';
+import { systemClock } from './core/ports';
+import { RateLimiter } from './core/rate-limiter';
+import { reconcile } from './core/reconcile';
+import { RunReport } from './core/report';
+import { RuntimeConfig, readRuntimeConfig } from './runtime-config';
+
+/** A run that keeps stopping for time gives up after this many continuations and says so. */
+const MAX_CONTINUATIONS = 100;
+
+const logger = new Logger({ serviceName: 'identity-center-assignments' });
+const metrics = new Metrics({ namespace: 'IdentityCenterAssignments', serviceName: 'identity-center-assignments' });
+
+/** `{ "mode": "plan" }` returns the plan without writing; `{ "mode": "apply" }` runs and returns the outcome. */
+export interface DirectInvocation {
+  readonly mode: 'plan' | 'apply';
+}
+
+export async function handler(event: SQSEvent | DirectInvocation, context: Context): Promise<RunReport | void> {
+  const direct = isDirect(event);
+  const mode = direct ? event.mode : 'apply';
+  const sequence = direct ? 0 : continuationSequence(event);
+  const settings = readRuntimeConfig(process.env);
+  const runId = context.awsRequestId;
+  logger.appendKeys({ runId, mode });
+  logger.info('reconcile started', { trigger: direct ? 'direct' : `${event.Records.length} queued event(s)`, continuation: sequence });
+
+  const counter = new ApiCallCounter();
+  // Default client configuration: region, credentials and AWS_ENDPOINT_URL come from the environment.
+  const ssm = instrument(new SSMClient({ maxAttempts: 5 }), 'ssm', counter);
+  const config = await new SsmConfigAdapter(ssm, settings.configParameter).read();
+  const instanceArn = 'document' in config ? config.document.instanceArn : '';
+  const identityStoreId = 'document' in config ? config.document.identityStoreId : '';
+  const limiter = new RateLimiter(settings.maxRequestsPerSecond, systemClock);
+  const identityCenter = new IdentityCenterAdapter(instrument(new SSOAdminClient({ maxAttempts: 5 }), 'sso-admin', counter, limiter), instanceArn);
+
+  const stopAt = () => context.getRemainingTimeInMillis() < settings.stopMarginSeconds * 1000;
+  const report = await reconcile({
+    runId,
+    config: { read: async () => config },
+    state: new SsmStateAdapter(ssm, settings.statePrefix),
+    organizations: new OrganizationsAdapter(instrument(new OrganizationsClient({ maxAttempts: 8, retryMode: 'adaptive' }), 'organizations', counter)),
+    identityStore: new IdentityStoreAdapter(instrument(new IdentitystoreClient({ maxAttempts: 8, retryMode: 'adaptive' }), 'identitystore', counter), identityStoreId),
+    identityCenter,
+    clock: systemClock,
+    log: { info: (m, d) => logger.info(m, d ?? {}), warn: (m, d) => logger.warn(m, d ?? {}) },
+    limits: { maxOutstanding: settings.maxOutstanding, readConcurrency: settings.readConcurrency },
+    time: {
+      shouldStop: stopAt,
+      // In-flight operations are waited for until 10 s before the deadline at most.
+      drainDeadline: () => Date.now() + context.getRemainingTimeInMillis() - Math.min(10_000, settings.stopMarginSeconds * 500),
+    },
+  }, mode);
+  report.apiCalls = counter.snapshot();
+
+  if (report.continuation && settings.queueUrl) {
+    if (sequence < MAX_CONTINUATIONS) {
+      await sendContinuation(instrument(new SQSClient({}), 'sqs', counter), settings.queueUrl, runId, sequence + 1);
+    } else {
+      report.errors.push(`the run stopped for time ${MAX_CONTINUATIONS} times in a row; no further continuation is queued, the next scheduled run resumes`);
+    }
+  }
+  logger.info('reconcile finished', { outcome: report.outcome, counts: report.counts, refusals: report.refusals, errors: report.errors, apiCalls: report.apiCalls });
+  if (mode === 'apply') {
+    recordMetrics(report);
+    await notify(settings, report, counter);
+  }
+  // A run that could not read the organization is an error, so the queue retries it and the
+  // errors alarm (and eventually the DLQ alarm) fires.
+  if (report.outcome === 'failed' && !direct) throw new Error(report.errors.join('; '));
+  return direct ? report : undefined;
+}
+
+function isDirect(event: SQSEvent | DirectInvocation): event is DirectInvocation {
+  return (event as DirectInvocation).mode === 'plan' || (event as DirectInvocation).mode === 'apply';
+}
+
+/** The batch's highest continuation sequence; any other event starts from zero. */
+function continuationSequence(event: SQSEvent): number {
+  let sequence = 0;
+  for (const record of event.Records ?? []) {
+    try {
+      const body = JSON.parse(record.body) as { continuation?: { sequence?: number } };
+      sequence = Math.max(sequence, body.continuation?.sequence ?? 0);
+    } catch {
+      // Not JSON: an ordinary trigger.
+    }
+  }
+  return sequence;
+}
+
+function recordMetrics(report: RunReport): void {
+  const c = report.counts;
+  metrics.addMetric('AssignmentsCreated', MetricUnit.Count, c.created);
+  metrics.addMetric('AssignmentsDeleted', MetricUnit.Count, c.deleted);
+  metrics.addMetric('AssignmentsFailed', MetricUnit.Count, c.failed);
+  metrics.addMetric('DeletionsRefused', MetricUnit.Count, c.deletionsRefused);
+  metrics.addMetric('ProvisioningDrift', MetricUnit.Count, c.provisions);
+  metrics.addMetric('PermissionSetsReprovisioned', MetricUnit.Count, c.provisioned);
+  metrics.addMetric('ResolutionErrors', MetricUnit.Count, report.errors.length);
+  metrics.addMetric('ConfigInvalid', MetricUnit.Count, report.outcome === 'invalid-config' ? 1 : 0);
+  metrics.addMetric('RunDuration', MetricUnit.Milliseconds, report.durationMs);
+  metrics.publishStoredMetrics();
+  for (const [operation, count] of Object.entries(report.apiCalls ?? {})) {
+    const single = metrics.singleMetric();
+    single.addDimension('Operation', operation);
+    single.addMetric('ApiCalls', MetricUnit.Count, count);
+  }
+}
+
+/** Each channel on its own: a failing notification is logged and never fails the reconcile. */
+async function notify(settings: RuntimeConfig, report: RunReport, counter: ApiCallCounter): Promise<void> {
+  const attempts: Array<[string, () => Promise<void>]> = [];
+  if (settings.eventBusName) {
+    attempts.push(['event bus', () => publishEvents(instrument(new EventBridgeClient({}), 'events', counter), settings.eventBusName!, report)]);
+  }
+  if (worthNotifying(report)) {
+    if (settings.notificationTopicArn) attempts.push(['sns', () => publishSns(instrument(new SNSClient({}), 'sns', counter), settings.notificationTopicArn!, report)]);
+    if (settings.teamsWebhookSecretArn) {
+      attempts.push(['teams', () => postTeams(instrument(new SecretsManagerClient({}), 'secretsmanager', counter), settings.teamsWebhookSecretArn!, report)]);
+    }
+  }
+  for (const [channel, send] of attempts) {
+    try {
+      await send();
+    } catch (e) {
+      logger.warn('notification failed', { channel, error: (e as Error).message });
+    }
+  }
+  if (attempts.length === 0) logger.info(summaryText(report, 10));
+}

@@ -1,0 +1,310 @@
+import { configWith } from './documents';
+import { PS, accountIdOf, orgFrom } from './fakes';
+import { World } from './world';
+import { RuleDocument } from '../../src/reconciler/config/document';
+
+const org = () => orgFrom({
+  'Root': ['management'],
+  'Root/Security': ['audit'],
+  'Root/Workloads/Prod': ['prod-1', 'prod-2'],
+  'Root/Workloads/Dev': ['dev-1'],
+  'Root/Suspended': ['closing'],
+}, { suspended: ['closing'] });
+
+const adminsEverywhere: RuleDocument = { principal: { group: 'Admins' }, permissionSet: 'Admin', target: { all: true } };
+const devsInDev: RuleDocument = { principal: { group: 'Devs' }, permissionSet: 'Dev', target: { ou: 'Root/Workloads/Dev' } };
+
+describe('reconcile', () => {
+  test('converges from scratch, and a second run is a no-op with zero writes', async () => {
+    const world = new World(org(), configWith([adminsEverywhere, devsInDev]));
+    const first = await world.run();
+    expect(first.outcome).toBe('converged');
+    expect(first.counts).toMatchObject({ created: 6, deleted: 0, failed: 0 });
+    expect(world.live()).toEqual([
+      'Admins:Admin@audit', 'Admins:Admin@dev-1', 'Admins:Admin@management', 'Admins:Admin@prod-1', 'Admins:Admin@prod-2', 'Devs:Dev@dev-1',
+    ]);
+
+    const writes = world.ic.writes;
+    const stateWrites = world.state.writes;
+    const second = await world.run();
+    expect(second.outcome).toBe('no-changes');
+    expect(second.changes).toEqual([]);
+    expect(world.ic.writes).toBe(writes);
+    expect(world.state.writes).toBe(stateWrites);
+  });
+
+  test('foreign assignments are never touched: other principals, and other permission sets of managed principals', async () => {
+    const world = new World(org(), configWith([adminsEverywhere]));
+    const foreign = [
+      world.group('ControlTowerAdmins', 'AWSAdministratorAccess', 'audit'),
+      world.group('Admins', 'AWSReadOnlyAccess', 'prod-1'),
+      { principalType: 'USER' as const, principalId: 'u-someone', permissionSetArn: PS('Admin'), accountId: accountIdOf(world.org, 'prod-2') },
+    ];
+    world.ic.add(...foreign);
+    const report = await world.run();
+    expect(report.counts.deletes).toBe(0);
+    expect(report.counts.foreign).toBe(1);
+    for (const a of foreign) expect(world.ic.assignments.has(`${a.principalType}:${a.principalId}|${a.permissionSetArn}|${a.accountId}`)).toBe(true);
+  });
+
+  test('removing a rule removes its assignments, because the principal is remembered', async () => {
+    const world = new World(org(), configWith([adminsEverywhere, devsInDev]));
+    await world.run();
+    world.document = configWith([adminsEverywhere]);
+    const report = await world.run();
+    expect(report.counts).toMatchObject({ deleted: 1, created: 0 });
+    expect(world.live()).not.toContain('Devs:Dev@dev-1');
+    // Once converged, the released principal is forgotten.
+    expect(world.state.state!.principals).toEqual(['GROUP:g-Admins']);
+  });
+
+  test('a permission set dropped from every rule is still cleaned up', async () => {
+    const world = new World(org(), configWith([adminsEverywhere, { principal: { group: 'Admins' }, permissionSet: 'Billing', target: { account: 'audit' } }]));
+    await world.run();
+    world.document = configWith([adminsEverywhere]);
+    const report = await world.run();
+    expect(report.counts.deleted).toBe(1);
+    expect(world.live()).not.toContain('Admins:Billing@audit');
+  });
+
+  test('an account moved out of a targeted OU loses its assignment; one moved in gains it', async () => {
+    const world = new World(org(), configWith([devsInDev]));
+    await world.run();
+    const accounts = world.org.accounts as Map<string, { id: string; name: string; status: string; parentId: string }>;
+    const dev = accounts.get(accountIdOf(world.org, 'dev-1'))!;
+    const prod = accounts.get(accountIdOf(world.org, 'prod-1'))!;
+    accounts.set(dev.id, { ...dev, parentId: prod.parentId });
+    accounts.set(prod.id, { ...prod, parentId: dev.parentId });
+    const report = await world.run();
+    expect(report.counts).toMatchObject({ created: 1, deleted: 1 });
+    expect(world.live()).toEqual(['Devs:Dev@prod-1']);
+  });
+
+  describe('no deletions on incomplete information (creates still happen)', () => {
+    async function afterBreaking(breakIt: (w: World) => void, extraRules: RuleDocument[] = []) {
+      const world = new World(org(), configWith([adminsEverywhere, devsInDev]));
+      await world.run();
+      world.document = configWith([adminsEverywhere, ...extraRules]); // Devs' assignment is now unwanted
+      world.ic.add(world.group('Admins', 'Admin', 'closing')); // even this is never deleted
+      breakIt(world);
+      const accounts = world.org.accounts as Map<string, any>;
+      accounts.set('100000000099', { id: '100000000099', name: 'new-account', status: 'ACTIVE', parentId: world.org.rootId });
+      const report = await world.run();
+      return { world, report };
+    }
+
+    const expectRefusedButCreated = ({ world, report }: Awaited<ReturnType<typeof afterBreaking>>, message: RegExp) => {
+      expect(report.counts.deleted).toBe(0);
+      expect(report.refusals).toEqual([expect.objectContaining({ reason: 'incomplete-information', deletionsRefused: 1, message: expect.stringMatching(message) })]);
+      expect(world.live()).toContain('Devs:Dev@dev-1');
+      expect(world.live()).toContain('Admins:Admin@new-account');
+    };
+
+    test('unknown group', async () => {
+      expectRefusedButCreated(await afterBreaking(() => {}, [{ principal: { group: 'Nobody' }, permissionSet: 'Admin', target: { all: true } }]),
+        /no group has the display name 'Nobody'/);
+    });
+    test('unknown user', async () => {
+      expectRefusedButCreated(await afterBreaking(() => {}, [{ principal: { user: 'ghost' }, permissionSet: 'Admin', target: { all: true } }]),
+        /no user has the user name 'ghost'/);
+    });
+    test('unknown group id', async () => {
+      expectRefusedButCreated(await afterBreaking(() => {}, [{ principal: { groupId: 'g-unknown' }, permissionSet: 'Admin', target: { all: true } }]),
+        /no group has the id 'g-unknown'/);
+    });
+    test('unknown permission set named outside the catalog', async () => {
+      const world = new World(org(), configWith([adminsEverywhere, devsInDev]));
+      await world.run();
+      world.document = configWith([adminsEverywhere, { principal: { group: 'Admins' }, permissionSet: 'Missing', target: { all: true } }], {}, ['Missing']);
+      const report = await world.run();
+      expect(report.counts.deleted).toBe(0);
+      expect(report.refusals[0].message).toMatch(/permission set 'Missing' does not exist in the Identity Center instance/);
+    });
+    test('unknown OU', async () => {
+      expectRefusedButCreated(await afterBreaking(() => {}, [{ principal: { group: 'Admins' }, permissionSet: 'Admin', target: { ou: 'Root/Nope' } }]),
+        /organizational unit path 'Root\/Nope' does not exist/);
+    });
+    test('ambiguous OU name', async () => {
+      const spec = orgFrom({ 'Root/A/Shared': ['x'], 'Root/B/Shared': ['y'] });
+      const world = new World(spec, configWith([{ principal: { group: 'Admins' }, permissionSet: 'Admin', target: { account: 'x' } }]));
+      await world.run();
+      world.document = configWith([{ principal: { group: 'Admins' }, permissionSet: 'Admin', target: { ou: 'Shared' } }]);
+      const report = await world.run();
+      expect(report.counts.deleted).toBe(0);
+      expect(report.refusals[0].message).toMatch(/organizational unit name 'Shared' is ambiguous/);
+    });
+    test('ambiguous account name', async () => {
+      expectRefusedButCreated(await afterBreaking((w) => {
+        const accounts = w.org.accounts as Map<string, any>;
+        accounts.set('100000000098', { id: '100000000098', name: 'audit', status: 'ACTIVE', parentId: w.org.rootId });
+      }, [{ principal: { group: 'Admins' }, permissionSet: 'Admin', target: { account: 'audit' } }]), /account name 'audit' is ambiguous/);
+    });
+    test('failed identity store lookup', async () => {
+      expectRefusedButCreated(await afterBreaking((w) => w.store.failFor.add('Devs'), [{ principal: { group: 'Devs' }, permissionSet: 'Admin', target: { account: 'audit' } }]),
+        /looking up group 'Devs' failed/);
+    });
+    test('failed read of a principal\'s current assignments: nothing planned for it', async () => {
+      const { world, report } = await afterBreaking((w) => w.ic.failReads.add('GROUP:g-Devs'));
+      expect(report.counts.deleted).toBe(0);
+      expect(report.errors[0]).toMatch(/reading assignments of GROUP:g-Devs failed/);
+      expect(world.live()).toContain('Devs:Dev@dev-1');
+    });
+    test('unreadable reconciler state', async () => {
+      const { world, report } = await afterBreaking((w) => {
+        w.state.failRead = true;
+      });
+      expect(report.counts.deleted).toBe(0);
+      expect(report.errors).toContainEqual(expect.stringMatching(/the reconciler state could not be read/));
+      // An unreadable state is never overwritten with a smaller one.
+      world.state.failRead = false;
+      expect(world.state.state!.principals).toContain('GROUP:g-Devs');
+    });
+    test('reconciler state that cannot be saved', async () => {
+      const { report } = await afterBreaking((w) => {
+        w.state.failWrite = true;
+        w.store.groups.set('Ops', 'g-Ops');
+      }, [{ principal: { group: 'Ops' }, permissionSet: 'Admin', target: { account: 'audit' } }]);
+      expect(report.counts.deleted).toBe(0);
+      expect(report.refusals[0].message).toMatch(/the reconciler state could not be saved/);
+    });
+  });
+
+  test('an invalid config document changes nothing', async () => {
+    const world = new World(org(), configWith([adminsEverywhere]));
+    await world.run();
+    world.config = { invalid: 'the config parameter /x/config is invalid: rules.0.target: Invalid input' };
+    const before = world.live();
+    const report = await world.run();
+    expect(report.outcome).toBe('invalid-config');
+    expect(report.errors).toEqual(['the config parameter /x/config is invalid: rules.0.target: Invalid input']);
+    expect(world.live()).toEqual(before);
+  });
+
+  test('a half-deployed (inconsistent) config changes nothing', async () => {
+    const world = new World(org(), configWith([adminsEverywhere]));
+    world.config = { inconsistent: 'part /x/config-part-1 is at revision a, the head at b' };
+    const report = await world.run();
+    expect(report.outcome).toBe('inconsistent-config');
+    expect(world.ic.writes).toBe(0);
+  });
+
+  test('a failed organization read changes nothing', async () => {
+    const world = new World(org(), configWith([adminsEverywhere]));
+    world.organizations.failOn = world.org.rootId;
+    const report = await world.run();
+    expect(report.outcome).toBe('failed');
+    expect(report.errors[0]).toMatch(/reading the organization failed .*nothing was changed/);
+    expect(world.ic.writes).toBe(0);
+  });
+
+  test('an empty config is refused: deletions are not applied', async () => {
+    const world = new World(org(), configWith([adminsEverywhere]));
+    await world.run();
+    world.document = configWith([]);
+    const report = await world.run();
+    expect(report.refusals).toEqual([expect.objectContaining({ reason: 'empty-config', deletionsRefused: 5 })]);
+    expect(world.live()).toHaveLength(5);
+  });
+
+  test('a config that selects nothing is refused like an empty one', async () => {
+    const world = new World(org(), configWith([adminsEverywhere]));
+    await world.run();
+    world.document = configWith([{ principal: { group: 'Admins' }, permissionSet: 'Admin', target: { account: 'closing' } }]);
+    const report = await world.run();
+    expect(report.refusals[0]).toMatchObject({ reason: 'empty-config' });
+    expect(world.live()).toHaveLength(5);
+  });
+
+  test('deletions above maxDeletionsPerRun are refused and reported, creates proceed', async () => {
+    const world = new World(org(), configWith([adminsEverywhere]));
+    await world.run();
+    world.document = configWith([{ principal: { group: 'Admins' }, permissionSet: 'Admin', target: { account: 'audit' } }, devsInDev], { maxDeletionsPerRun: 3 });
+    const report = await world.run();
+    expect(report.refusals).toEqual([expect.objectContaining({ reason: 'deletion-limit', deletionsRefused: 4, message: expect.stringMatching(/more than maxDeletionsPerRun \(3\)/) })]);
+    expect(report.counts.created).toBe(1);
+    expect(world.live()).toHaveLength(6);
+  });
+
+  test('suspended or closing accounts are never targeted by creates or deletes', async () => {
+    const world = new World(org(), configWith([adminsEverywhere]));
+    world.ic.add(world.group('Admins', 'Admin', 'closing'));
+    world.document = configWith([{ principal: { group: 'Admins' }, permissionSet: 'Admin', target: { ou: 'Root/Security' } }]);
+    await world.run();
+    const report = await world.run();
+    expect(report.counts.deletes).toBe(0);
+    expect(world.live()).toContain('Admins:Admin@closing');
+  });
+
+  test('the management account is never planned in delegated-admin mode', async () => {
+    const world = new World(org(), configWith([adminsEverywhere]));
+    const management = accountIdOf(world.org, 'management');
+    world.ic.add(world.group('Devs', 'Dev', 'management'));
+    world.document = configWith([adminsEverywhere, { principal: { group: 'Devs' }, permissionSet: 'Dev', target: { account: 'audit' } }], { managementAccountId: management });
+    const report = await world.run();
+    expect(report.changes.some((c) => c.account.includes(management))).toBe(false);
+    expect(world.live()).toContain('Devs:Dev@management');
+    expect(world.live()).not.toContain('Admins:Admin@management');
+  });
+
+  test('dry run plans and reports without writing anything', async () => {
+    const world = new World(org(), configWith([adminsEverywhere], { dryRun: true }));
+    const report = await world.run();
+    expect(report.outcome).toBe('planned');
+    expect(report.dryRun).toBe(true);
+    expect(report.changes).toHaveLength(5);
+    expect(world.ic.writes).toBe(0);
+    expect(world.state.writes).toBe(0);
+  });
+
+  test('plan mode returns creates, deletes and refusals with names, and writes nothing', async () => {
+    const world = new World(org(), configWith([adminsEverywhere, devsInDev]));
+    await world.run();
+    world.document = configWith([adminsEverywhere, { principal: { group: 'Nobody' }, permissionSet: 'Admin', target: { all: true } }]);
+    const writes = world.ic.writes;
+    const report = await world.run('plan');
+    expect(report.outcome).toBe('planned');
+    expect(report.changes).toEqual([expect.objectContaining({ action: 'delete', principal: 'group Devs', permissionSet: 'Dev', account: `dev-1 (${accountIdOf(world.org, 'dev-1')})`, reason: 'refused' })]);
+    expect(report.refusals[0].reason).toBe('incomplete-information');
+    expect(world.ic.writes).toBe(writes);
+  });
+
+  test('provisioning drift is re-provisioned in the same run and reported', async () => {
+    const world = new World(org(), configWith([adminsEverywhere]));
+    await world.run();
+    world.ic.outdated.push({ permissionSetArn: PS('Admin'), accountId: accountIdOf(world.org, 'prod-1') }, { permissionSetArn: PS('Admin'), accountId: accountIdOf(world.org, 'closing') });
+    const report = await world.run();
+    expect(report.counts).toMatchObject({ provisions: 1, provisioned: 1 });
+    expect(report.changes).toEqual([expect.objectContaining({ action: 'provision', permissionSet: 'Admin', status: 'succeeded' })]);
+    expect(world.ic.outdated).toEqual([{ permissionSetArn: PS('Admin'), accountId: accountIdOf(world.org, 'closing') }]);
+  });
+
+  test('a run that runs out of time stops cleanly, and the next run finishes without repeating work', async () => {
+    const world = new World(orgFrom({ 'Root/Many': Array.from({ length: 60 }, (_, i) => `acct-${i}`) }), configWith([adminsEverywhere]));
+    let stop = false;
+    const first = await world.run('apply', { time: { shouldStop: () => stop, drainDeadline: () => Infinity } });
+    expect(first.outcome).toBe('converged');
+    world.document = configWith([adminsEverywhere, { principal: { group: 'Devs' }, permissionSet: 'Dev', target: { all: true } }]);
+    const startAt = world.clock.now();
+    const partial = await world.run('apply', { time: { shouldStop: () => (stop = world.clock.now() - startAt > 1_000), drainDeadline: () => Infinity } });
+    expect(partial.outcome).toBe('continuing');
+    expect(partial.continuation).toBe(true);
+    expect(partial.counts.created).toBeGreaterThan(0);
+    expect(partial.counts.notStarted).toBe(60 - partial.counts.created);
+    const writesBefore = world.ic.writes;
+    stop = false;
+    const rest = await world.run('apply', { time: { shouldStop: () => false, drainDeadline: () => Infinity } });
+    expect(rest.outcome).toBe('converged');
+    expect(rest.counts.created).toBe(partial.counts.notStarted);
+    expect(world.ic.writes - writesBefore).toBe(partial.counts.notStarted);
+  });
+
+  test('falls back to per-account reads when ListAccountAssignmentsForPrincipal is refused', async () => {
+    const world = new World(org(), configWith([adminsEverywhere, devsInDev]));
+    await world.run();
+    world.ic.forPrincipalRefused = true;
+    world.document = configWith([adminsEverywhere]);
+    const report = await world.run();
+    expect(report.readStrategy).toBe('per-account');
+    expect(report.counts.deleted).toBe(1);
+  });
+});
