@@ -109,6 +109,18 @@ project.package.file.addOverride('jsii.metadata.jsii.rosetta.strict', true);
 project.postCompileTask.exec('jsii-rosetta extract --strict --compile --fail');
 project.npmignore?.include('.jsii.tabl.json');
 
+// The plan preview CLI (`npx cdk-identity-center-permissions plan`), bundled like the Lambda so it
+// carries its SDK clients and needs no runtime dependencies.
+project.bundler.addBundle('src/cli/plan-cli.ts', {
+  platform: 'node',
+  target: 'node20',
+  externals: [],
+  outfile: 'index.js',
+  minify: true,
+  banner: '#!/usr/bin/env node',
+});
+project.addBins({ 'cdk-identity-center-permissions': 'assets/cli/plan-cli/index.js' });
+
 
 // integ-runner snapshot check, offline: never deploys, fails on a changed snapshot.
 const integ = project.addTask('integ', {

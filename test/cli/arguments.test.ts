@@ -1,0 +1,34 @@
+import { main, parseArguments } from '../../src/cli/plan-cli';
+
+describe('plan command arguments', () => {
+  test('defaults: the default parameter and the state next to it', () => {
+    expect(parseArguments(['plan'])).toEqual({
+      parameter: '/identity-center-assignments/config',
+      statePrefix: '/identity-center-assignments/state',
+      cdkOut: undefined,
+      region: undefined,
+      profile: undefined,
+      json: false,
+      maxRps: 10,
+    });
+  });
+
+  test('every option', () => {
+    expect(parseArguments(['plan', '--parameter', '/lz/config', '--region', 'eu-west-1', '--profile', 'mgmt', '--json', '--cdk-out', 'cdk.out', '--max-rps', '5']))
+      .toMatchObject({ parameter: '/lz/config', statePrefix: '/lz/state', region: 'eu-west-1', profile: 'mgmt', json: true, cdkOut: 'cdk.out', maxRps: 5 });
+  });
+
+  test('mistakes are named', () => {
+    expect(parseArguments([])).toEqual({ error: 'missing command' });
+    expect(parseArguments(['apply'])).toEqual({ error: "unknown command 'apply'" });
+    expect(parseArguments(['plan', '--force'])).toEqual({ error: "unknown option '--force'" });
+    expect(parseArguments(['plan', '--region'])).toEqual({ error: '--region needs a value' });
+    expect(parseArguments(['plan', '--max-rps', '0'])).toEqual({ error: "--max-rps must be a positive number, got '0'" });
+  });
+
+  test('usage errors exit 2 with the usage text', async () => {
+    const out: string[] = [];
+    expect(await main(['plan', '--force'], (t) => out.push(t))).toBe(2);
+    expect(out[0]).toMatch(/unknown option '--force'[\s\S]*usage: cdk-identity-center-permissions plan/);
+  });
+});
