@@ -1,0 +1,212 @@
+import * as http from 'http';
+import { AddressInfo } from 'net';
+import { AwsError, missingAuthentication, unknownOperation } from './aws-error';
+import { parseQueryBody, queryErrorXml, queryResponseXml } from './query-protocol';
+import { JsonInput, ServiceHandler } from './service-handler';
+import { CallCounter } from '../core/call-counter';
+import { FaultDecision, FaultInjector } from '../core/fault-injector';
+import { SeededRandom } from '../core/seeded-random';
+import { SimulatedClock } from '../core/simulated-clock';
+import { WebhookRecorder } from '../services/webhook-recorder';
+
+/** A service reached through `X-Amz-Target: <prefix>.<Operation>`. */
+export interface JsonRoute {
+  readonly targetPrefix: string;
+  readonly jsonVersion: '1.0' | '1.1';
+  /** awsQueryCompatible services (SQS) also send `x-amzn-query-error: Code;Sender`. */
+  readonly queryCompatible?: boolean;
+  readonly handler: ServiceHandler;
+}
+
+/** A service reached through the Query protocol (`Action=...` form bodies). */
+export interface QueryRoute {
+  readonly xmlNamespace: string;
+  readonly handler: ServiceHandler;
+}
+
+export interface HttpFrontOptions {
+  readonly jsonRoutes: readonly JsonRoute[];
+  readonly queryRoute: QueryRoute;
+  readonly webhooks: WebhookRecorder;
+  readonly calls: CallCounter;
+  readonly faults: FaultInjector;
+  readonly clock: SimulatedClock;
+  /** A stream of its own for request ids, so concurrency does not shift other draws. */
+  readonly requestIds: SeededRandom;
+  readonly region: string;
+}
+
+interface Outcome {
+  readonly status: number;
+  readonly headers: Record<string, string>;
+  readonly body: string;
+}
+
+/**
+ * The HTTP side: routes a request to a service by protocol, then runs the same pipeline for every
+ * AWS call: count, authenticate, inject faults, throttle, dispatch, serialize.
+ */
+export class HttpFront {
+  /** Errors thrown by handlers that are not AWS errors: simulator bugs, surfaced for tests. */
+  public readonly unexpectedErrors: Error[] = [];
+  private readonly server: http.Server;
+  private readonly routes: Map<string, JsonRoute>;
+  private baseUrl = '';
+
+  constructor(private readonly options: HttpFrontOptions) {
+    this.routes = new Map(options.jsonRoutes.map((route) => [route.targetPrefix, route]));
+    this.server = http.createServer((req, res) => {
+      void this.serve(req, res);
+    });
+    this.server.keepAliveTimeout = 60_000;
+  }
+
+  public get endpoint(): string {
+    return this.baseUrl;
+  }
+
+  public async listen(port: number): Promise<void> {
+    await new Promise<void>((resolve, reject) => {
+      this.server.once('error', reject);
+      this.server.listen(port, '127.0.0.1', () => resolve());
+    });
+    this.baseUrl = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+  }
+
+  public async close(): Promise<void> {
+    this.server.closeAllConnections();
+    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+  }
+
+  private async serve(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+    try {
+      const body = await readBody(req);
+      const outcome = await this.route(req, body);
+      if (outcome === 'reset') {
+        req.socket.destroy();
+        return;
+      }
+      res.writeHead(outcome.status, { ...outcome.headers, 'Content-Length': Buffer.byteLength(outcome.body) });
+      res.end(outcome.body);
+    } catch (error) {
+      this.unexpectedErrors.push(error as Error);
+      if (!res.headersSent) res.writeHead(500);
+      res.end();
+    }
+  }
+
+  private async route(req: http.IncomingMessage, body: string): Promise<Outcome | 'reset'> {
+    const url = req.url ?? '/';
+    if (url.startsWith('/webhooks/')) return this.webhook(req, decodeURIComponent(url.slice('/webhooks/'.length)), body);
+
+    const target = header(req, 'x-amz-target');
+    if (target !== undefined) {
+      const dot = target.lastIndexOf('.');
+      const route = this.routes.get(target.slice(0, dot));
+      if (!route) return jsonError(unknownOperation(target), '1.1', false, this.requestId());
+      let input: JsonInput;
+      try {
+        input = body.length === 0 ? {} : JSON.parse(body) as JsonInput;
+      } catch {
+        return jsonError(new AwsError('SerializationException', 'Request body is not valid JSON', { messageKey: 'message' }), route.jsonVersion, false, this.requestId());
+      }
+      const operation = target.slice(dot + 1);
+      const requestId = this.requestId();
+      const result = await this.call(route.handler, operation, input, req, requestId);
+      if (result === 'reset') return 'reset';
+      if (result instanceof AwsError) return jsonError(result, route.jsonVersion, route.queryCompatible ?? false, requestId);
+      return {
+        status: 200,
+        headers: { 'Content-Type': `application/x-amz-json-${route.jsonVersion}`, 'x-amzn-RequestId': requestId },
+        body: JSON.stringify(result ?? {}),
+      };
+    }
+
+    if ((header(req, 'content-type') ?? '').startsWith('application/x-www-form-urlencoded')) {
+      const { action, input } = parseQueryBody(body);
+      const { xmlNamespace, handler } = this.options.queryRoute;
+      const requestId = this.requestId();
+      const result = await this.call(handler, action, input, req, requestId);
+      if (result === 'reset') return 'reset';
+      const xmlHeaders = { 'Content-Type': 'text/xml', 'x-amzn-RequestId': requestId };
+      if (result instanceof AwsError) return { status: result.status, headers: xmlHeaders, body: queryErrorXml(result, xmlNamespace, requestId) };
+      return { status: 200, headers: xmlHeaders, body: queryResponseXml(action, xmlNamespace, result as Record<string, unknown>, requestId) };
+    }
+
+    return jsonError(unknownOperation(`${req.method} ${url}`), '1.1', false, this.requestId());
+  }
+
+  /** The pipeline every AWS call goes through. Returns the output, an AWS error, or 'reset'. */
+  private async call(handler: ServiceHandler, operation: string, input: JsonInput, req: http.IncomingMessage, requestId: string): Promise<unknown> {
+    const { calls, faults, clock } = this.options;
+    calls.record(handler.service, operation);
+    const decision = faults.decide(handler.service, operation, calls.count(handler.service, operation));
+    if (decision.connectionReset) return 'reset';
+    if (decision.delayMs > 0) await clock.sleep(decision.delayMs);
+
+    const error = this.admit(handler, req, decision.serverError);
+    if (error) return this.failed(handler, operation, error);
+    let output: unknown;
+    try {
+      output = handler.handle(operation, input, { requestId, now: clock.now(), endpoint: this.baseUrl, region: this.options.region });
+    } catch (thrown) {
+      if (thrown instanceof AwsError) return this.failed(handler, operation, thrown);
+      throw thrown;
+    }
+    if (decision.serverError?.afterCommit) return this.failed(handler, operation, handler.serverError(decision.serverError.status));
+    return output;
+  }
+
+  /** The checks AWS makes before an operation runs: authentication, throttles, injected 5xx. */
+  private admit(handler: ServiceHandler, req: http.IncomingMessage, serverError: FaultDecision['serverError']): AwsError | undefined {
+    // Signature contents are not verified, but like AWS an unsigned request is refused.
+    if (header(req, 'authorization') === undefined) return missingAuthentication();
+    if (this.options.faults.inThrottlingStorm(handler.service)) return handler.throttlingError();
+    if (handler.rateLimit && !handler.rateLimit.tryTake(this.options.clock.now())) return handler.throttlingError();
+    if (serverError && !serverError.afterCommit) return handler.serverError(serverError.status);
+    return undefined;
+  }
+
+  private failed(handler: ServiceHandler, operation: string, error: AwsError): AwsError {
+    if (error.throttling) this.options.calls.recordThrottled(handler.service, operation);
+    return error;
+  }
+
+  private webhook(req: http.IncomingMessage, name: string, body: string): Outcome {
+    this.options.calls.record('webhooks', name);
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(body);
+    } catch {
+      return { status: 400, headers: { 'Content-Type': 'text/plain' }, body: 'Invalid JSON' };
+    }
+    const headers = Object.fromEntries(Object.entries(req.headers).map(([k, v]) => [k, String(v)]));
+    const status = this.options.webhooks.receive({ name, body: parsed, receivedAt: this.options.clock.now(), headers });
+    return { status, headers: {}, body: '' };
+  }
+
+  private requestId(): string {
+    return this.options.requestIds.uuid();
+  }
+}
+
+function jsonError(error: AwsError, jsonVersion: '1.0' | '1.1', queryCompatible: boolean, requestId: string): Outcome {
+  const headers: Record<string, string> = {
+    'Content-Type': `application/x-amz-json-${jsonVersion}`,
+    'x-amzn-RequestId': requestId,
+    'x-amzn-ErrorType': error.code,
+  };
+  if (queryCompatible) headers['x-amzn-query-error'] = `${error.queryCode};${error.faultType}`;
+  return { status: error.status, headers, body: JSON.stringify(error.toJsonBody()) };
+}
+
+function header(req: http.IncomingMessage, name: string): string | undefined {
+  const value = req.headers[name];
+  return Array.isArray(value) ? value[0] : value;
+}
+
+async function readBody(req: http.IncomingMessage): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of req) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString('utf8');
+}

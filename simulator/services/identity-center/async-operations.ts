@@ -1,0 +1,225 @@
+import { Assignment, IdentityCenterState, PrincipalType, targetKey } from './identity-center-model';
+import { FaultInjector } from '../../core/fault-injector';
+import { AsyncLatency } from '../../core/quotas';
+import { SeededRandom } from '../../core/seeded-random';
+import { SortedKeyIndex } from '../../core/sorted-key-index';
+import { AwsError } from '../../protocol/aws-error';
+import { IdentityStoreModel } from '../identity-store/identity-store-model';
+import { OrganizationsModel } from '../organizations/organizations-model';
+
+export type AsyncOperationKind = 'CREATE_ASSIGNMENT' | 'DELETE_ASSIGNMENT' | 'PROVISION_PERMISSION_SET';
+export type OperationStatus = 'IN_PROGRESS' | 'SUCCEEDED' | 'FAILED';
+
+/** One asynchronous Identity Center write, as history and as the source of the *Status answers. */
+export interface AsyncOperation {
+  readonly requestId: string;
+  readonly kind: AsyncOperationKind;
+  /** Submission order, 1-based. */
+  readonly sequence: number;
+  readonly createdDate: number;
+  /** Simulated time at which the operation leaves IN_PROGRESS. */
+  readonly completesAt: number;
+  status: OperationStatus;
+  failureReason?: string;
+  completedAt?: number;
+  readonly permissionSetArn: string;
+  /** The target account; undefined for ProvisionPermissionSet to ALL_PROVISIONED_ACCOUNTS. */
+  readonly accountId?: string;
+  readonly principalType?: PrincipalType;
+  readonly principalId?: string;
+  /** Accounts a provisioning operation covers (fixed at submission). */
+  readonly provisionTargets?: readonly string[];
+}
+
+/** Behaviours AWS leaves undocumented; each default is the one a careful client must survive. */
+export interface IdentityCenterBehaviour {
+  /**
+   * How DeleteAccountAssignment of a triple that does not exist ends. AWS does not document it;
+   * its asynchronous workflow reports 404s as FAILED statuses ("Received a 404 status error: ...",
+   * hashicorp/terraform-provider-aws#19341, #35158), so the default is FAILED with such a reason:
+   * a client that treats "already gone" as done must recognise it. @default 'FAILED'
+   */
+  readonly deleteOfMissingAssignment?: 'FAILED' | 'SUCCEEDED';
+  /**
+   * ConflictException granularity. Users report conflicts between operations on the same account
+   * and permission set, e.g. a grant racing a revoke of the same role (aws-samples/iam-identity-center-team#513),
+   * and more conflicts "when you run too many operations" (aws-samples/assignment-automation-4-aws-sso#8).
+   * @default 'ACCOUNT_AND_PERMISSION_SET'
+   */
+  readonly conflictScope?: 'ACCOUNT_AND_PERMISSION_SET' | 'NONE';
+  /**
+   * The caller is a delegated administrator: the management account and permission sets
+   * provisioned to it are out of reach (AccessDeniedException; fivexl/terraform-aws-sso-elevator#101,
+   * https://docs.aws.amazon.com/singlesignon/latest/userguide/delegated-admin.html). @default false
+   */
+  readonly delegatedAdministrator?: boolean;
+}
+
+const INACTIVE_ACCOUNT_REASON = (accountId: string) =>
+  // Observed for suspended accounts: aws-samples/aws-identitycenter-codepipeline-auto-assignment#31.
+  `AWS SSO is unable to complete your request at this time. Obtaining permissions to manage your AWS account '${accountId}' takes longer than usual. `
+  + 'Please try again in a few minutes. If this problem continues, contact AWS Support.';
+const MISSING_PRINCIPAL_REASON = (type: PrincipalType, id: string, storeId: string) =>
+  // Observed: hashicorp/terraform-provider-aws#19341.
+  `Received a 404 status error: the ${type} assignee ${id} was not found in directory ${storeId}`;
+// Observed for provisioning after the last assignment went: hashicorp/terraform-provider-aws#35158.
+const MISSING_ASSIGNMENT_REASON = 'Received a 404 status error: Assignment not found.';
+
+export interface AsyncOperationsOptions {
+  readonly state: IdentityCenterState;
+  readonly organizations: OrganizationsModel;
+  readonly identityStore: IdentityStoreModel;
+  readonly faults: FaultInjector;
+  readonly random: SeededRandom;
+  readonly latency: AsyncLatency;
+  readonly maxOutstanding: number;
+  readonly behaviour: IdentityCenterBehaviour;
+}
+
+/**
+ * The asynchronous side of Identity Center: CreateAccountAssignment, DeleteAccountAssignment and
+ * ProvisionPermissionSet answer IN_PROGRESS with a RequestId and finish later. Time moves only
+ * through `settle(now)`, called before every request and every model read, so transitions are a
+ * pure function of simulated time.
+ */
+export class AsyncOperations {
+  private readonly operations = new Map<string, AsyncOperation>();
+  private readonly byKind = new Map<AsyncOperationKind, SortedKeyIndex<AsyncOperation>>();
+  private pending: AsyncOperation[] = [];
+  /** In-flight operations by `account|permissionSet`, and by permission set. */
+  private readonly inFlightTargets = new Map<string, number>();
+  private readonly inFlightByPermissionSet = new Map<string, number>();
+  private sequence = 0;
+
+  constructor(private readonly options: AsyncOperationsOptions) {
+    for (const kind of ['CREATE_ASSIGNMENT', 'DELETE_ASSIGNMENT', 'PROVISION_PERMISSION_SET'] as const) this.byKind.set(kind, new SortedKeyIndex());
+  }
+
+  public submitAssignment(kind: 'CREATE_ASSIGNMENT' | 'DELETE_ASSIGNMENT', assignment: Assignment, now: number): AsyncOperation {
+    this.admit(now, [targetKey(assignment.accountId, assignment.permissionSetArn)], assignment.permissionSetArn, false);
+    return this.start({ kind, now, ...assignment });
+  }
+
+  public submitProvisioning(permissionSetArn: string, accountId: string | undefined, now: number): AsyncOperation {
+    const targets = accountId !== undefined ? [accountId] : [...this.options.state.accountsProvisionedWith(permissionSetArn).values()];
+    this.admit(now, accountId !== undefined ? [targetKey(accountId, permissionSetArn)] : [], permissionSetArn, accountId === undefined);
+    return this.start({ kind: 'PROVISION_PERMISSION_SET', now, permissionSetArn, accountId, provisionTargets: targets });
+  }
+
+  /** Completes every operation whose time has come, in completion order. */
+  public settle(now: number): void {
+    if (this.pending.length === 0 || this.pending.every((op) => op.completesAt > now)) return;
+    const due = this.pending.filter((op) => op.completesAt <= now).sort((a, b) => a.completesAt - b.completesAt || a.sequence - b.sequence);
+    this.pending = this.pending.filter((op) => op.completesAt > now);
+    for (const op of due) this.complete(op);
+  }
+
+  public get(requestId: string): AsyncOperation | undefined {
+    return this.operations.get(requestId);
+  }
+
+  /** Operations of one kind in submission order, keyed by zero-padded sequence. */
+  public ofKind(kind: AsyncOperationKind): SortedKeyIndex<AsyncOperation> {
+    return this.byKind.get(kind)!;
+  }
+
+  public outstanding(): number {
+    return this.pending.length;
+  }
+
+  /** Copies of every operation so far, in submission order. */
+  public history(): AsyncOperation[] {
+    return [...this.operations.values()].map((op) => ({ ...op }));
+  }
+
+  private admit(now: number, targets: string[], permissionSetArn: string, wholePermissionSet: boolean): void {
+    this.settle(now);
+    if (this.pending.length >= this.options.maxOutstanding) {
+      // The text AWS answers when too many asynchronous writes are outstanding (aws-iam-identity-center-extensions#87, #111).
+      throw new AwsError('ThrottlingException', 'There are too many requests processing. Please try again later.', { throttling: true });
+    }
+    if (this.options.behaviour.conflictScope === 'NONE') return;
+    const conflict = wholePermissionSet
+      ? (this.inFlightByPermissionSet.get(permissionSetArn) ?? 0) > 0
+      : targets.some((t) => (this.inFlightTargets.get(t) ?? 0) > 0) || (this.inFlightTargets.get(targetKey('*', permissionSetArn)) ?? 0) > 0;
+    // Observed text: aws-iam-identity-center-extensions#111.
+    if (conflict) throw new AwsError('ConflictException', 'There is a conflicting operation in process.');
+  }
+
+  private start(spec: {
+    kind: AsyncOperationKind;
+    now: number;
+    permissionSetArn: string;
+    accountId?: string;
+    principalType?: PrincipalType;
+    principalId?: string;
+    provisionTargets?: string[];
+  }): AsyncOperation {
+    const { latency, random } = this.options;
+    const requestId = random.uuid();
+    const delay = latency.minMs + random.forKey('async-latency', requestId) * (latency.maxMs - latency.minMs);
+    const op: AsyncOperation = {
+      requestId,
+      kind: spec.kind,
+      sequence: ++this.sequence,
+      createdDate: spec.now,
+      completesAt: spec.now + delay,
+      status: 'IN_PROGRESS',
+      permissionSetArn: spec.permissionSetArn,
+      accountId: spec.accountId,
+      principalType: spec.principalType,
+      principalId: spec.principalId,
+      provisionTargets: spec.provisionTargets,
+    };
+    this.operations.set(requestId, op);
+    this.ofKind(spec.kind).set(String(op.sequence).padStart(12, '0'), op);
+    this.pending.push(op);
+    this.track(op, +1);
+    return op;
+  }
+
+  private complete(op: AsyncOperation): void {
+    this.track(op, -1);
+    op.completedAt = op.completesAt;
+    const failure = this.options.faults.asyncFailureFor(op.requestId) ?? this.apply(op);
+    op.status = failure === undefined ? 'SUCCEEDED' : 'FAILED';
+    op.failureReason = failure;
+  }
+
+  /** Applies a due operation; returns a FailureReason when AWS would fail it. */
+  private apply(op: AsyncOperation): string | undefined {
+    const { state, organizations, identityStore, behaviour } = this.options;
+    if (op.kind === 'PROVISION_PERMISSION_SET') {
+      let failure: string | undefined;
+      for (const accountId of op.provisionTargets ?? []) {
+        if (organizations.account(accountId)?.status !== 'ACTIVE') failure ??= INACTIVE_ACCOUNT_REASON(accountId);
+        else if (state.permissionSet(op.permissionSetArn)) state.provision(accountId, op.permissionSetArn);
+      }
+      return failure;
+    }
+    const assignment: Assignment = {
+      accountId: op.accountId!,
+      permissionSetArn: op.permissionSetArn,
+      principalType: op.principalType!,
+      principalId: op.principalId!,
+    };
+    if (!identityStore.hasPrincipal(assignment.principalType, assignment.principalId)) {
+      return MISSING_PRINCIPAL_REASON(assignment.principalType, assignment.principalId, identityStore.identityStoreId);
+    }
+    if (organizations.account(assignment.accountId)?.status !== 'ACTIVE') return INACTIVE_ACCOUNT_REASON(assignment.accountId);
+    if (op.kind === 'CREATE_ASSIGNMENT') {
+      // Creating a triple that exists succeeds and creates no duplicate: "the AWS SSO API doesn't
+      // prevent us from creating duplicates" (terraform-provider-aws, internal/service/ssoadmin/account_assignment.go).
+      state.addAssignment(assignment);
+      return undefined;
+    }
+    const removed = state.removeAssignment(assignment);
+    return removed || behaviour.deleteOfMissingAssignment === 'SUCCEEDED' ? undefined : MISSING_ASSIGNMENT_REASON;
+  }
+
+  private track(op: AsyncOperation, delta: number): void {
+    const key = targetKey(op.accountId ?? '*', op.permissionSetArn);
+    this.inFlightTargets.set(key, (this.inFlightTargets.get(key) ?? 0) + delta);
+    this.inFlightByPermissionSet.set(op.permissionSetArn, (this.inFlightByPermissionSet.get(op.permissionSetArn) ?? 0) + delta);
+  }
+}
