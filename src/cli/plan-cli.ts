@@ -1,22 +1,17 @@
 // `cdk-identity-center-permissions plan`: the reconciler's read-only plan with the caller's
 // credentials. It reads the config from the deployed parameter or from a synthesized cdk.out,
 // prints creates, deletes and refusals with their reasons, and never writes anything.
-import { IdentitystoreClient } from '@aws-sdk/client-identitystore';
-import { OrganizationsClient } from '@aws-sdk/client-organizations';
-import { SSMClient } from '@aws-sdk/client-ssm';
-import { SSOAdminClient } from '@aws-sdk/client-sso-admin';
-import { ApiCallCounter, instrument } from '../reconciler/adapters/api-calls';
-import { IdentityCenterAdapter } from '../reconciler/adapters/identity-center';
-import { IdentityStoreAdapter } from '../reconciler/adapters/identity-store';
-import { OrganizationsAdapter } from '../reconciler/adapters/organizations';
+import { readConfigFromCdkOut } from './cdk-out-config';
+import { formatReport } from './format';
+import { ApiCallCounter } from '../reconciler/adapters/api-calls';
+import { awsAdapters } from '../reconciler/adapters/aws-adapters';
 import { SsmConfigAdapter } from '../reconciler/adapters/ssm-config';
 import { SsmStateAdapter } from '../reconciler/adapters/ssm-state';
 import { ConfigRead, StatePort, systemClock } from '../reconciler/core/ports';
-import { RateLimiter } from '../reconciler/core/rate-limiter';
 import { reconcile } from '../reconciler/core/reconcile';
 import { RunReport } from '../reconciler/core/report';
-import { readConfigFromCdkOut } from './cdk-out-config';
-import { formatReport } from './format';
+
+const DEFAULT_PARAMETER = '/identity-center-assignments/config';
 
 const USAGE = `usage: cdk-identity-center-permissions plan [options]
 
@@ -57,7 +52,7 @@ export function parseArguments(argv: string[]): PlanArguments | { error: string 
     if (value === undefined || value.startsWith('--')) return { error: `${flag} needs a value` };
     values[flag.slice(2)] = value;
   }
-  const parameter = values.parameter ?? '/identity-center-assignments/config';
+  const parameter = values.parameter ?? DEFAULT_PARAMETER;
   const maxRps = Number(values['max-rps'] ?? 10);
   if (!(maxRps > 0)) return { error: `--max-rps must be a positive number, got '${values['max-rps']}'` };
   return {
@@ -74,22 +69,22 @@ export function parseArguments(argv: string[]): PlanArguments | { error: string 
 /** Runs the read-only plan; exported so tests drive it against the simulator. */
 export async function runPlan(args: PlanArguments): Promise<RunReport> {
   if (args.profile) process.env.AWS_PROFILE = args.profile;
-  const clientConfig = { region: args.region, maxAttempts: 8 };
   const counter = new ApiCallCounter();
-  const ssm = instrument(new SSMClient(clientConfig), 'ssm', counter);
-  const config: ConfigRead = args.cdkOut ? readConfigFromCdkOut(args.cdkOut, args.parameter === '/identity-center-assignments/config' ? undefined : args.parameter)
-    : await new SsmConfigAdapter(ssm, args.parameter).read();
+  // Below the reconciler's own rates, so a plan never starves a running reconcile.
+  const aws = awsAdapters({ counter, region: args.region, rates: { identityCenter: args.maxRps, organizations: 2, identityStore: 5 } });
+  const config: ConfigRead = args.cdkOut
+    ? readConfigFromCdkOut(args.cdkOut, args.parameter === DEFAULT_PARAMETER ? undefined : args.parameter)
+    : await new SsmConfigAdapter(aws.ssm, args.parameter).read();
   const doc = 'document' in config ? config.document : undefined;
-  const limiter = new RateLimiter(args.maxRps, systemClock);
-  const state: StatePort = new SsmStateAdapter(ssm, args.statePrefix);
+  const state: StatePort = new SsmStateAdapter(aws.ssm, args.statePrefix);
   const report = await reconcile({
     runId: `plan-${new Date().toISOString()}`,
     config: { read: async () => config },
-    // Read-only: the plan never saves state (reconcile only writes in apply mode; this makes it explicit).
+    // Read-only: reconcile writes state only in apply mode; this makes the promise explicit.
     state: { read: () => state.read(), write: async () => { throw new Error('the plan command never writes'); } },
-    organizations: new OrganizationsAdapter(instrument(new OrganizationsClient({ ...clientConfig, retryMode: 'adaptive' }), 'organizations', counter)),
-    identityStore: new IdentityStoreAdapter(instrument(new IdentitystoreClient({ ...clientConfig, retryMode: 'adaptive' }), 'identitystore', counter), doc?.identityStoreId ?? ''),
-    identityCenter: new IdentityCenterAdapter(instrument(new SSOAdminClient(clientConfig), 'sso-admin', counter, limiter), doc?.instanceArn ?? ''),
+    organizations: aws.organizations,
+    identityStore: aws.identityStore(doc?.identityStoreId ?? ''),
+    identityCenter: aws.identityCenter(doc?.instanceArn ?? ''),
     clock: systemClock,
     log: { info: () => {}, warn: () => {} },
     limits: { maxOutstanding: 0, readConcurrency: 4 },

@@ -3,24 +3,17 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { MetricUnit, Metrics } from '@aws-lambda-powertools/metrics';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
-import { IdentitystoreClient } from '@aws-sdk/client-identitystore';
-import { OrganizationsClient } from '@aws-sdk/client-organizations';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { SQSClient } from '@aws-sdk/client-sqs';
-import { SSMClient } from '@aws-sdk/client-ssm';
-import { SSOAdminClient } from '@aws-sdk/client-sso-admin';
 import type { Context, SQSEvent } from 'aws-lambda';
 import { ApiCallCounter, instrument } from './adapters/api-calls';
-import { IdentityCenterAdapter } from './adapters/identity-center';
-import { IdentityStoreAdapter } from './adapters/identity-store';
+import { awsAdapters } from './adapters/aws-adapters';
 import { publishEvents, publishSns, postTeams, sendContinuation } from './adapters/notifications';
-import { OrganizationsAdapter } from './adapters/organizations';
 import { SsmConfigAdapter } from './adapters/ssm-config';
 import { SsmStateAdapter } from './adapters/ssm-state';
 import { summaryText, worthNotifying } from './core/notification-content';
 import { systemClock } from './core/ports';
-import { RateLimiter } from './core/rate-limiter';
 import { reconcile } from './core/reconcile';
 import { RunReport } from './core/report';
 import { RuntimeConfig, readRuntimeConfig } from './runtime-config';
@@ -46,22 +39,25 @@ export async function handler(event: SQSEvent | DirectInvocation, context: Conte
   logger.info('reconcile started', { trigger: direct ? 'direct' : `${event.Records.length} queued event(s)`, continuation: sequence });
 
   const counter = new ApiCallCounter();
-  // Default client configuration: region, credentials and AWS_ENDPOINT_URL come from the environment.
-  const ssm = instrument(new SSMClient({ maxAttempts: 5 }), 'ssm', counter);
-  const config = await new SsmConfigAdapter(ssm, settings.configParameter).read();
-  const instanceArn = 'document' in config ? config.document.instanceArn : '';
-  const identityStoreId = 'document' in config ? config.document.identityStoreId : '';
-  const limiter = new RateLimiter(settings.maxRequestsPerSecond, systemClock);
-  const identityCenter = new IdentityCenterAdapter(instrument(new SSOAdminClient({ maxAttempts: 5 }), 'sso-admin', counter, limiter), instanceArn);
+  const aws = awsAdapters({
+    counter,
+    rates: {
+      identityCenter: settings.maxRequestsPerSecond,
+      organizations: settings.organizationsMaxRequestsPerSecond,
+      identityStore: settings.identityStoreMaxRequestsPerSecond,
+    },
+  });
+  const config = await new SsmConfigAdapter(aws.ssm, settings.configParameter).read();
+  const doc = 'document' in config ? config.document : undefined;
 
   const stopAt = () => context.getRemainingTimeInMillis() < settings.stopMarginSeconds * 1000;
   const report = await reconcile({
     runId,
     config: { read: async () => config },
-    state: new SsmStateAdapter(ssm, settings.statePrefix),
-    organizations: new OrganizationsAdapter(instrument(new OrganizationsClient({ maxAttempts: 8, retryMode: 'adaptive' }), 'organizations', counter)),
-    identityStore: new IdentityStoreAdapter(instrument(new IdentitystoreClient({ maxAttempts: 8, retryMode: 'adaptive' }), 'identitystore', counter), identityStoreId),
-    identityCenter,
+    state: new SsmStateAdapter(aws.ssm, settings.statePrefix),
+    organizations: aws.organizations,
+    identityStore: aws.identityStore(doc?.identityStoreId ?? ''),
+    identityCenter: aws.identityCenter(doc?.instanceArn ?? ''),
     clock: systemClock,
     log: { info: (m, d) => logger.info(m, d ?? {}), warn: (m, d) => logger.warn(m, d ?? {}) },
     limits: { maxOutstanding: settings.maxOutstanding, readConcurrency: settings.readConcurrency },

@@ -17,6 +17,10 @@ export const ENV = {
   notificationTopicArn: 'NOTIFICATION_TOPIC_ARN',
   /** Identity Center admin API calls per second this client allows itself. @default 15 of the 20 TPS quota */
   maxRequestsPerSecond: 'IDENTITY_CENTER_MAX_RPS',
+  /** Organizations calls per second (the service publishes no rate; throttling is retried). @default 5 */
+  organizationsMaxRequestsPerSecond: 'ORGANIZATIONS_MAX_RPS',
+  /** Identity Store calls per second. @default 10 */
+  identityStoreMaxRequestsPerSecond: 'IDENTITY_STORE_MAX_RPS',
   /** Asynchronous assignment operations kept in flight. @default 15, the service's cap */
   maxOutstanding: 'IDENTITY_CENTER_MAX_OUTSTANDING',
   /** Concurrent read calls while taking the snapshot. @default 8 */
@@ -33,6 +37,8 @@ export interface RuntimeConfig {
   readonly teamsWebhookSecretArn?: string;
   readonly notificationTopicArn?: string;
   readonly maxRequestsPerSecond: number;
+  readonly organizationsMaxRequestsPerSecond: number;
+  readonly identityStoreMaxRequestsPerSecond: number;
   readonly maxOutstanding: number;
   readonly readConcurrency: number;
   readonly stopMarginSeconds: number;
@@ -61,6 +67,8 @@ export function readRuntimeConfig(env: Record<string, string | undefined>): Runt
     teamsWebhookSecretArn: optional(ENV.teamsWebhookSecretArn),
     notificationTopicArn: optional(ENV.notificationTopicArn),
     maxRequestsPerSecond: positive(ENV.maxRequestsPerSecond, 15),
+    organizationsMaxRequestsPerSecond: positive(ENV.organizationsMaxRequestsPerSecond, 5),
+    identityStoreMaxRequestsPerSecond: positive(ENV.identityStoreMaxRequestsPerSecond, 10),
     maxOutstanding: Math.floor(positive(ENV.maxOutstanding, 15)),
     readConcurrency: Math.floor(positive(ENV.readConcurrency, 8)),
     stopMarginSeconds: positive(ENV.stopMarginSeconds, 60),

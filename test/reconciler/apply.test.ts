@@ -1,5 +1,5 @@
 import { FakeIdentityCenter, PS, VirtualClock } from './fakes';
-import { OperationOutcome, applyOperations } from '../../src/reconciler/core/apply';
+import { OperationOutcome, alreadyGone, applyOperations } from '../../src/reconciler/core/apply';
 import { Assignment, Operation } from '../../src/reconciler/core/model';
 
 const assignment = (group: number, account: number, ps = 'Admin'): Assignment => ({
@@ -103,5 +103,17 @@ describe('applyOperations', () => {
     expect(seen).toHaveLength(3);
     expect(ic.outdated).toHaveLength(0);
     expect(ic.assignments.has(`GROUP:g-9|${PS('Admin')}|100000000009`)).toBe(false);
+  });
+});
+
+describe('alreadyGone', () => {
+  const del: Operation = { kind: 'delete', assignment: assignment(1, 1) };
+  test('a deletion that finds nothing to delete is a success', () => {
+    expect(alreadyGone(del, 'Received a 404 status error: Assignment not found.')).toBe(true);
+  });
+  test('a missing principal and creates are never taken for success', () => {
+    expect(alreadyGone(del, 'Received a 404 status error: the GROUP assignee g-1 was not found in directory d-1234567890')).toBe(false);
+    expect(alreadyGone({ kind: 'create', assignment: assignment(1, 1) }, 'Received a 404 status error: Assignment not found.')).toBe(false);
+    expect(alreadyGone(del, undefined)).toBe(false);
   });
 });

@@ -21,8 +21,7 @@ interface Instrumentable {
 }
 
 /**
- * Adds per-attempt middleware to a client: counting, and, for the Identity Center admin API, the
- * shared rate limiter. The deserialize step wraps each HTTP attempt, retries included, so the
+ * Adds per-attempt middleware to a client: counting and, when given, a client-side rate limiter. The deserialize step wraps each HTTP attempt, retries included, so the
  * limiter also spaces the SDK's own retries.
  */
 export function instrument<T extends Instrumentable>(client: T, service: string, counter: ApiCallCounter, limiter?: RateLimiter): T {

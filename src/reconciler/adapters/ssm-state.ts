@@ -37,7 +37,7 @@ export class SsmStateAdapter implements StatePort {
   }
 
   async write(state: ReconcilerState): Promise<void> {
-    const text = JSON.stringify({ principals: state.principals, permissionSets: state.permissionSets });
+    const text = JSON.stringify({ principals: state.principals, permissionSets: state.permissionSets, labels: state.labels ?? {} });
     const count = Math.max(1, Math.ceil(text.length / CHUNK_CHARS));
     const revision = Date.now().toString(36);
     // Chunk 0 is written last: until then readers see the previous revision's head, or a torn set.

@@ -11,7 +11,11 @@ export interface ApplyOptions {
   readonly drainDeadline: () => number;
   /** Attempts to start one operation through conflicts, throttling and faults. @default 8 */
   readonly maxAttempts?: number;
-  /** First guess of how long an operation takes, refined by observation. @default 1000 */
+  /**
+   * First guess of how long an operation takes, refined by observation. Low on purpose: until the
+   * first completions are seen, due operations are checked together with one list call.
+   * @default 250
+   */
   readonly initialLatencyMs?: number;
   /** Called as each operation ends. */
   readonly onOutcome?: (outcome: OperationOutcome) => void;
@@ -92,6 +96,9 @@ function toOutcome(item: QueueItem, status: OperationStatus | 'unknown'): Operat
   if (status === 'unknown') {
     return { op: item.op, status: 'unknown', attempts: item.attempts, reason: 'still in progress when the run had to stop; the next run verifies it' };
   }
+  if (status.status === 'FAILED' && alreadyGone(item.op, status.failureReason)) {
+    return { op: item.op, status: 'succeeded', reason: 'already gone', attempts: item.attempts, requestId: status.requestId };
+  }
   return {
     op: item.op,
     status: status.status === 'SUCCEEDED' ? 'succeeded' : 'failed',
@@ -99,6 +106,16 @@ function toOutcome(item: QueueItem, status: OperationStatus | 'unknown'): Operat
     attempts: item.attempts,
     requestId: status.requestId,
   };
+}
+
+/**
+ * Deleting an assignment that no longer exists is the goal reached, not a failure. Identity Center
+ * ends such a deletion FAILED with a 404 reason ("Received a 404 status error: Assignment not found."),
+ * as terraform-provider-aws#35158 reports. Creating an existing assignment already ends SUCCEEDED.
+ * A 404 about the principal ("assignee ... was not found in directory") is a real failure and stays one.
+ */
+export function alreadyGone(op: Operation, failureReason: string | undefined): boolean {
+  return op.kind === 'delete' && /\b404\b.*assignment not found/i.test(failureReason ?? '');
 }
 
 /** Exponential backoff with full jitter, capped at 20 s. */
@@ -189,7 +206,7 @@ class StatusPoller {
   private latencyMs: number;
 
   constructor(private readonly port: IdentityCenterWritePort, private readonly options: ApplyOptions) {
-    this.latencyMs = options.initialLatencyMs ?? 1000;
+    this.latencyMs = options.initialLatencyMs ?? 250;
   }
 
   wait(kind: OperationKind, started: OperationStatus): Promise<OperationStatus | 'unknown'> {

@@ -1,0 +1,37 @@
+import { IdentitystoreClient } from '@aws-sdk/client-identitystore';
+import { OrganizationsClient } from '@aws-sdk/client-organizations';
+import { SSMClient } from '@aws-sdk/client-ssm';
+import { SSOAdminClient } from '@aws-sdk/client-sso-admin';
+import { ApiCallCounter, instrument } from './api-calls';
+import { IdentityCenterAdapter } from './identity-center';
+import { IdentityStoreAdapter } from './identity-store';
+import { OrganizationsAdapter } from './organizations';
+import { systemClock } from '../core/ports';
+import { RateLimiter } from '../core/rate-limiter';
+
+export interface ClientRates {
+  readonly identityCenter: number;
+  readonly organizations: number;
+  readonly identityStore: number;
+}
+
+/**
+ * The SDK clients and adapters the reconciler reads and writes through, shared by the Lambda and
+ * the plan command. Clients use the default configuration, so region, credentials and
+ * AWS_ENDPOINT_URL come from the environment. Each service gets its own client-side rate limit;
+ * throttling that still happens is retried by the SDK (standard mode).
+ */
+export function awsAdapters(options: { counter: ApiCallCounter; rates: ClientRates; region?: string }) {
+  const config = { region: options.region, maxAttempts: 8 };
+  const limit = (rate: number) => new RateLimiter(rate, systemClock);
+  const ssm = instrument(new SSMClient(config), 'ssm', options.counter);
+  const ssoAdmin = instrument(new SSOAdminClient({ ...config, maxAttempts: 5 }), 'sso-admin', options.counter, limit(options.rates.identityCenter));
+  const organizations = instrument(new OrganizationsClient(config), 'organizations', options.counter, limit(options.rates.organizations));
+  const identityStore = instrument(new IdentitystoreClient(config), 'identitystore', options.counter, limit(options.rates.identityStore));
+  return {
+    ssm,
+    organizations: new OrganizationsAdapter(organizations),
+    identityCenter: (instanceArn: string) => new IdentityCenterAdapter(ssoAdmin, instanceArn),
+    identityStore: (identityStoreId: string) => new IdentityStoreAdapter(identityStore, identityStoreId),
+  };
+}

@@ -1,0 +1,127 @@
+import type { Context, SQSEvent } from 'aws-lambda';
+import { AwsSimulator, AwsSimulatorOptions, OrganizationFixture, OrganizationFixtureOptions, buildOrganization } from '../../simulator';
+import {
+  ADVANCED_PARAMETER_MAX_BYTES, CONFIG_VERSION, ConfigDocument, HeadDocument, OptionsDocument, RuleDocument, layoutDocument,
+} from '../../src/reconciler/config/document';
+import { RunReport } from '../../src/reconciler/core/report';
+import { ENV } from '../../src/reconciler/runtime-config';
+
+// Handler-level tests run the real composition root (SDK clients, adapters, core) against the
+// simulator. Logs and metrics are silenced unless a test captures them.
+process.env.POWERTOOLS_LOG_LEVEL = process.env.POWERTOOLS_LOG_LEVEL ?? 'SILENT';
+process.env.POWERTOOLS_METRICS_DISABLED = process.env.POWERTOOLS_METRICS_DISABLED ?? 'true';
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { handler } = require('../../src/reconciler/reconcile.lambda') as typeof import('../../src/reconciler/reconcile.lambda');
+
+export const BUS = 'identity-center-assignments';
+export const HEAD = `/${BUS}/config`;
+
+export interface HarnessOptions {
+  readonly organization: OrganizationFixtureOptions;
+  readonly simulator?: AwsSimulatorOptions;
+  /** Simulated ms per real ms; the reconciler's own rate limit is scaled by the same factor. @default 25 */
+  readonly speed?: number;
+}
+
+/** A simulator with an organization, a config parameter, a FIFO queue and the handler wired to them. */
+export class Harness {
+  static async start(options: HarnessOptions): Promise<Harness> {
+    const speed = options.speed ?? 25;
+    const sim = await AwsSimulator.start({ seed: 7, ...options.simulator, clock: { speed, ...options.simulator?.clock } });
+    return new Harness(sim, buildOrganization(sim, options.organization), speed);
+  }
+
+  readonly queueUrl: string;
+  private revision = 0;
+
+  private constructor(readonly sim: AwsSimulator, readonly fixture: OrganizationFixture, readonly speed: number) {
+    this.queueUrl = sim.sqs.createQueue('reconcile.fifo', { contentBasedDeduplication: true }).url;
+    sim.eventBridge.createEventBus(BUS);
+  }
+
+  permissionSetArn(name: string): string {
+    const ps = this.fixture.permissionSets.find((p) => p.name === name);
+    if (!ps) throw new Error(`no permission set ${name}`);
+    return ps.arn;
+  }
+
+  /** Stores the document the way AssignmentAutomation does: a head and, when needed, parts. */
+  putConfig(rules: RuleDocument[], options: Partial<OptionsDocument> = {}, permissionSetsByName: string[] = []): ConfigDocument {
+    const names = [...new Set([...rules.map((r) => r.permissionSet)])].sort();
+    const doc: ConfigDocument = {
+      version: CONFIG_VERSION,
+      instanceArn: this.fixture.instanceArn,
+      identityStoreId: this.fixture.identityStoreId,
+      options: { dryRun: false, maxDeletionsPerRun: 100, ...options },
+      permissionSets: names.map((name) => (permissionSetsByName.includes(name) ? { name } : { name, arn: this.permissionSetArn(name) })),
+      rules,
+    };
+    const revision = `rev-${++this.revision}`;
+    const size = (v: unknown) => Buffer.byteLength(JSON.stringify(v));
+    const layout = layoutDocument(doc, ADVANCED_PARAMETER_MAX_BYTES, size, (parts) => 64 + parts * (HEAD.length + 16));
+    const partNames = layout.parts.map((_, i) => `${HEAD}-part-${i + 1}`);
+    layout.parts.forEach((rulesOfPart, i) => this.sim.ssm.put(partNames[i], JSON.stringify({ revision, rules: rulesOfPart }), { tier: 'Advanced' }));
+    const head: HeadDocument = { ...layout.head, revision, parts: partNames };
+    const value = JSON.stringify(head);
+    this.sim.ssm.put(HEAD, value, { tier: Buffer.byteLength(value) > 4096 ? 'Advanced' : 'Standard' });
+    return doc;
+  }
+
+  env(extra: Record<string, string> = {}): Record<string, string> {
+    return {
+      ...this.sim.env(),
+      [ENV.configParameter]: HEAD,
+      [ENV.statePrefix]: `/${BUS}/state`,
+      [ENV.eventBusName]: BUS,
+      [ENV.queueUrl]: this.queueUrl,
+      // The reconciler's rate runs in real time: scale it like the simulator's clock.
+      [ENV.maxRequestsPerSecond]: String(15 * this.speed),
+      [ENV.organizationsMaxRequestsPerSecond]: String(5 * this.speed),
+      [ENV.identityStoreMaxRequestsPerSecond]: String(10 * this.speed),
+      ...extra,
+    };
+  }
+
+  /** Invokes the handler. `remainingMs` is simulated Lambda time left (scaled to real time). */
+  async invoke(event: SQSEvent | { mode: 'plan' | 'apply' } = { mode: 'apply' }, options: { remainingMs?: number; env?: Record<string, string> } = {}): Promise<RunReport | void> {
+    const saved = { ...process.env };
+    Object.assign(process.env, this.env(options.env));
+    const deadline = Date.now() + (options.remainingMs ?? 15 * 60_000) / this.speed;
+    const context = { awsRequestId: `req-${Date.now()}-${Math.random().toString(36).slice(2, 8)}`, getRemainingTimeInMillis: () => (deadline - Date.now()) * this.speed } as unknown as Context;
+    try {
+      return await handler(event as SQSEvent, context);
+    } finally {
+      process.env = saved;
+    }
+  }
+
+  apply(options: { remainingMs?: number; env?: Record<string, string> } = {}): Promise<RunReport> {
+    return this.invoke({ mode: 'apply' }, options) as Promise<RunReport>;
+  }
+
+  /** Assignments of the principals and permission sets named, as `group:ps@account` strings. */
+  live(filter: (a: { principalId: string; permissionSetArn: string; accountId: string }) => boolean = () => true): string[] {
+    const groups = new Map(this.fixture.groups.map((g) => [g.id, g.displayName]));
+    const users = new Map(this.fixture.users.map((u) => [u.id, u.userName]));
+    const ps = new Map(this.fixture.permissionSets.map((p) => [p.arn, p.name]));
+    const accounts = new Map(this.sim.organizations.accounts().map((a) => [a.id, a.name]));
+    return this.sim.identityCenter.assignments().filter(filter)
+      .map((a) => `${groups.get(a.principalId) ?? users.get(a.principalId) ?? a.principalId}:${ps.get(a.permissionSetArn) ?? a.permissionSetArn}@${accounts.get(a.accountId) ?? a.accountId}`)
+      .sort();
+  }
+
+  stop(): Promise<void> {
+    return this.sim.stop();
+  }
+}
+
+/** API calls by operation per scenario, written to test-reports/ for the issue notes. */
+export function recordApiCalls(scenario: string, calls: Record<string, number>): void {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const fs = require('fs') as typeof import('fs');
+  const file = 'test-reports/reconciler-api-calls.json';
+  fs.mkdirSync('test-reports', { recursive: true });
+  const all = fs.existsSync(file) ? JSON.parse(fs.readFileSync(file, 'utf8')) : {};
+  all[scenario] = calls;
+  fs.writeFileSync(file, JSON.stringify(all, null, 2));
+}
