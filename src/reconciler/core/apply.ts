@@ -195,8 +195,8 @@ interface Waiter {
 }
 
 /**
- * One poll loop for every operation in flight. Each operation is first checked when the observed
- * average latency says it should be done, then with growing intervals. When several are due at
+ * One poll loop for every operation in flight. Each operation is first checked at half the observed
+ * average latency, then with growing intervals. When several are due at
  * once, one `List...Status(IN_PROGRESS)` call tells which are still running, so only finished
  * operations cost a `Describe...Status` call.
  */
@@ -212,7 +212,9 @@ class StatusPoller {
   wait(kind: OperationKind, started: OperationStatus): Promise<OperationStatus | 'unknown'> {
     return new Promise((resolve) => {
       const now = this.options.clock.now();
-      this.waiters.add({ kind, requestId: started.requestId, startedAt: now, checks: 0, nextCheck: now + this.latencyMs, resolve });
+      // The first check comes at half the typical latency: the estimate is time-to-detection, so
+      // checking at the full estimate would only ever let it grow.
+      this.waiters.add({ kind, requestId: started.requestId, startedAt: now, checks: 0, nextCheck: now + this.latencyMs / 2, resolve });
       if (!this.running) void this.loop();
     });
   }
@@ -270,9 +272,11 @@ class StatusPoller {
     }));
   }
 
+  /** Growing intervals, but never more than a few typical latencies (and 10 s) between two checks. */
   private later(waiter: Waiter): void {
     waiter.checks++;
-    waiter.nextCheck = this.options.clock.now() + Math.min(10_000, Math.max(5, this.latencyMs * 0.25 * 1.5 ** waiter.checks));
+    const ceiling = Math.min(10_000, Math.max(50, 4 * this.latencyMs));
+    waiter.nextCheck = this.options.clock.now() + Math.min(ceiling, Math.max(5, this.latencyMs * 0.25 * 1.5 ** waiter.checks));
   }
 
   /** An exponentially weighted average of completion latency, so the first check lands just in time. */
