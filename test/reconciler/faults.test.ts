@@ -6,11 +6,21 @@ import { RunReport } from '../../src/reconciler/core/report';
 // Fault suites: the reconciler under AWS's failure modes must converge, report every failure, and
 // never delete anything outside its scope. Each suite records its figures for the issue notes.
 
-const ORG = { accounts: 60, ouDepth: 3, ousPerLevel: 3, organizationalUnits: 20, groups: 8, users: 2, permissionSets: 5, suspendedAccounts: 2, seed: 11 };
+const ORG = {
+  accounts: 60, ouDepth: 3, ousPerLevel: 3, organizationalUnits: 20, groups: 8, users: 2, permissionSets: 5, suspendedAccounts: 2, seed: 11,
+};
 const MANAGED_GROUPS = [0, 1, 2, 3];
 const MANAGED_PS = ['AdministratorAccess', 'ReadOnlyAccess', 'PowerUserAccess'];
 
-interface SuiteFigures { runs: number; faults: Record<string, number>; created: number; deleted: number; failedReported: number; finalDiff: number; foreignIntact: boolean }
+interface SuiteFigures {
+  runs: number;
+  faults: Record<string, number>;
+  created: number;
+  deleted: number;
+  failedReported: number;
+  finalDiff: number;
+  foreignIntact: boolean;
+}
 const figures: Record<string, SuiteFigures> = {};
 
 function rules(h: Harness): RuleDocument[] {
@@ -71,14 +81,17 @@ async function converge(h: Harness, name: string, options: { maxRuns?: number; r
   const faults = h.sim.faults.injected();
   h.sim.faults.clear();
   const finalDiff = await diff(h);
-  const live = new Set(h.sim.identityCenter.assignments().map((a) => JSON.stringify({ accountId: a.accountId, permissionSetArn: a.permissionSetArn, principalType: a.principalType, principalId: a.principalId })));
+  const key = (a: { accountId: string; permissionSetArn: string; principalType: string; principalId: string }) =>
+    JSON.stringify({ accountId: a.accountId, permissionSetArn: a.permissionSetArn, principalType: a.principalType, principalId: a.principalId });
+  const live = new Set(h.sim.identityCenter.assignments().map(key));
   const foreignIntact = foreign.every((f) => live.has(f));
   // No deletion was ever attempted outside the scope.
   const scopeGroups = new Set([...MANAGED_GROUPS.map((i) => h.fixture.groups[i].id), h.fixture.users[0].id]);
   const scopePs = new Set(MANAGED_PS.map((p) => h.permissionSetArn(p)));
   const deletions = h.sim.identityCenter.operations({ kind: 'DELETE_ASSIGNMENT' });
   expect(deletions.filter((d) => !scopeGroups.has(d.principalId!) || !scopePs.has(d.permissionSetArn))).toEqual([]);
-  figures[name] = { runs, faults: Object.fromEntries(Object.entries(faults).filter(([, n]) => n > 0)), created, deleted, failedReported, finalDiff, foreignIntact };
+  const injected = Object.fromEntries(Object.entries(faults).filter(([, n]) => n > 0));
+  figures[name] = { runs, faults: injected, created, deleted, failedReported, finalDiff, foreignIntact };
   recordApiCalls(`fault suite: ${name} (all runs)`, h.sim.calls.byOperation());
   return { runs, finalDiff, foreignIntact, created, deleted };
 }
