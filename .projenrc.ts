@@ -91,7 +91,7 @@ const project = new awscdk.AwsCdkConstructLibrary({
     projectService: false,
     tsconfigPath: './tsconfig.dev.json',
   },
-  gitignore: ['/cdk.out/', '.jsii.tabl.json', '*.snapshot/**/asset.*', '/dist/.pysrc/', '/bench/out/', '/demo/out/', '.venv/'],
+  gitignore: ['/cdk.out/', '.jsii.tabl.json', '**/*.snapshot/**/asset.*', '/dist/.pysrc/', '/bench/out/', '/demo/out/', '.venv/'],
   githubOptions: { mergify: false },
   depsUpgrade: false,
 });
@@ -133,6 +133,18 @@ project.addTask('integ:update', {
   description: 'Create or update integ-runner snapshots without deploying',
   exec: "integ-runner --language typescript --app 'node -r ts-node/register/transpile-only {filePath}' --dry-run --update-on-failed --force",
 });
+
+// The demo (the README's main job) and the benchmark run the bundled reconciler against the simulator.
+const demo = project.addTask('demo', {
+  description: 'Synthesize the example landing zone and reconcile it against the simulated organization (under a minute)',
+});
+demo.spawn(project.tasks.tryFind('bundle')!);
+demo.exec('ts-node --transpile-only demo/demo.ts');
+const bench = project.addTask('bench', {
+  description: 'Benchmark the bundled reconciler against the simulator with quotas on (--scale=0.2 for a quick run)',
+});
+bench.spawn(project.tasks.tryFind('bundle')!);
+bench.exec('ts-node --transpile-only bench/bench.ts', { receiveArgs: true });
 
 // PyPI is unreachable here: generate the Python code only, then build sdist and wheel with Debian's
 // python3-build (see ../shared/TOOLCHAIN.md). Release workflows still use package:python.

@@ -25,7 +25,8 @@ export function formatReport(report: RunReport, limit = 200): string {
   const errorLines = report.errors.map((e) => `  ERROR: ${e}`);
   return [
     report.mode === 'plan' || report.dryRun ? `Plan (${report.outcome}): ${c.creates} create(s), ${c.deletes} delete(s), ${c.provisions} re-provisioning(s)` : headline(report),
-    `  ${c.rules} rules, ${c.accounts} accounts, ${c.desired} desired, ${c.current} current managed, ${c.foreign} foreign assignments (never touched)`,
+    `  ${c.rules} rules, ${c.accounts} accounts, ${c.desired} desired and ${c.current} current managed assignments; `
+      + `${c.foreign} assignments of managed principals to unmanaged permission sets left alone`,
     changeTable(report.changes, limit),
     ...refusedLines,
     ...errorLines,

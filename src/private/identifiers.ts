@@ -30,3 +30,25 @@ export function validateIdentityStoreId(value: string): void {
 export function validateAccountId(value: string, what = 'account id'): void {
   check(value, ACCOUNT_ID, what, 'of 12 digits, such as 111111111111');
 }
+
+// - Identity Store user and group ids (ResourceId):
+//   https://docs.aws.amazon.com/singlesignon/latest/IdentityStoreAPIReference/API_DescribeGroup.html
+export const PRINCIPAL_ID = /^([0-9a-f]{10}-|)[A-Fa-f0-9]{8}-[A-Fa-f0-9]{4}-[A-Fa-f0-9]{4}-[A-Fa-f0-9]{4}-[A-Fa-f0-9]{12}$/;
+
+export function validatePrincipalId(value: string, what: string): void {
+  check(value, PRINCIPAL_ID, what, '9a672b3b-1234-4c5d-8e9f-0123456789ab or 1234567890-9a672b3b-1234-4c5d-8e9f-0123456789ab');
+}
+
+export function validateOrganizationalUnitId(value: string): void {
+  check(value, OU_ID, 'organizational unit id', 'ou-ab12-cd34ef56 (see the Organizations console)');
+}
+
+export function validateRootId(value: string): void {
+  check(value, ROOT_ID, 'organization root id', 'r-ab12 (see the Organizations console)');
+}
+
+/** The instance id (`ssoins-...`) of an instance ARN; a token for an unresolved ARN. */
+export function instanceIdOf(instanceArn: string): string | undefined {
+  if (Token.isUnresolved(instanceArn)) return undefined;
+  return instanceArn.slice(instanceArn.indexOf('/') + 1);
+}

@@ -21,8 +21,11 @@ import { RuntimeConfig, readRuntimeConfig } from './runtime-config';
 /** A run that keeps stopping for time gives up after this many continuations and says so. */
 const MAX_CONTINUATIONS = 100;
 
-const logger = new Logger({ serviceName: 'identity-center-assignments' });
-const metrics = new Metrics({ namespace: 'IdentityCenterAssignments', serviceName: 'identity-center-assignments' });
+// The construct sets POWERTOOLS_SERVICE_NAME to the automation's bus name, so that two automations
+// in one account and region publish metrics (and trip alarms) apart.
+const serviceName = process.env.POWERTOOLS_SERVICE_NAME || 'identity-center-assignments';
+const logger = new Logger({ serviceName });
+const metrics = new Metrics({ namespace: process.env.POWERTOOLS_METRICS_NAMESPACE || 'IdentityCenterAssignments', serviceName });
 
 /** `{ "mode": "plan" }` returns the plan without writing; `{ "mode": "apply" }` runs and returns the outcome. */
 export interface DirectInvocation {

@@ -82,10 +82,10 @@ describe('applyOperations', () => {
     expect(outcomes[0].status).toBe('unknown');
   });
 
-  test('polls economically: about one status read per operation at steady latency', async () => {
+  test('polls economically: under two status reads per operation (per-operation polling at this cadence costs about six)', async () => {
     const { ic, options } = setup();
     await applyOperations(creates(Array.from({ length: 150 }, (_, i) => assignment(i % 5, i))), ic, options);
-    expect(ic.describes + ic.lists).toBeLessThan(150 * 1.6);
+    expect(ic.describes + ic.lists).toBeLessThan(150 * 2);
   });
 
   test('creates, provisions and deletes each reach their own outcome', async () => {

@@ -1,8 +1,8 @@
+import { Stack } from 'aws-cdk-lib';
 import type { Context, SQSEvent } from 'aws-lambda';
 import { AwsSimulator, AwsSimulatorOptions, OrganizationFixture, OrganizationFixtureOptions, buildOrganization } from '../../simulator';
-import {
-  ADVANCED_PARAMETER_MAX_BYTES, CONFIG_VERSION, ConfigDocument, HeadDocument, OptionsDocument, RuleDocument, layoutDocument,
-} from '../../src/reconciler/config/document';
+import { planConfigStorage } from '../../src/private/config-storage';
+import { CONFIG_VERSION, ConfigDocument, OptionsDocument, RuleDocument } from '../../src/reconciler/config/document';
 import { RunReport } from '../../src/reconciler/core/report';
 import { ENV } from '../../src/reconciler/runtime-config';
 
@@ -32,7 +32,6 @@ export class Harness {
   }
 
   readonly queueUrl: string;
-  private revision = 0;
 
   private constructor(readonly sim: AwsSimulator, readonly fixture: OrganizationFixture, readonly speed: number) {
     this.queueUrl = sim.sqs.createQueue('reconcile.fifo', { contentBasedDeduplication: true }).url;
@@ -56,14 +55,11 @@ export class Harness {
       permissionSets: names.map((name) => (permissionSetsByName.includes(name) ? { name } : { name, arn: this.permissionSetArn(name) })),
       rules,
     };
-    const revision = `rev-${++this.revision}`;
-    const size = (v: unknown) => Buffer.byteLength(JSON.stringify(v));
-    const layout = layoutDocument(doc, ADVANCED_PARAMETER_MAX_BYTES, size, (parts) => 64 + parts * (HEAD.length + 16));
-    const partNames = layout.parts.map((_, i) => `${HEAD}-part-${i + 1}`);
-    layout.parts.forEach((rulesOfPart, i) => this.sim.ssm.put(partNames[i], JSON.stringify({ revision, rules: rulesOfPart }), { tier: 'Advanced' }));
-    const head: HeadDocument = { ...layout.head, revision, parts: partNames };
-    const value = JSON.stringify(head);
-    this.sim.ssm.put(HEAD, value, { tier: Buffer.byteLength(value) > 4096 ? 'Advanced' : 'Standard' });
+    // Stored exactly as AssignmentAutomation lays it out (tokens aside, the same code path).
+    const storage = planConfigStorage(new Stack(), doc, BUS);
+    const tier = storage.fitsStandard ? 'Standard' : 'Advanced';
+    storage.parts.forEach((part, i) => this.sim.ssm.put(storage.head.parts[i], JSON.stringify(part), { tier }));
+    this.sim.ssm.put(HEAD, JSON.stringify(storage.head), { tier });
     return doc;
   }
 

@@ -63,8 +63,14 @@ export async function applyOperations(ops: Operation[], port: IdentityCenterWrit
       item.attempts++;
       try {
         const started = await startOperation(port, item.op);
-        const final = started.status === 'IN_PROGRESS' ? await poller.wait(operationKind(item.op), started) : started;
-        record(toOutcome(item, final));
+        if (started.status === 'IN_PROGRESS') {
+          // The slot frees as soon as the operation has left IN_PROGRESS; its final status may still
+          // be on its way, and is recorded when it arrives.
+          const { final } = await poller.wait(operationKind(item.op), started);
+          recording.push(final.then((status) => record(toOutcome(item, status))));
+        } else {
+          record(toOutcome(item, started));
+        }
       } catch (error) {
         if (error instanceof WriteError && error.retryable && item.attempts < maxAttempts) {
           queue.retryLater(item, backoffMs(item.attempts));
@@ -77,7 +83,9 @@ export async function applyOperations(ops: Operation[], port: IdentityCenterWrit
     }
   };
 
+  const recording: Array<Promise<void>> = [];
   await Promise.all(Array.from({ length: Math.max(1, options.maxOutstanding) }, worker));
+  await Promise.all(recording);
   for (const item of queue.remaining()) {
     record({ op: item.op, status: 'not-started', attempts: item.attempts, reason: item.attempts > 0 ? 'stopped before a retry' : undefined });
   }
@@ -185,36 +193,41 @@ class OperationQueue {
   }
 }
 
+type FinalStatus = OperationStatus | 'unknown';
+
 interface Waiter {
   readonly kind: OperationKind;
   readonly requestId: string;
   readonly startedAt: number;
-  checks: number;
   nextCheck: number;
-  resolve(status: OperationStatus | 'unknown'): void;
+  /** Called once the operation is known to have left IN_PROGRESS, with its final status to come. */
+  resolve(done: { final: Promise<FinalStatus> }): void;
 }
 
 /**
- * One poll loop for every operation in flight. Each operation is first checked at half the observed
- * average latency, then with growing intervals. When several are due at
- * once, one `List...Status(IN_PROGRESS)` call tells which are still running, so only finished
- * operations cost a `Describe...Status` call.
+ * One poll loop for every operation in flight, in ticks at least a sixteenth of the typical latency
+ * apart. An operation is first due at 60% of the typical latency, then every 8% of it, so a
+ * finished operation waits a small fraction of its latency to be noticed and its slot is refilled
+ * (with 15 in flight that costs about four list calls per latency period, well inside the quota).
+ * When two or more are due in a tick, one `List...Status(IN_PROGRESS)` call tells which are still
+ * running, so only finished operations cost a `Describe...Status` call. The typical latency is
+ * learnt as the run goes (an average of time to detection, which the early first check keeps close
+ * to the real latency).
  */
 class StatusPoller {
   private readonly waiters = new Set<Waiter>();
   private running = false;
   private latencyMs: number;
+  private lastTick = -Infinity;
 
   constructor(private readonly port: IdentityCenterWritePort, private readonly options: ApplyOptions) {
     this.latencyMs = options.initialLatencyMs ?? 250;
   }
 
-  wait(kind: OperationKind, started: OperationStatus): Promise<OperationStatus | 'unknown'> {
+  wait(kind: OperationKind, started: OperationStatus): Promise<{ final: Promise<FinalStatus> }> {
     return new Promise((resolve) => {
       const now = this.options.clock.now();
-      // The first check comes at half the typical latency: the estimate is time-to-detection, so
-      // checking at the full estimate would only ever let it grow.
-      this.waiters.add({ kind, requestId: started.requestId, startedAt: now, checks: 0, nextCheck: now + this.latencyMs / 2, resolve });
+      this.waiters.add({ kind, requestId: started.requestId, startedAt: now, nextCheck: now + 0.6 * this.latencyMs, resolve });
       if (!this.running) void this.loop();
     });
   }
@@ -224,14 +237,16 @@ class StatusPoller {
     try {
       while (this.waiters.size > 0) {
         const clock = this.options.clock;
-        const next = Math.min(...[...this.waiters].map((w) => w.nextCheck));
+        const earliest = Math.min(...[...this.waiters].map((w) => w.nextCheck));
+        const next = Math.max(earliest, this.lastTick + this.latencyMs / 16);
         if (next > clock.now()) await clock.sleep(next - clock.now());
         if (clock.now() >= this.options.drainDeadline()) {
-          for (const waiter of this.waiters) waiter.resolve('unknown');
+          for (const waiter of this.waiters) waiter.resolve({ final: Promise.resolve('unknown') });
           this.waiters.clear();
           return;
         }
-        await this.checkDue(clock.now());
+        this.lastTick = clock.now();
+        await this.checkDue(this.lastTick);
       }
     } finally {
       this.running = false;
@@ -245,26 +260,24 @@ class StatusPoller {
 
     const toDescribe: Waiter[] = [];
     for (const [kind, waiters] of byKind) {
-      let stillRunning: Set<string> | undefined;
-      if (waiters.length >= 3) {
-        stillRunning = await this.port.listInProgress(kind).catch(() => undefined);
-      }
+      const stillRunning = waiters.length >= 2 ? await this.port.listInProgress(kind).catch(() => undefined) : undefined;
       for (const waiter of waiters) {
-        if (stillRunning?.has(waiter.requestId)) this.later(waiter);
-        else toDescribe.push(waiter);
+        if (stillRunning?.has(waiter.requestId)) {
+          this.later(waiter);
+        } else if (stillRunning) {
+          // Listed as no longer running: free the slot now, and read the final status alongside.
+          this.finish(waiter, this.finalStatus(waiter));
+        } else {
+          toDescribe.push(waiter);
+        }
       }
     }
 
     await Promise.all(toDescribe.map(async (waiter) => {
       try {
         const status = await this.port.describe(waiter.kind, waiter.requestId);
-        if (status.status === 'IN_PROGRESS') {
-          this.later(waiter);
-          return;
-        }
-        this.observe(this.options.clock.now() - waiter.startedAt);
-        this.waiters.delete(waiter);
-        waiter.resolve(status);
+        if (status.status === 'IN_PROGRESS') this.later(waiter);
+        else this.finish(waiter, Promise.resolve(status));
       } catch {
         // A failed status read is retried later; the operation itself is unaffected.
         this.later(waiter);
@@ -272,14 +285,31 @@ class StatusPoller {
     }));
   }
 
-  /** Growing intervals, but never more than a few typical latencies (and 10 s) between two checks. */
-  private later(waiter: Waiter): void {
-    waiter.checks++;
-    const ceiling = Math.min(10_000, Math.max(50, 4 * this.latencyMs));
-    waiter.nextCheck = this.options.clock.now() + Math.min(ceiling, Math.max(5, this.latencyMs * 0.25 * 1.5 ** waiter.checks));
+  private finish(waiter: Waiter, final: Promise<FinalStatus>): void {
+    this.observe(this.options.clock.now() - waiter.startedAt);
+    this.waiters.delete(waiter);
+    waiter.resolve({ final });
   }
 
-  /** An exponentially weighted average of completion latency, so the first check lands just in time. */
+  /** The terminal status of an operation the listing no longer shows, read until it is terminal. */
+  private async finalStatus(waiter: Waiter): Promise<FinalStatus> {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        const status = await this.port.describe(waiter.kind, waiter.requestId);
+        if (status.status !== 'IN_PROGRESS') return status;
+      } catch {
+        // Retried below, like any failed status read.
+      }
+      if (this.options.clock.now() >= this.options.drainDeadline()) return 'unknown';
+      await this.options.clock.sleep(Math.min(10_000, Math.max(5, 0.08 * this.latencyMs)) * (1 + attempt));
+    }
+  }
+
+  private later(waiter: Waiter): void {
+    waiter.nextCheck = this.options.clock.now() + Math.min(10_000, Math.max(5, 0.08 * this.latencyMs));
+  }
+
+  /** An exponentially weighted average of completion latency. */
   private observe(latencyMs: number): void {
     this.latencyMs = 0.8 * this.latencyMs + 0.2 * latencyMs;
   }

@@ -26,7 +26,8 @@ export function summaryText(report: RunReport, maxLines = 50): string {
   const lines = [
     headline(report),
     `run ${report.runId}, outcome ${report.outcome}, ${(report.durationMs / 1000).toFixed(1)} s, config revision ${report.configRevision ?? 'unknown'}`,
-    `${report.counts.rules} rules, ${report.counts.accounts} accounts, ${report.counts.desired} desired and ${report.counts.current} current managed assignments, ${report.counts.foreign} foreign assignments left alone`,
+    `${report.counts.rules} rules, ${report.counts.accounts} accounts, ${report.counts.desired} desired and ${report.counts.current} current managed assignments; `
+      + `${report.counts.foreign} assignments of managed principals to unmanaged permission sets left alone`,
     ...report.refusals.map((r) => `REFUSED: ${r.message}`),
     ...report.errors.slice(0, 20).map((e) => `ERROR: ${e}`),
     ...report.changes.filter((c) => c.status !== 'succeeded').slice(0, maxLines).map((c) => `FAILED: ${changeText(c)}`),

@@ -1,0 +1,222 @@
+// `npx projen bench`: the bundled reconciler, in its own process as in Lambda, against the simulator
+// with Identity Center's quotas on. See bench/README.md for what is measured and how.
+import * as fs from 'fs';
+import * as path from 'path';
+import { Stack } from 'aws-cdk-lib';
+import { AwsSimulator, OrganizationFixture, buildOrganization } from '../simulator';
+import { applyUntilSettled } from './lambda-process';
+import { writeChart, writeTable } from './output';
+import { Scenario, scenarios } from './scenarios';
+import { planConfigStorage } from '../src/private/config-storage';
+import { ApiCallCounter } from '../src/reconciler/adapters/api-calls';
+import { awsAdapters } from '../src/reconciler/adapters/aws-adapters';
+import { ConfigDocument, CONFIG_VERSION, RuleDocument } from '../src/reconciler/config/document';
+import { readPerAccount } from '../src/reconciler/core/current';
+import { computeDesired, principalLookupKey } from '../src/reconciler/core/desired';
+import { OrgAccount, OrgSnapshot, OrgUnit, PrincipalId } from '../src/reconciler/core/model';
+import { OrgIndex } from '../src/reconciler/core/org-index';
+import { ENV } from '../src/reconciler/runtime-config';
+
+const BUS = 'identity-center-assignments';
+const QUEUE = 'reconcile.fifo';
+/** The reconciler's default client-side rates (runtime-config.ts), per simulated second. */
+const RATES = { identityCenter: 15, organizations: 5, identityStore: 10 };
+/** Lambda's maximum timeout, in simulated ms. */
+const LAMBDA_TIMEOUT_MS = 15 * 60_000;
+/** Operations Identity Center writes: everything else is a read. */
+const WRITES = new Set([
+  'sso-admin:CreateAccountAssignment', 'sso-admin:DeleteAccountAssignment', 'sso-admin:ProvisionPermissionSet',
+  'ssm:PutParameter', 'ssm:DeleteParameters', 'events:PutEvents', 'sqs:SendMessage', 'sns:Publish',
+]);
+
+export interface ScenarioResult {
+  readonly name: string;
+  readonly accounts: number;
+  readonly assignments: number;
+  readonly apiCalls: { read: number; write: number; total: number; identityCenterRead: number };
+  readonly naiveReadCalls: number;
+  readonly wallSeconds: number;
+  readonly opsPerSecond: number;
+  readonly quotaLimitOpsPerSecond: number;
+  readonly peakRssMb: number;
+  readonly invocations: number;
+  readonly operations: number;
+  readonly realSeconds: number;
+  readonly clockSpeed: number;
+  readonly callsByOperation: Record<string, number>;
+}
+
+async function runScenario(scenario: Scenario): Promise<ScenarioResult> {
+  const sim = await AwsSimulator.start({ seed: 42, clock: { speed: scenario.speed } });
+  try {
+    const fixture = buildOrganization(sim, { accounts: scenario.accounts, ...scenario.organization, seed: 42 });
+    const queueUrl = sim.sqs.createQueue(QUEUE, { contentBasedDeduplication: true }).url;
+    sim.eventBridge.createEventBus(BUS);
+    const env = lambdaEnv(sim, queueUrl);
+
+    if (scenario.before) {
+      // The applied state: assignments planted directly, then one unmeasured run so the
+      // reconciler has seen this config (its state written) as it would have in production.
+      const before = storeConfig(sim, fixture, scenario.before(fixture));
+      plantDesired(sim, fixture, before);
+      await applyUntilSettled(sim, env, QUEUE, LAMBDA_TIMEOUT_MS);
+    }
+    scenario.mutate?.(sim, fixture);
+    const doc = storeConfig(sim, fixture, scenario.rules(fixture));
+
+    sim.calls.reset();
+    const startedSim = sim.clock.now();
+    const startedReal = Date.now();
+    const invocations = await applyUntilSettled(sim, env, QUEUE, LAMBDA_TIMEOUT_MS);
+    const wallSeconds = (sim.clock.now() - startedSim) / 1000;
+    const realSeconds = (Date.now() - startedReal) / 1000;
+    const calls = sim.calls.byOperation();
+    const last = invocations[invocations.length - 1].report;
+    if (!['converged', 'no-changes'].includes(last.outcome)) throw new Error(`${scenario.name}: the run ended ${last.outcome}: ${last.errors.join('; ')}`);
+
+    const operations = sum(invocations, (i) => i.report.counts.created + i.report.counts.deleted + i.report.counts.provisioned);
+    const model = sim.quotaModel();
+    const meanLatencySeconds = (model.asyncLatency.minMs + model.asyncLatency.maxMs) / 2000;
+    // Every operation costs one write and at least one status read of the same collective quota.
+    const quotaLimitOpsPerSecond = Math.min(model.ssoAdmin.requestsPerSecond / 2, model.ssoAdmin.maxOutstandingAsyncOperations / meanLatencySeconds);
+    const naiveReadCalls = await measureNaive(sim, fixture, doc);
+
+    const read = Object.entries(calls).filter(([op]) => !WRITES.has(op) && !op.startsWith('webhooks:')).reduce((n, [, c]) => n + c, 0);
+    const write = Object.entries(calls).filter(([op]) => WRITES.has(op)).reduce((n, [, c]) => n + c, 0);
+    const identityCenterRead = Object.entries(calls).filter(([op]) => op.startsWith('sso-admin:') && !WRITES.has(op)).reduce((n, [, c]) => n + c, 0);
+    return {
+      name: scenario.name,
+      accounts: sim.organizations.accounts().length,
+      assignments: last.counts.desired,
+      apiCalls: { read, write, total: read + write, identityCenterRead },
+      naiveReadCalls,
+      wallSeconds: round(wallSeconds),
+      opsPerSecond: round(operations / wallSeconds),
+      quotaLimitOpsPerSecond: round(quotaLimitOpsPerSecond),
+      peakRssMb: round(Math.max(...invocations.map((i) => i.maxRssMb))),
+      invocations: invocations.length,
+      operations,
+      realSeconds: round(realSeconds),
+      clockSpeed: scenario.speed,
+      callsByOperation: calls,
+    };
+  } finally {
+    await sim.stop();
+  }
+}
+
+/** The Lambda's environment, with its client-side rates scaled like the simulator's clock. */
+function lambdaEnv(sim: AwsSimulator, queueUrl: string): Record<string, string> {
+  return {
+    ...sim.env(),
+    [ENV.configParameter]: `/${BUS}/config`,
+    [ENV.statePrefix]: `/${BUS}/state`,
+    [ENV.eventBusName]: BUS,
+    [ENV.queueUrl]: queueUrl,
+    [ENV.maxRequestsPerSecond]: String(RATES.identityCenter * sim.clock.speed),
+    [ENV.organizationsMaxRequestsPerSecond]: String(RATES.organizations * sim.clock.speed),
+    [ENV.identityStoreMaxRequestsPerSecond]: String(RATES.identityStore * sim.clock.speed),
+    POWERTOOLS_LOG_LEVEL: 'WARN',
+    POWERTOOLS_METRICS_DISABLED: 'true',
+  };
+}
+
+/** Stores the document exactly as AssignmentAutomation lays it out over SSM parameters. */
+function storeConfig(sim: AwsSimulator, fixture: OrganizationFixture, rules: RuleDocument[]): ConfigDocument {
+  const used = new Set(rules.map((r) => r.permissionSet));
+  const doc: ConfigDocument = {
+    version: CONFIG_VERSION,
+    instanceArn: fixture.instanceArn,
+    identityStoreId: fixture.identityStoreId,
+    options: { dryRun: false, maxDeletionsPerRun: 100_000 },
+    permissionSets: fixture.permissionSets.filter((p) => used.has(p.name)).map((p) => ({ name: p.name, arn: p.arn })),
+    rules,
+  };
+  const storage = planConfigStorage(new Stack(), doc, BUS);
+  const tier = storage.fitsStandard ? 'Standard' : 'Advanced';
+  storage.parts.forEach((part, i) => sim.ssm.put(storage.head.parts[i], JSON.stringify(part), { tier }));
+  sim.ssm.put(`/${BUS}/config`, JSON.stringify(storage.head), { tier });
+  return doc;
+}
+
+/** The organization as the reconciler's core sees it, read from the simulator's model. */
+function orgSnapshot(sim: AwsSimulator): OrgSnapshot {
+  const units = new Map<string, OrgUnit>([[sim.organizations.rootId, { id: sim.organizations.rootId, name: 'Root' }]]);
+  for (const ou of sim.organizations.organizationalUnits()) units.set(ou.id, { id: ou.id, name: ou.name, parentId: ou.parentId });
+  const accounts = new Map<string, OrgAccount>();
+  for (const a of sim.organizations.accounts()) accounts.set(a.id, { id: a.id, name: a.name, status: a.status, parentId: a.parentId });
+  return { rootId: sim.organizations.rootId, units, accounts };
+}
+
+function references(fixture: OrganizationFixture, doc: ConfigDocument) {
+  const principals = new Map(fixture.groups.map((g) => [
+    principalLookupKey({ group: g.displayName }),
+    { value: { principalType: 'GROUP' as const, principalId: g.id } },
+  ]));
+  const permissionSets = new Map(doc.permissionSets.map((p) => [p.name, { value: p.arn! }]));
+  return { principals, permissionSets };
+}
+
+function plantDesired(sim: AwsSimulator, fixture: OrganizationFixture, doc: ConfigDocument): void {
+  const desired = computeDesired(doc, new OrgIndex(orgSnapshot(sim)), references(fixture, doc), (a) => a.status === 'ACTIVE');
+  if (desired.errors.length > 0) throw new Error(`the benchmark's rules do not resolve: ${desired.errors.slice(0, 3).join('; ')}`);
+  for (const a of desired.assignments.values()) sim.identityCenter.addAssignment(a);
+}
+
+/**
+ * The naive reading other tools and the seed use: one ListAccountAssignments (paginated) per
+ * account and managed permission set, run against the same simulator at a faster clock.
+ */
+async function measureNaive(sim: AwsSimulator, fixture: OrganizationFixture, doc: ConfigDocument): Promise<number> {
+  const speed = 1000;
+  sim.clock.setSpeed(speed);
+  Object.assign(process.env, sim.env());
+  const rates = { identityCenter: RATES.identityCenter * speed, organizations: 1e6, identityStore: 1e6 };
+  const aws = awsAdapters({ counter: new ApiCallCounter(), rates });
+  const principals: PrincipalId[] = [...new Set(doc.rules.map((r) => (r.principal as { group: string }).group))]
+    .map((name) => ({ principalType: 'GROUP', principalId: fixture.groups.find((g) => g.displayName === name)!.id }));
+  const accounts = sim.organizations.accounts().filter((a) => a.status === 'ACTIVE').map((a) => a.id);
+  sim.calls.reset();
+  await readPerAccount(principals, new Set(doc.permissionSets.map((p) => p.arn!)), accounts, aws.identityCenter(fixture.instanceArn), 16);
+  return sim.calls.count('sso-admin', 'ListAccountAssignments');
+}
+
+const sum = <T>(list: T[], f: (t: T) => number) => list.reduce((n, t) => n + f(t), 0);
+const round = (n: number) => Math.round(n * 100) / 100;
+
+async function main(): Promise<void> {
+  const scale = Number(process.argv.find((a) => a.startsWith('--scale='))?.slice('--scale='.length) ?? '1');
+  const only = process.argv.find((a) => a.startsWith('--only='))?.slice('--only='.length);
+  const out = path.join(__dirname, scale === 1 ? '' : 'out');
+  fs.mkdirSync(out, { recursive: true });
+  const results: ScenarioResult[] = [];
+  for (const scenario of scenarios(scale).filter((s) => !only || s.name.includes(only))) {
+    process.stdout.write(`${scenario.name} ... `);
+    const result = await runScenario(scenario);
+    results.push(result);
+    console.log(`${result.wallSeconds} simulated s (${result.realSeconds} real s), `
+      + `${result.apiCalls.identityCenterRead} Identity Center reads vs ${result.naiveReadCalls} naive, `
+      + `${result.opsPerSecond}/${result.quotaLimitOpsPerSecond} ops/s, ${result.peakRssMb} MB`);
+  }
+  const document = {
+    generatedAt: new Date().toISOString(),
+    scale,
+    notes: [
+      'wallSeconds is simulated time: what the same run takes against AWS at these quotas. realSeconds is this machine\'s time.',
+      'The simulator runs clockSpeed times faster than real time; every quota and latency is scaled with it, and so is the reconciler\'s own rate limit.',
+      'quotaLimitOpsPerSecond = min(20 TPS / 2 calls per operation, 15 outstanding operations / mean latency of 4 s).',
+      'naiveReadCalls: ListAccountAssignments calls of the per-account x permission set strategy, run against the same organization.',
+      'peakRssMb: maximum resident set size of the reconciler process (one cold Lambda invocation per process).',
+    ],
+    scenarios: results,
+  };
+  fs.writeFileSync(path.join(out, 'results.json'), `${JSON.stringify(document, null, 2)}\n`);
+  fs.writeFileSync(path.join(out, 'results.md'), writeTable(results));
+  fs.writeFileSync(path.join(out, 'throughput.svg'), writeChart(results));
+  console.log(`\n${writeTable(results)}\nwritten to ${path.relative(process.cwd(), out) || '.'}`);
+}
+
+main().catch((error) => {
+  console.error(error);
+  process.exit(1);
+});

@@ -1,0 +1,59 @@
+import { spawn } from 'child_process';
+import * as path from 'path';
+import type { AwsSimulator } from '../simulator';
+import type { RunReport } from '../src/reconciler/core/report';
+
+/** The reconciler bundle's summary event carries the report of runs triggered through the queue. */
+const SUMMARY = 'Assignment Reconcile Summary';
+
+export interface Invocation {
+  readonly report: RunReport;
+  readonly maxRssMb: number;
+  readonly realMs: number;
+}
+
+/** Runs the bundled handler in a child process (a cold Lambda), on the simulator's clock. */
+export async function invokeBundled(sim: AwsSimulator, env: Record<string, string>, event: unknown, timeoutMs: number): Promise<Invocation> {
+  const started = Date.now();
+  const eventsBefore = sim.eventBridge.events().length;
+  const child = spawn(process.execPath, [path.join(__dirname, 'lambda-runtime.js'), JSON.stringify({ event, timeoutMs, speed: sim.clock.speed })], {
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  let output = '';
+  child.stdout.on('data', (chunk: Buffer) => {
+    output += chunk.toString();
+  });
+  await new Promise<void>((resolve, reject) => {
+    child.on('exit', () => resolve());
+    child.on('error', reject);
+  });
+  const line = output.split('\n').reverse().find((l) => l.startsWith('@@result '));
+  if (!line) throw new Error(`the reconciler process printed no result:\n${output.slice(-2000)}`);
+  const { result, error, maxRssMb } = JSON.parse(line.slice('@@result '.length)) as { result?: RunReport; error?: string; maxRssMb: number };
+  if (error) throw new Error(`the reconciler failed: ${error}`);
+  const report = result ?? (sim.eventBridge.events().slice(eventsBefore).find((e) => e.detailType === SUMMARY)?.detail as RunReport | undefined);
+  if (!report) throw new Error('the reconciler published no run summary');
+  return { report, maxRssMb, realMs: Date.now() - started };
+}
+
+/**
+ * One apply, then every continuation it queues, as the FIFO queue would deliver them: returns
+ * every invocation's report.
+ */
+export async function applyUntilSettled(
+  sim: AwsSimulator,
+  env: Record<string, string>,
+  queueName: string,
+  timeoutMs: number,
+  maxInvocations = 50,
+): Promise<Invocation[]> {
+  const invocations = [await invokeBundled(sim, env, { mode: 'apply' }, timeoutMs)];
+  while (invocations[invocations.length - 1].report.continuation && invocations.length < maxInvocations) {
+    const messages = sim.sqs.messages(queueName);
+    const last = messages[messages.length - 1];
+    const event = { Records: [{ messageId: last.messageId, body: last.body, attributes: {}, messageAttributes: {} }] };
+    invocations.push(await invokeBundled(sim, env, event, timeoutMs));
+  }
+  return invocations;
+}

@@ -1,0 +1,97 @@
+import { AwsSimulator, OrganizationFixture } from '../simulator';
+import { RuleDocument } from '../src/reconciler/config/document';
+
+/** One benchmark scenario: an organization, the rules, and what happens before the measured run. */
+export interface Scenario {
+  readonly name: string;
+  readonly accounts: number;
+  /** Simulated ms per real ms for the measured run. */
+  readonly speed: number;
+  readonly organization: { ouDepth: number; organizationalUnits: number; groups: number; permissionSets: number };
+  /** The rules in force before the measured run (already applied), if any. */
+  readonly before?: (fixture: OrganizationFixture) => RuleDocument[];
+  /** The rules of the measured run. */
+  readonly rules: (fixture: OrganizationFixture) => RuleDocument[];
+  /** Changes to the organization between the applied state and the measured run. */
+  readonly mutate?: (sim: AwsSimulator, fixture: OrganizationFixture) => void;
+}
+
+const LANDING_ZONE = { ouDepth: 4, organizationalUnits: 50, groups: 300, permissionSets: 30 };
+
+/**
+ * 500 rules over 300 groups and 30 permission sets, as a landing zone accumulates them: a few
+ * organization-wide rules, most rules on OUs deep in the tree, some on single accounts, and some
+ * with exclusions. Deterministic for a fixture.
+ */
+export function landingZoneRules(fixture: OrganizationFixture, count = 500): RuleDocument[] {
+  const ous = [...fixture.organizationalUnits].sort((a, b) => b.depth - a.depth || a.path.localeCompare(b.path));
+  const deep = ous.filter((o) => o.depth >= 3);
+  const shallow = ous.filter((o) => o.depth === 2);
+  const accounts = fixture.accounts.filter((a) => a.status === 'ACTIVE');
+  const rules: RuleDocument[] = [];
+  for (let i = 0; i < count; i++) {
+    const principal = { group: fixture.groups[i % fixture.groups.length].displayName };
+    const permissionSet = fixture.permissionSets[(i * 7) % fixture.permissionSets.length].name;
+    const kind = i % 20;
+    if (i < 5) {
+      rules.push({ principal, permissionSet, target: { all: true, exclude: [{ ou: ous[ous.length - 1].path }] } });
+    } else if (kind < 13) {
+      rules.push({ principal, permissionSet, target: { ou: deep[(i * 13) % deep.length].path } });
+    } else if (kind < 15) {
+      const ou = shallow[(i * 5) % shallow.length].path;
+      rules.push({ principal, permissionSet, target: { ou, exclude: [{ account: accounts[i % accounts.length].name }] } });
+    } else if (kind < 17) {
+      rules.push({ principal, permissionSet, target: { ou: deep[(i * 3) % deep.length].id, nested: false } });
+    } else {
+      rules.push({ principal, permissionSet, target: { account: accounts[(i * 31) % accounts.length].id } });
+    }
+  }
+  return rules;
+}
+
+/** `rolloutAssignments` new assignments: groups × every account, one permission set each. */
+function rolloutRules(fixture: OrganizationFixture, accounts: number, assignments: number): RuleDocument[] {
+  const management = fixture.managementAccountId;
+  return Array.from({ length: Math.ceil(assignments / accounts) }, (_, i) => ({
+    principal: { group: fixture.groups[i].displayName },
+    permissionSet: fixture.permissionSets[i % fixture.permissionSets.length].name,
+    target: { all: true as const, exclude: [{ account: management }] },
+  }));
+}
+
+/** Scenarios at `scale` (1 = the full sizes of the issue; CI runs a fraction). */
+export function scenarios(scale: number): Scenario[] {
+  const n = (full: number) => Math.max(20, Math.round(full * scale));
+  const rollout = n(10_000);
+  const rolloutAccounts = n(1_000);
+  return [
+    { name: `steady state, ${n(1_000)} accounts`, accounts: n(1_000), speed: 10, organization: LANDING_ZONE, before: (f) => landingZoneRules(f), rules: (f) => landingZoneRules(f) },
+    { name: `steady state, ${n(5_000)} accounts`, accounts: n(5_000), speed: 10, organization: LANDING_ZONE, before: (f) => landingZoneRules(f), rules: (f) => landingZoneRules(f) },
+    {
+      name: `rollout of ${rollout} assignments, ${rolloutAccounts} accounts`,
+      accounts: rolloutAccounts,
+      speed: 20,
+      organization: { ...LANDING_ZONE, groups: 20 },
+      rules: (f) => rolloutRules(f, rolloutAccounts, rollout),
+    },
+    {
+      name: `churn (moves, new accounts, rule edits), ${n(1_000)} accounts`,
+      accounts: n(1_000),
+      speed: 20,
+      organization: LANDING_ZONE,
+      before: (f) => landingZoneRules(f),
+      // 20 rules retargeted: a different OU, or removed and replaced by a rule for another group.
+      rules: (f) => landingZoneRules(f).map((rule, i) => (i % 25 === 7
+        ? { ...rule, target: { ou: f.organizationalUnits[(i * 11) % f.organizationalUnits.length].path } }
+        : i % 25 === 19 ? { ...rule, principal: { group: f.groups[(i + 150) % f.groups.length].displayName } } : rule)),
+      mutate: (sim, f) => {
+        const units = f.organizationalUnits;
+        const active = sim.organizations.accounts().filter((a) => a.status === 'ACTIVE' && a.id !== f.managementAccountId);
+        const moves = Math.max(2, Math.round(active.length / 50));
+        for (let i = 0; i < moves; i++) sim.organizations.moveAccount(active[i * 3].id, units[(i * 7) % units.length].id);
+        for (let i = 0; i < moves; i++) sim.organizations.createAccount({ name: `new-account-${i}`, parentId: units[(i * 5) % units.length].id });
+        for (let i = 0; i < Math.max(1, moves / 4); i++) sim.organizations.setAccountStatus(active[active.length - 1 - i].id, 'SUSPENDED');
+      },
+    },
+  ];
+}

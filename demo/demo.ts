@@ -1,0 +1,111 @@
+// `npm run demo`: the example landing zone, synthesized, deployed into the simulator's embedded
+// organization, and reconciled by the bundled reconciler, in under a minute.
+import * as fs from 'fs';
+import * as path from 'path';
+import { App } from 'aws-cdk-lib';
+import { invokeBundled, applyUntilSettled } from '../bench/lambda-process';
+import { AwsSimulator } from '../simulator';
+import { embedOrganization } from './embedded-organization';
+import { buildLandingZoneApp } from './landing-zone-app';
+import { deployToSimulator } from './simulated-deploy';
+import { formatReport } from '../src/cli/format';
+import { RunReport } from '../src/reconciler/core/report';
+import { ENV } from '../src/reconciler/runtime-config';
+
+/** Simulated ms per real ms: the simulator's quotas and latencies, and the reconciler's rates, scale together. */
+const SPEED = 20;
+const QUEUE = 'reconcile.fifo';
+/** The example app's event bus (AssignmentAutomation's default name). */
+const BUS = 'identity-center-assignments';
+const LAMBDA_TIMEOUT_MS = 15 * 60_000;
+const bold = (text: string) => (process.stdout.isTTY ? `\x1b[1m${text}\x1b[0m` : text);
+
+async function main(): Promise<void> {
+  const started = Date.now();
+  const step = (title: string) => console.log(`\n${bold(`== ${title}`)} ${`(${((Date.now() - started) / 1000).toFixed(1)} s)`}`);
+
+  step('1. Start the AWS simulator with an embedded organization');
+  const sim = await AwsSimulator.start({ seed: 1, region: 'eu-west-1', clock: { speed: SPEED } });
+  try {
+    const { controlTower, drift } = embedOrganization(sim);
+    const accounts = sim.organizations.accounts();
+    console.log(`   ${accounts.length} accounts (${accounts.filter((a) => a.status !== 'ACTIVE').length} suspended) in ${sim.organizations.organizationalUnits().length} OUs, `
+      + `${sim.identityStore.groups().length} groups, ${controlTower} Control Tower assignments, ${drift} assignment made by hand`);
+    console.log(`   Identity Center quotas on: ${sim.quotaModel().ssoAdmin.requestsPerSecond} TPS, ${sim.quotaModel().ssoAdmin.maxOutstandingAsyncOperations} outstanding operations, `
+      + `2-6 s per operation; the clock runs ${SPEED}x`);
+
+    step('2. Synthesize the example landing zone (demo/landing-zone-app.ts)');
+    const outdir = path.join(__dirname, 'out', 'cdk.out');
+    fs.rmSync(outdir, { recursive: true, force: true });
+    const app = new App({ outdir });
+    const landingZone = buildLandingZoneApp({
+      app,
+      instanceArn: sim.identityCenter.instanceArn,
+      identityStoreId: sim.identityCenter.identityStoreId,
+    });
+    const assembly = app.synth();
+    for (const stack of assembly.stacks) {
+      const resources = Object.values((stack.template as { Resources: Record<string, { Type: string }> }).Resources);
+      console.log(`   ${stack.stackName} (${stack.environment.region}): ${resources.length} resources`);
+    }
+
+    step('3. Deploy the permission sets and the config parameter into the simulator');
+    const deployed = deployToSimulator(sim, outdir, landingZone.home.artifactId);
+    console.log(`   ${deployed.permissionSets} permission sets, parameter ${deployed.parameters.join(', ')}`);
+
+    const queueUrl = sim.sqs.createQueue(QUEUE, { contentBasedDeduplication: true }).url;
+    sim.eventBridge.createEventBus(BUS);
+    const env = {
+      ...sim.env(),
+      [ENV.configParameter]: landingZone.automation.configParameterName,
+      [ENV.statePrefix]: landingZone.automation.stateParameterPrefix,
+      [ENV.eventBusName]: BUS,
+      [ENV.queueUrl]: queueUrl,
+      [ENV.maxRequestsPerSecond]: String(15 * SPEED),
+      [ENV.organizationsMaxRequestsPerSecond]: String(5 * SPEED),
+      [ENV.identityStoreMaxRequestsPerSecond]: String(10 * SPEED),
+      POWERTOOLS_LOG_LEVEL: 'ERROR',
+      POWERTOOLS_METRICS_DISABLED: 'true',
+    };
+    const plan = async () => (await invokeBundled(sim, env, { mode: 'plan' }, LAMBDA_TIMEOUT_MS)).report;
+    const apply = async () => {
+      const runs = await applyUntilSettled(sim, env, QUEUE, LAMBDA_TIMEOUT_MS);
+      return runs[runs.length - 1].report;
+    };
+    const show = (report: RunReport, limit = 12) => console.log(formatReport(report, limit).split('\n').map((l) => `   ${l}`).join('\n'));
+
+    step('4. Plan: the bundled reconciler, invoked with { "mode": "plan" }');
+    show(await plan());
+
+    step('5. Apply');
+    show(await apply(), 5);
+    const ct = sim.identityCenter.assignments().filter((a) => sim.identityStore.groups().find((g) => g.id === a.principalId)?.displayName === 'AWSControlTowerAdmins');
+    console.log(`   ${sim.identityCenter.assignmentCount()} assignments live. The ${ct.length} of Control Tower's group are untouched (not a managed principal); `
+      + 'the one made by hand (a managed group with a managed permission set, asked for by no rule) was drift and is gone');
+
+    step('6. An account moves from Workloads/Dev to Workloads/Prod: the incremental plan, then apply');
+    const moved = accounts.find((a) => a.name === 'dev-team-03')!;
+    const prodOu = sim.organizations.organizationalUnits().find((u) => sim.organizations.pathOf(u.id) === 'Root/Workloads/Prod')!;
+    sim.organizations.moveAccount(moved.id, prodOu.id);
+    show(await plan());
+    const incremental = await apply();
+    console.log(`   applied: ${incremental.counts.created} created, ${incremental.counts.deleted} deleted (${incremental.outcome})`);
+
+    step('7. Someone hand-edits the config parameter and removes every rule: a mass deletion, refused');
+    const before = sim.identityCenter.assignmentCount();
+    const head = JSON.parse(sim.ssm.get(landingZone.automation.configParameterName)!.value) as { rules: unknown[] };
+    sim.ssm.put(landingZone.automation.configParameterName, JSON.stringify({ ...head, rules: [] }));
+    const refused = await apply();
+    show(refused, 3);
+    console.log(`   assignments live before and after: ${before} and ${sim.identityCenter.assignmentCount()}; nothing was deleted`);
+
+    step(`Done in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  } finally {
+    await sim.stop();
+  }
+}
+
+main().catch((error) => {
+  console.error(error);
+  process.exit(1);
+});

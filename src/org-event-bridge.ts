@@ -1,0 +1,99 @@
+import { Annotations, Stack, Token } from 'aws-cdk-lib';
+import * as events from 'aws-cdk-lib/aws-events';
+import * as targets from 'aws-cdk-lib/aws-events-targets';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import { Construct } from 'constructs';
+import { IDENTITY_STORE_PRINCIPAL_CREATED, ORGANIZATION_PATTERNS } from './private/event-patterns';
+
+const EVENT_BUS_ARN = /^arn:aws[a-z-]*:events:[a-z0-9-]+:\d{12}:event-bus\/[A-Za-z0-9._/-]+$/;
+
+/**
+ * Properties of an `OrgEventBridge`.
+ */
+export interface OrgEventBridgeProps {
+  /**
+   * The ARN of the `AssignmentAutomation`'s event bus (`automation.eventBusArn`), in any region
+   * and any account of the organization.
+   *
+   * It must be a plain string: give the automation's stack an explicit `env`, or write the ARN.
+   */
+  readonly targetEventBusArn: string;
+
+  /**
+   * Also forward the creation of Identity Store users and groups from this region's default bus.
+   *
+   * Needed when the automation runs in a delegated administrator account: the Identity Store
+   * events of the management account arrive only there, in the Identity Center home region. Set
+   * it on an `OrgEventBridge` in the management account's home region (which may be the us-east-1
+   * one).
+   *
+   * @default false
+   */
+  readonly forwardIdentityStoreEvents?: boolean;
+}
+
+/**
+ * Forwards the Organizations and Control Tower events that change which accounts assignment rules
+ * reach to an `AssignmentAutomation`'s event bus, across regions and accounts, with an IAM role.
+ *
+ * Deploy it in us-east-1 of the management account: Organizations records its events only there.
+ * Control Tower records its lifecycle events in its home region; when that is not us-east-1,
+ * deploy a second `OrgEventBridge` there. The events are CloudTrail events, so the management
+ * account needs a CloudTrail trail (an organization trail does).
+ *
+ * Forwarded: `CreateAccountResult` (SUCCEEDED), `AcceptHandshake`, `MoveAccount`,
+ * `RemoveAccountFromOrganization`, `CloseAccount`, `CreateOrganizationalUnit`,
+ * `UpdateOrganizationalUnit`, `DeleteOrganizationalUnit`, `TagResource`, `UntagResource`, and
+ * Control Tower's `CreateManagedAccount` and `UpdateManagedAccount` (SUCCEEDED).
+ *
+ * @example
+ * declare const automation: AssignmentAutomation;
+ * const app = new App();
+ * const orgEvents = new Stack(app, 'OrgEvents', { env: { account: '111111111111', region: 'us-east-1' } });
+ * new OrgEventBridge(orgEvents, 'OrgEvents', { targetEventBusArn: automation.eventBusArn });
+ */
+export class OrgEventBridge extends Construct {
+  /**
+   * The rules on this region's default bus, one per kind of event.
+   */
+  public readonly rules: events.Rule[];
+
+  /**
+   * The role EventBridge assumes to put the events on the target bus.
+   */
+  public readonly role: iam.Role;
+
+  constructor(scope: Construct, id: string, props: OrgEventBridgeProps) {
+    super(scope, id);
+    const arn = props.targetEventBusArn;
+    if (Token.isUnresolved(arn)) {
+      throw new Error('targetEventBusArn is a token, which another region cannot resolve; give the AssignmentAutomation\'s stack an '
+        + 'explicit env: { account, region } so that eventBusArn is a plain string, or write the ARN');
+    }
+    if (!EVENT_BUS_ARN.test(arn)) {
+      throw new Error(`targetEventBusArn '${arn}' is malformed; expected arn:aws:events:<region>:<account id>:event-bus/<name>`);
+    }
+    const region = Stack.of(this).region;
+    if (!Token.isUnresolved(region) && region !== 'us-east-1' && !props.forwardIdentityStoreEvents) {
+      Annotations.of(this).addWarningV2('cdk-identity-center-permissions:orgEventBridgeRegion',
+        `this OrgEventBridge is in ${region}, but Organizations records its events only in us-east-1; from here only Control Tower `
+        + 'lifecycle events are forwarded (if this is its home region); deploy it in us-east-1, or set forwardIdentityStoreEvents '
+        + 'if it is here for the Identity Store events of the home region');
+    }
+
+    this.role = new iam.Role(this, 'ForwarderRole', {
+      assumedBy: new iam.ServicePrincipal('events.amazonaws.com'),
+      description: 'Forwards organization events to the Identity Center assignment automation',
+    });
+    const target = new targets.EventBus(events.EventBus.fromEventBusArn(this, 'TargetBus', arn), { role: this.role });
+    const kinds = [...ORGANIZATION_PATTERNS];
+    if (props.forwardIdentityStoreEvents) {
+      kinds.push({ id: 'PrincipalCreated', description: 'Identity Store: a user or group was created', pattern: IDENTITY_STORE_PRINCIPAL_CREATED });
+    }
+    this.rules = kinds.map(({ id: ruleId, description, pattern }) => new events.Rule(this, ruleId, {
+      description: `${description}; forwarded to the Identity Center assignment automation`,
+      eventPattern: pattern,
+      targets: [target],
+    }));
+  }
+}

@@ -1,0 +1,164 @@
+import { App, Stack } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
+import { AccountTarget, AssignmentAutomation, AssignmentAutomationProps, OrgEventBridge, PermissionSetRef, Principal } from '../src';
+import { matches } from './event-pattern-matcher';
+import {
+  AwsEvent,
+  IDENTITY_STORE_EVENTS,
+  IGNORED_IDENTITY_STORE_EVENTS,
+  IGNORED_ORGANIZATION_EVENTS,
+  ORGANIZATION_EVENTS,
+  RECONCILER_SUMMARY,
+  parameterChange,
+} from './fixtures/aws-events';
+
+// The deployed patterns (as CloudFormation renders them) against sample events shaped as AWS
+// documents them, including events that must not start a reconcile.
+
+const INSTANCE_ARN = 'arn:aws:sso:::instance/ssoins-1234567890abcdef';
+const BUS_ARN = 'arn:aws:events:eu-west-1:222222222222:event-bus/identity-center-assignments';
+
+interface HomeStack {
+  readonly stack: Stack;
+  readonly automation: AssignmentAutomation;
+}
+
+interface DeployedRule {
+  readonly id: string;
+  readonly bus: 'default' | 'custom';
+  readonly pattern?: Record<string, unknown>;
+  readonly schedule?: string;
+}
+
+function rulesOf(stack: Stack): DeployedRule[] {
+  const resources = Template.fromStack(stack).findResources('AWS::Events::Rule');
+  return Object.entries(resources).map(([id, r]) => ({
+    id,
+    bus: r.Properties.EventBusName === undefined ? 'default' : 'custom',
+    pattern: r.Properties.EventPattern,
+    schedule: r.Properties.ScheduleExpression,
+  }));
+}
+
+function matching(rules: DeployedRule[], event: AwsEvent): string[] {
+  return rules.filter((r) => r.pattern && matches(r.pattern, event)).map((r) => `${r.bus}:${r.id}`);
+}
+
+function automation(region: string, account: string, props: Partial<AssignmentAutomationProps> = {}): HomeStack {
+  const stack = new Stack(new App(), 'Home', { env: { account, region } });
+  const a = new AssignmentAutomation(stack, 'Assignments', {
+    instanceArn: INSTANCE_ARN,
+    identityStoreId: 'd-1234567890',
+    assignments: [{ principal: Principal.group('Admins'), permissionSet: PermissionSetRef.fromName('AdministratorAccess'), target: AccountTarget.allAccounts() }],
+    ...props,
+  });
+  return { stack, automation: a };
+}
+
+describe('OrgEventBridge patterns', () => {
+  const stack = new Stack(new App(), 'OrgEvents', { env: { account: '111122223333', region: 'us-east-1' } });
+  new OrgEventBridge(stack, 'OrgEvents', { targetEventBusArn: BUS_ARN, forwardIdentityStoreEvents: true });
+  const rules = rulesOf(stack);
+
+  test.each(Object.entries(ORGANIZATION_EVENTS))('forwards %s, with exactly one rule', (_name, event) => {
+    expect(matching(rules, event)).toHaveLength(1);
+  });
+
+  test.each(Object.entries(IGNORED_ORGANIZATION_EVENTS))('does not forward %s', (_name, event) => {
+    expect(matching(rules, event)).toEqual([]);
+  });
+
+  test.each(Object.entries(IDENTITY_STORE_EVENTS))('forwards %s when asked to', (_name, event) => {
+    expect(matching(rules, event)).toEqual([expect.stringMatching(/^default:OrgEventsPrincipalCreated/)]);
+  });
+
+  test.each(Object.entries(IGNORED_IDENTITY_STORE_EVENTS))('does not forward %s', (_name, event) => {
+    expect(matching(rules, event)).toEqual([]);
+  });
+
+  test('the CreateAccountResult rule matches the service event, never the API call', () => {
+    const [rule] = rules.filter((r) => r.id.startsWith('OrgEventsAccountCreated'));
+    expect(matches(rule.pattern!, ORGANIZATION_EVENTS['CreateAccountResult SUCCEEDED'])).toBe(true);
+    expect(matches(rule.pattern!, IGNORED_ORGANIZATION_EVENTS['CreateAccount (the request, not its completion)'])).toBe(false);
+  });
+});
+
+describe('AssignmentAutomation patterns', () => {
+  test('in the home region, config changes and Identity Store events on the default bus, organization events on its own bus', () => {
+    const { stack } = automation('eu-west-1', '111122223333');
+    const rules = rulesOf(stack);
+
+    for (const [name, event] of Object.entries(ORGANIZATION_EVENTS)) {
+      expect({ name, rules: matching(rules, event).map((r) => r.split(':')[0]) }).toEqual({ name, rules: ['custom'] });
+    }
+    for (const [name, event] of Object.entries(IDENTITY_STORE_EVENTS)) {
+      expect({ name, rules: matching(rules, event) }).toEqual({ name, rules: [expect.stringMatching(/^default:AssignmentsPrincipalCreated/)] });
+    }
+    for (const event of [...Object.values(IGNORED_ORGANIZATION_EVENTS), ...Object.values(IGNORED_IDENTITY_STORE_EVENTS)]) {
+      expect(matching(rules, event)).toEqual([]);
+    }
+    expect(rules.filter((r) => r.schedule)).toEqual([expect.objectContaining({ bus: 'default', schedule: 'rate(6 hours)' })]);
+  });
+
+  test('its own run summaries and change events on its bus start no run', () => {
+    const { stack } = automation('eu-west-1', '111122223333');
+    expect(matching(rulesOf(stack), RECONCILER_SUMMARY)).toEqual([]);
+  });
+
+  test('only changes of its own config parameters start a run, never its state writes', () => {
+    const { stack } = automation('eu-west-1', '111122223333', { eventBusName: 'assignments' });
+    const rules = rulesOf(stack);
+    expect(matching(rules, parameterChange('/assignments/config', 'Update'))).toHaveLength(1);
+    expect(matching(rules, parameterChange('/assignments/config', 'Create'))).toHaveLength(1);
+    expect(matching(rules, parameterChange('/assignments/config', 'Delete'))).toEqual([]);
+    expect(matching(rules, parameterChange('/assignments/state/0', 'Update'))).toEqual([]);
+    expect(matching(rules, parameterChange('/assignments/config-old', 'Update'))).toEqual([]);
+    expect(matching(rules, parameterChange('/other/config', 'Update'))).toEqual([]);
+  });
+
+  test('split configs: a change of any part starts a run', () => {
+    const { stack, automation: a } = automation('eu-west-1', '111122223333', { eventBusName: 'assignments', assignments: [] });
+    for (let i = 0; i < 300; i++) {
+      a.addAssignment({ principal: Principal.group(`team-${i}-with-a-long-enough-name`), permissionSet: PermissionSetRef.fromName('ReadOnly'), target: AccountTarget.allAccounts() });
+    }
+    const rules = rulesOf(stack);
+    const parts = Object.values(Template.fromStack(stack).findResources('AWS::SSM::Parameter')).map((p) => p.Properties.Name as string);
+    expect(parts.length).toBeGreaterThan(1);
+    for (const name of parts) expect(matching(rules, parameterChange(name, 'Update'))).toHaveLength(1);
+  });
+
+  test('in us-east-1 of the management account, organization events also match directly on the default bus', () => {
+    const { stack } = automation('us-east-1', '111122223333');
+    const rules = rulesOf(stack);
+    for (const event of Object.values(ORGANIZATION_EVENTS)) {
+      expect(matching(rules, event).map((r) => r.split(':')[0]).sort()).toEqual(['custom', 'default']);
+    }
+    for (const event of Object.values(IGNORED_ORGANIZATION_EVENTS)) expect(matching(rules, event)).toEqual([]);
+  });
+
+  test('in a delegated administrator account, forwarded Identity Store events match on its bus too', () => {
+    const { stack } = automation('us-east-1', '222222222222', { organizationManagementAccountId: '111122223333' });
+    const rules = rulesOf(stack);
+    for (const event of Object.values(IDENTITY_STORE_EVENTS)) {
+      expect(matching(rules, event).map((r) => r.split(':')[0]).sort()).toEqual(['custom', 'default']);
+    }
+    // Organizations events never arrive on a delegated administrator's default bus: no direct rules.
+    for (const event of Object.values(ORGANIZATION_EVENTS)) {
+      expect(matching(rules, event).map((r) => r.split(':')[0])).toEqual(['custom']);
+    }
+  });
+});
+
+describe('the matcher itself', () => {
+  test('follows EventBridge semantics for the conditions used', () => {
+    expect(matches({ a: ['x'] }, { a: 'x' })).toBe(true);
+    expect(matches({ a: ['x'] }, { a: ['y', 'x'] })).toBe(true);
+    expect(matches({ a: ['x'] }, { a: 'y' })).toBe(false);
+    expect(matches({ a: ['x'] }, {})).toBe(false);
+    expect(matches({ a: [{ exists: false }] }, {})).toBe(true);
+    expect(matches({ a: [{ exists: false }] }, { a: 'e' })).toBe(false);
+    expect(matches({ a: [{ prefix: '/x' }] }, { a: '/xy' })).toBe(true);
+    expect(matches({ a: { b: ['1'] } }, { a: { b: '1', c: 2 } })).toBe(true);
+    expect(matches({ a: { b: ['1'] } }, { a: 'flat' })).toBe(false);
+  });
+});

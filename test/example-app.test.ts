@@ -1,0 +1,91 @@
+import { Stack } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import { buildLandingZoneApp } from '../demo/landing-zone-app';
+import { AccountTarget, Principal } from '../src';
+import { parseHead } from '../src/reconciler/config/schema';
+
+// The example landing zone of demo/landing-zone-app.ts, in its three variants; integ-runner keeps
+// their whole-template snapshots (test/integ.*.ts), these tests state what each stack must hold.
+
+function countsOf(stack: Stack): Record<string, number> {
+  const counts: Record<string, number> = {};
+  for (const resource of Object.values<{ Type: string }>(Template.fromStack(stack).toJSON().Resources)) {
+    counts[resource.Type] = (counts[resource.Type] ?? 0) + 1;
+  }
+  return counts;
+}
+
+const HOME = {
+  'AWS::SSO::PermissionSet': 4,
+  'AWS::Events::EventBus': 1,
+  'AWS::SQS::Queue': 2,
+  'AWS::SQS::QueuePolicy': 2,
+  'AWS::Logs::LogGroup': 1,
+  'AWS::IAM::Role': 1,
+  'AWS::IAM::Policy': 1,
+  'AWS::Lambda::Function': 1,
+  'AWS::Lambda::EventSourceMapping': 1,
+  'AWS::CloudWatch::Alarm': 3,
+  'AWS::SSM::Parameter': 1,
+};
+const FORWARDER = { 'AWS::IAM::Role': 1, 'AWS::IAM::Policy': 1, 'AWS::Events::Rule': 4 };
+
+describe('the example landing zone', () => {
+  test('two-stack: home region of the management account, and the us-east-1 forwarder targeting its bus', () => {
+    const { app, home, orgEvents, identityEvents, automation } = buildLandingZoneApp({ variant: 'two-stack' });
+    expect([home.region, home.account, orgEvents!.region, orgEvents!.account]).toEqual(['eu-west-1', '111111111111', 'us-east-1', '111111111111']);
+    expect(identityEvents).toBeUndefined();
+    expect(countsOf(home)).toEqual({ ...HOME, 'AWS::Events::Rule': 7 });
+    expect(countsOf(orgEvents!)).toEqual(FORWARDER);
+    expect(automation.eventBusArn).toBe('arn:aws:events:eu-west-1:111111111111:event-bus/identity-center-assignments');
+    Template.fromStack(orgEvents!).allResourcesProperties('AWS::Events::Rule', { Targets: [Match.objectLike({ Arn: automation.eventBusArn })] });
+    // No cross-stack, cross-region reference: the stacks deploy independently.
+    expect(app.synth().getStackByName(orgEvents!.stackName).dependencies.map((d) => d.id)).toEqual([`${orgEvents!.stackName}.assets`]);
+  });
+
+  test('delegated-admin: automation in the delegated account, forwarders of the management account in us-east-1 and the home region', () => {
+    const { home, orgEvents, identityEvents, automation } = buildLandingZoneApp({ variant: 'delegated-admin' });
+    expect(home.account).toBe('222222222222');
+    expect([orgEvents!.account, orgEvents!.region, identityEvents!.account, identityEvents!.region]).toEqual(['111111111111', 'us-east-1', '111111111111', 'eu-west-1']);
+    expect(countsOf(home)).toEqual({ ...HOME, 'AWS::Events::EventBusPolicy': 1, 'AWS::Events::Rule': 8 });
+    expect(countsOf(orgEvents!)).toEqual(FORWARDER);
+    expect(countsOf(identityEvents!)).toEqual({ ...FORWARDER, 'AWS::Events::Rule': 5 });
+    expect(automation.eventBusArn).toBe('arn:aws:events:eu-west-1:222222222222:event-bus/identity-center-assignments');
+  });
+
+  test('same-account-us-east-1: one stack that matches Organizations events directly', () => {
+    const { home, orgEvents, identityEvents } = buildLandingZoneApp({ variant: 'same-account-us-east-1' });
+    expect([home.account, home.region]).toEqual(['111111111111', 'us-east-1']);
+    expect(orgEvents).toBeUndefined();
+    expect(identityEvents).toBeUndefined();
+    expect(countsOf(home)).toEqual({ ...HOME, 'AWS::Events::Rule': 11 });
+  });
+
+  test('the config document of the example, as a demo reads it', () => {
+    const { home } = buildLandingZoneApp();
+    const [parameter] = Object.values(Template.fromStack(home).findResources('AWS::SSM::Parameter'));
+    const value = (parameter.Properties.Value['Fn::Join'][1] as unknown[])
+      .map((p, i) => (typeof p === 'string' ? p : `arn:aws:sso:::permissionSet/ssoins-1234567890abcdef/ps-${String(i).padStart(16, '0')}`)).join('');
+    const head = parseHead(value);
+    if ('error' in head) throw new Error(head.error);
+    expect(head.value.rules).toHaveLength(6);
+    expect(head.value.options).toEqual({ groupNameSuffix: '@corp.example.com', dryRun: false, maxDeletionsPerRun: 100 });
+    expect(head.value.permissionSets.map((p) => p.name)).toEqual(['AWSAdministratorAccess', 'Developer', 'PlatformAdmin', 'ReadOnly', 'SecurityAudit']);
+  });
+
+  test('configure adds rules before synthesis', () => {
+    const { home } = buildLandingZoneApp({
+      configure: (automation, catalog) => {
+        catalog.addPermissionSet({ name: 'Billing' });
+        automation.addAssignment({
+          principal: Principal.group('Finance'),
+          permissionSet: catalog.permissionSet('Billing'),
+          target: AccountTarget.allAccounts(),
+        });
+      },
+    });
+    Template.fromStack(home).resourceCountIs('AWS::SSO::PermissionSet', 5);
+    const [parameter] = Object.values(Template.fromStack(home).findResources('AWS::SSM::Parameter'));
+    expect(JSON.stringify(parameter.Properties.Value)).toContain('{\\"principal\\":{\\"group\\":\\"Finance\\"},\\"permissionSet\\":\\"Billing\\"');
+  });
+});
