@@ -1,4 +1,4 @@
-import { Annotations, AspectPriority, Aspects, Duration, Fn, IAspect, Stack, Token } from 'aws-cdk-lib';
+import { Annotations, AspectPriority, Aspects, Duration, IAspect, Stack, Token } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
@@ -14,10 +14,10 @@ import { RegionInfo } from 'aws-cdk-lib/region-info';
 import { Construct, IConstruct } from 'constructs';
 import { AssignmentRule } from './assignment-rule';
 import { PermissionSetCatalog } from './permission-set-catalog';
+import { validateProps } from './private/automation-props';
 import { parameterNames, planConfigStorage } from './private/config-storage';
 import { IDENTITY_STORE_PRINCIPAL_CREATED, ORGANIZATION_PATTERNS, configChangePattern } from './private/event-patterns';
-import { instanceIdOf, validateAccountId, validateIdentityStoreId, validateInstanceArn } from './private/identifiers';
-import { addNagSuppressions } from './private/nag';
+import { grantReconcilerPermissions } from './private/reconciler-policy';
 import { CONFIG_VERSION, ConfigDocument, OptionsDocument, PermissionSetDocument, RuleDocument, describeRule } from './reconciler/config/document';
 import { ReconcileFunction } from './reconciler/reconcile-function';
 import { ENV } from './reconciler/runtime-config';
@@ -29,9 +29,6 @@ const MESSAGE_GROUP = 'reconcile';
 const DEFAULT_BUS_NAME = 'identity-center-assignments';
 const DEFAULT_MAX_DELETIONS = 100;
 const PERMISSION_SET_NAME = /^[\w+=,.@-]{1,32}$/;
-const EVENT_BUS_NAME = /^[A-Za-z0-9._-]{1,200}$/;
-/** The reconciler stops starting work 60 seconds before its deadline (STOP_MARGIN_SECONDS). */
-const MIN_TIMEOUT = Duration.minutes(2);
 const MAX_TIMEOUT = Duration.minutes(15);
 
 /**
@@ -526,215 +523,17 @@ export class AssignmentAutomation extends Construct {
     });
     head.node.addDependency(changeRule);
 
-    this.grantReconcilerPermissions(stack, configNames);
-  }
-
-  private grantReconcilerPermissions(stack: Stack, configNames: string[]): void {
-    const fn = this.function;
-    const partition = stack.partition;
-    const instanceArn = this.props.instanceArn;
-    const instanceId = instanceIdOf(instanceArn) ?? Fn.select(1, Fn.split('/', instanceArn));
-    const allPermissionSets = `arn:${partition}:sso:::permissionSet/${instanceId}/*`;
-    const allAccounts = `arn:${partition}:sso:::account/*`;
-    const catalogArns = (this.props.catalog?.permissionSets ?? []).map((ps) => ps.permissionSetArn!);
-    const usesNamedPermissionSets = this.rules.some((r) => r.permissionSet.permissionSetArn === undefined);
-    const managedPermissionSets = usesNamedPermissionSets || catalogArns.length === 0 ? [allPermissionSets] : catalogArns;
-    const parameterArn = (name: string) => stack.formatArn({ service: 'ssm', resource: 'parameter', resourceName: name.slice(1) });
-
-    fn.addToRolePolicy(new iam.PolicyStatement({
-      sid: 'WriteAssignments',
-      actions: ['sso:CreateAccountAssignment', 'sso:DeleteAccountAssignment', 'sso:ProvisionPermissionSet'],
-      resources: [instanceArn, ...managedPermissionSets, allAccounts],
-    }));
-    fn.addToRolePolicy(new iam.PolicyStatement({
-      sid: 'ReadIdentityCenter',
-      actions: [
-        'sso:DescribeAccountAssignmentCreationStatus',
-        'sso:DescribeAccountAssignmentDeletionStatus',
-        'sso:DescribePermissionSet',
-        'sso:DescribePermissionSetProvisioningStatus',
-        'sso:ListAccountAssignmentCreationStatus',
-        'sso:ListAccountAssignmentDeletionStatus',
-        'sso:ListAccountAssignments',
-        'sso:ListAccountAssignmentsForPrincipal',
-        'sso:ListAccountsForProvisionedPermissionSet',
-        'sso:ListPermissionSetProvisioningStatus',
-        'sso:ListPermissionSets',
-      ],
-      resources: [instanceArn, allPermissionSets, allAccounts],
-    }));
-    fn.addToRolePolicy(new iam.PolicyStatement({
-      sid: 'ReadIdentityStore',
-      actions: ['identitystore:DescribeGroup', 'identitystore:DescribeUser', 'identitystore:GetGroupId', 'identitystore:GetUserId'],
-      resources: [
-        `arn:${partition}:identitystore::${this.managementAccountId}:identitystore/${this.props.identityStoreId}`,
-        `arn:${partition}:identitystore:::group/*`,
-        `arn:${partition}:identitystore:::user/*`,
-      ],
-    }));
-    const organizationArn = (resource: string) => `arn:${partition}:organizations::${this.managementAccountId}:${resource}`;
-    fn.addToRolePolicy(new iam.PolicyStatement({
-      sid: 'ReadOrganizationRoots',
-      actions: ['organizations:ListRoots'],
-      resources: ['*'],
-    }));
-    fn.addToRolePolicy(new iam.PolicyStatement({
-      sid: 'ReadOrganizationTree',
-      actions: ['organizations:ListAccountsForParent', 'organizations:ListOrganizationalUnitsForParent'],
-      resources: [organizationArn('root/o-*/r-*'), organizationArn('ou/o-*/ou-*')],
-    }));
-    fn.addToRolePolicy(new iam.PolicyStatement({
-      sid: 'ReadAccountTags',
-      actions: ['organizations:ListTagsForResource'],
-      resources: [organizationArn('account/o-*/*')],
-    }));
-    fn.addToRolePolicy(new iam.PolicyStatement({
-      sid: 'ReadConfig',
-      actions: ['ssm:GetParameter', 'ssm:GetParameters'],
-      resources: configNames.map(parameterArn),
-    }));
-    fn.addToRolePolicy(new iam.PolicyStatement({
-      sid: 'ReadState',
-      actions: ['ssm:GetParametersByPath'],
-      resources: [parameterArn(this.stateParameterPrefix)],
-    }));
-    fn.addToRolePolicy(new iam.PolicyStatement({
-      sid: 'WriteState',
-      actions: ['ssm:DeleteParameters', 'ssm:PutParameter'],
-      resources: [parameterArn(`${this.stateParameterPrefix}/*`)],
-    }));
-
-    const delegated = this.props.organizationManagementAccountId !== undefined;
-    const suppressions = [
-      {
-        id: 'AwsSolutions-IAM5',
-        reason: 'Target accounts are resolved from OUs, tags and names at every run, so they are unknown at synth time; '
-          + 'assignment writes stay confined to this Identity Center instance and its managed permission sets.',
-        appliesTo: ['Resource::arn:<AWS::Partition>:sso:::account/*'],
-      },
-      {
-        id: 'AwsSolutions-IAM5',
-        reason: 'Reads resolve permission set names across the instance (ListPermissionSets, DescribePermissionSet); writes use it only '
-          + 'when a rule names a permission set outside the catalog (PermissionSetRef.fromName), whose ARN exists only at run time.',
-        appliesTo: [{ regex: '/^Resource::arn:<AWS::Partition>:sso:::permissionSet\\/.+\\/\\*$/g' }],
-      },
-      {
-        id: 'AwsSolutions-IAM5',
-        reason: 'Rules name groups and users, which are resolved to identity store ids at run time; these are read-only '
-          + 'Identity Store calls, confined to the one identity store by its ARN.',
-        appliesTo: ['Resource::arn:<AWS::Partition>:identitystore:::group/*', 'Resource::arn:<AWS::Partition>:identitystore:::user/*'],
-      },
-      {
-        id: 'AwsSolutions-IAM5',
-        reason: 'organizations:ListRoots'
-          + (delegated ? '' : ', and iam:ListRoles and ListPolicies (which Identity Center needs to assign in the management account),')
-          + ' support no resource-level permissions (Service Authorization Reference); they are read-only.',
-        appliesTo: ['Resource::*'],
-      },
-      {
-        id: 'AwsSolutions-IAM5',
-        reason: 'The organization, OU and account ids are known only at run time, when the reconciler walks the OU tree and reads '
-          + 'account tags (accountsWithTag rules); the ARNs confine these read-only calls to the management account\'s organization.',
-        appliesTo: [
-          { regex: '/^Resource::arn:<AWS::Partition>:organizations::.+:(root\\/o-\\*\\/r-\\*|ou\\/o-\\*\\/ou-\\*|account\\/o-\\*\\/\\*)$/g' },
-        ],
-      },
-      {
-        id: 'AwsSolutions-IAM5',
-        reason: 'The reconciler keeps its state in numbered standard parameters under its own path (<prefix>/0..N, N growing with '
-          + 'the organization); writes and deletes are confined to that path.',
-        appliesTo: [{ regex: `/^Resource::arn:<AWS::Partition>:ssm:.+:parameter\\/${escapeRegex(this.busName)}\\/state\\/\\*$/g` }],
-      },
-    ];
-
-    if (!delegated) {
-      // Assigning access in the management account itself makes Identity Center create and update
-      // the AWSReservedSSO_* role there with the caller's permissions (IAM Identity Center User
-      // Guide, "Identity-based policy examples", Example 2). A delegated administrator never
-      // assigns in the management account, so it gets none of these.
-      const account = stack.account;
-      fn.addToRolePolicy(new iam.PolicyStatement({
-        sid: 'ManageManagementAccountSsoRoles',
-        actions: [
-          'iam:AttachRolePolicy',
-          'iam:CreateRole',
-          'iam:DeleteRole',
-          'iam:DeleteRolePermissionsBoundary',
-          'iam:DeleteRolePolicy',
-          'iam:DetachRolePolicy',
-          'iam:GetRole',
-          'iam:ListAttachedRolePolicies',
-          'iam:ListRolePolicies',
-          'iam:PutRolePermissionsBoundary',
-          'iam:PutRolePolicy',
-          'iam:UpdateRole',
-          'iam:UpdateRoleDescription',
-        ],
-        resources: [`arn:${partition}:iam::${account}:role/aws-reserved/sso.amazonaws.com/*`],
-      }));
-      fn.addToRolePolicy(new iam.PolicyStatement({
-        sid: 'ReadManagementAccountSamlProvider',
-        actions: ['iam:GetSAMLProvider'],
-        resources: [`arn:${partition}:iam::${account}:saml-provider/AWSSSO_*_DO_NOT_DELETE`],
-      }));
-      fn.addToRolePolicy(new iam.PolicyStatement({
-        sid: 'ListManagementAccountIam',
-        actions: ['iam:ListPolicies', 'iam:ListRoles'],
-        resources: ['*'],
-      }));
-      suppressions.push({
-        id: 'AwsSolutions-IAM5',
-        reason: 'Identity Center names the roles it creates for permission sets AWSReservedSSO_<name>_<random> under the path '
-          + 'aws-reserved/sso.amazonaws.com/, and its SAML provider AWSSSO_<random>_DO_NOT_DELETE; access is confined to those.',
-        appliesTo: [
-          { regex: '/^Resource::arn:<AWS::Partition>:iam::.+:role\\/aws-reserved\\/sso\\.amazonaws\\.com\\/\\*$/g' },
-          { regex: '/^Resource::arn:<AWS::Partition>:iam::.+:saml-provider\\/AWSSSO_\\*_DO_NOT_DELETE$/g' },
-        ],
-      });
-    }
-    addNagSuppressions(fn.role!, suppressions);
-  }
-}
-
-function validateProps(scope: Construct, props: AssignmentAutomationProps): void {
-  validateInstanceArn(props.instanceArn);
-  validateIdentityStoreId(props.identityStoreId);
-  const catalog = props.catalog;
-  if (catalog && !Token.isUnresolved(catalog.instanceArn) && !Token.isUnresolved(props.instanceArn) && catalog.instanceArn !== props.instanceArn) {
-    throw new Error(`catalog '${catalog.node.path}' belongs to instance ${catalog.instanceArn}, but the automation's instanceArn is `
-      + `${props.instanceArn}; use the same Identity Center instance for both`);
-  }
-  const busName = props.eventBusName;
-  if (busName !== undefined && !Token.isUnresolved(busName)) {
-    if (!EVENT_BUS_NAME.test(busName) || busName === 'default' || /^(aws|ssm)/i.test(busName)) {
-      throw new Error(`event bus name '${busName}' is not usable; it also names the SSM parameters (/${busName}/config), so use 1 to 200 `
-        + "characters of [A-Za-z0-9._-], not 'default' and not starting with 'aws' or 'ssm'");
-    }
-  }
-  const max = props.maxDeletionsPerRun;
-  if (max !== undefined && !Token.isUnresolved(max) && (!Number.isInteger(max) || max < 0)) {
-    throw new Error(`maxDeletionsPerRun is ${max}; it must be a whole number of 0 or more (0 refuses every deletion)`);
-  }
-  const memory = props.memorySize;
-  if (memory !== undefined && !Token.isUnresolved(memory) && (!Number.isInteger(memory) || memory < 128 || memory > 10240)) {
-    throw new Error(`memorySize is ${memory} MiB; Lambda accepts whole numbers from 128 to 10240`);
-  }
-  const timeout = props.timeout;
-  if (timeout !== undefined && !timeout.isUnresolved()
-    && (timeout.toSeconds() < MIN_TIMEOUT.toSeconds() || timeout.toSeconds() > MAX_TIMEOUT.toSeconds())) {
-    throw new Error(`timeout is ${timeout.toHumanString()}; it must be from 2 to 15 minutes (the reconciler stops starting work `
-      + '60 seconds before its deadline and continues in a follow-up run)');
-  }
-  if (props.groupNameSuffix !== undefined && !Token.isUnresolved(props.groupNameSuffix) && props.groupNameSuffix.length === 0) {
-    throw new Error('groupNameSuffix is empty; omit it to look group names up as written');
-  }
-  const management = props.organizationManagementAccountId;
-  if (management !== undefined) {
-    validateAccountId(management, 'organizationManagementAccountId');
-    const account = Stack.of(scope).account;
-    if (!Token.isUnresolved(management) && !Token.isUnresolved(account) && management === account) {
-      throw new Error(`organizationManagementAccountId ${management} is this stack's own account; omit it when deploying in the management account`);
-    }
+    grantReconcilerPermissions(this.function, stack, {
+      instanceArn: this.props.instanceArn,
+      identityStoreId: this.props.identityStoreId,
+      managementAccountId: this.managementAccountId,
+      delegated: this.props.organizationManagementAccountId !== undefined,
+      busName: this.busName,
+      configParameterNames: configNames,
+      stateParameterPrefix: this.stateParameterPrefix,
+      catalogPermissionSetArns: (this.props.catalog?.permissionSets ?? []).map((ps) => ps.permissionSetArn!),
+      usesNamedPermissionSets: this.rules.some((r) => r.permissionSet.permissionSetArn === undefined),
+    });
   }
 }
 
@@ -759,8 +558,4 @@ function ruleKey(rule: RuleDocument): string {
   const { exclude, ...base } = rule.target;
   const exclusions = (exclude ?? []).map((e) => JSON.stringify(e)).sort();
   return JSON.stringify([rule.principal, rule.permissionSet, base, exclusions]);
-}
-
-function escapeRegex(text: string): string {
-  return text.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
 }

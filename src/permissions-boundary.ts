@@ -21,8 +21,7 @@ export class PermissionsBoundary {
    * provisioned to.
    *
    * @param name the policy name
-   * @param path the policy path
-   * @default path '/'
+   * @param path the policy path, '/' when omitted
    */
   public static fromCustomerManagedPolicy(name: string, path?: string): PermissionsBoundary {
     return new PermissionsBoundary({ customerManagedPolicyReference: { name, path: path ?? '/' } });

@@ -97,7 +97,8 @@ export class HttpFront {
 
   private async route(req: http.IncomingMessage, body: string): Promise<Outcome | 'reset'> {
     const url = req.url ?? '/';
-    if (url.startsWith('/webhooks/')) return this.webhook(req, decodeURIComponent(url.slice('/webhooks/'.length)), body);
+    // Real Workflows webhook URLs carry a query string (api-version, sig): the name is the path only.
+    if (url.startsWith('/webhooks/')) return this.webhook(req, decodeURIComponent(url.slice('/webhooks/'.length).split('?')[0]), body);
 
     const target = header(req, 'x-amz-target');
     if (target !== undefined) {

@@ -8,6 +8,7 @@ import {
   STANDARD_PARAMETER_MAX_BYTES,
   StoredLayout,
   layoutDocument,
+  partDocument,
 } from '../reconciler/config/document';
 
 /**
@@ -75,7 +76,7 @@ export function planConfigStorage(stack: Stack, document: ConfigDocument, eventB
     maxBytes: ADVANCED_PARAMETER_MAX_BYTES,
     revision,
     head: headOf(layout.head, revision, partNames),
-    parts: layout.parts.map((rules) => ({ revision, rules })),
+    parts: layout.parts.map((piece) => partDocument(revision, piece)),
   };
 }
 

@@ -1,5 +1,7 @@
 import { configWith } from './documents';
-import { ADVANCED_PARAMETER_MAX_BYTES, HeadDocument, RuleDocument, assembleDocument, describeRule, layoutDocument } from '../../src/reconciler/config/document';
+import {
+  ADVANCED_PARAMETER_MAX_BYTES, HeadDocument, RuleDocument, assembleDocument, describeRule, layoutDocument, partDocument,
+} from '../../src/reconciler/config/document';
 import { parseHead, parsePart } from '../../src/reconciler/config/schema';
 
 const rule = (i: number): RuleDocument => ({ principal: { group: `Group-${i}` }, permissionSet: `Set${i % 7}`, target: { ou: `Root/Workloads/Team-${i}` } });
@@ -22,7 +24,7 @@ describe('config document layout', () => {
     const partNames = layout.parts.map((_, i) => `/bus/config-part-${i + 1}`);
     const head: HeadDocument = { ...layout.head, revision: 'abc123', parts: partNames };
     expect(size(head)).toBeLessThanOrEqual(ADVANCED_PARAMETER_MAX_BYTES);
-    const parts = layout.parts.map((p) => ({ revision: 'abc123', rules: p }));
+    const parts = layout.parts.map((p) => partDocument('abc123', p));
     for (const part of parts) expect(size(part)).toBeLessThanOrEqual(ADVANCED_PARAMETER_MAX_BYTES);
 
     const parsedHead = parseHead(JSON.stringify(head));
@@ -30,6 +32,19 @@ describe('config document layout', () => {
     const parsedParts = parts.map((p) => parsePart(JSON.stringify(p)));
     const assembled = assembleDocument((parsedHead as { value: HeadDocument }).value, parsedParts.map((p) => (p as { value: any }).value));
     expect(assembled).toEqual({ document: doc });
+  });
+
+  test('hundreds of permission sets spill from the head into parts and come back in order', () => {
+    const permissionSets = Array.from({ length: 400 }, (_, i) => ({ name: `Set-${i}`, arn: `arn:aws:sso:::permissionSet/ssoins-1111222233334444/ps-${String(i).padStart(16, '0')}` }));
+    const doc = { ...configWith([rule(1), rule(2)]), permissionSets };
+    const layout = layoutDocument(doc, ADVANCED_PARAMETER_MAX_BYTES, size, reserve);
+    expect(layout.parts.length).toBeGreaterThan(2);
+    expect(layout.parts[0].permissionSets.length).toBeGreaterThan(0);
+    const head: HeadDocument = { ...layout.head, revision: 'r', parts: layout.parts.map((_, i) => `/p/${i}`) };
+    const parts = layout.parts.map((p) => partDocument('r', p));
+    for (const value of [head, ...parts]) expect(size(value)).toBeLessThanOrEqual(ADVANCED_PARAMETER_MAX_BYTES);
+    for (const part of parts) expect(parsePart(JSON.stringify(part))).toHaveProperty('value');
+    expect(assembleDocument(head, parts)).toEqual({ document: doc });
   });
 
   test('a part from another revision makes the document inconsistent', () => {

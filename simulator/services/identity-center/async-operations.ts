@@ -85,6 +85,8 @@ export interface AsyncOperationsOptions {
 export class AsyncOperations {
   private readonly operations = new Map<string, AsyncOperation>();
   private readonly byKind = new Map<AsyncOperationKind, SortedKeyIndex<AsyncOperation>>();
+  /** The IN_PROGRESS operations of each kind, so listing them costs O(in flight), not O(history). */
+  private readonly inProgressByKind = new Map<AsyncOperationKind, SortedKeyIndex<AsyncOperation>>();
   private pending: AsyncOperation[] = [];
   /** In-flight operations by `account|permissionSet`, and by permission set. */
   private readonly inFlightTargets = new Map<string, number>();
@@ -92,7 +94,10 @@ export class AsyncOperations {
   private sequence = 0;
 
   constructor(private readonly options: AsyncOperationsOptions) {
-    for (const kind of ['CREATE_ASSIGNMENT', 'DELETE_ASSIGNMENT', 'PROVISION_PERMISSION_SET'] as const) this.byKind.set(kind, new SortedKeyIndex());
+    for (const kind of ['CREATE_ASSIGNMENT', 'DELETE_ASSIGNMENT', 'PROVISION_PERMISSION_SET'] as const) {
+      this.byKind.set(kind, new SortedKeyIndex());
+      this.inProgressByKind.set(kind, new SortedKeyIndex());
+    }
   }
 
   public submitAssignment(kind: 'CREATE_ASSIGNMENT' | 'DELETE_ASSIGNMENT', assignment: Assignment, now: number): AsyncOperation {
@@ -111,7 +116,10 @@ export class AsyncOperations {
     if (this.pending.length === 0 || this.pending.every((op) => op.completesAt > now)) return;
     const due = this.pending.filter((op) => op.completesAt <= now).sort((a, b) => a.completesAt - b.completesAt || a.sequence - b.sequence);
     this.pending = this.pending.filter((op) => op.completesAt > now);
-    for (const op of due) this.complete(op);
+    for (const op of due) {
+      this.inProgressByKind.get(op.kind)!.delete(sequenceKey(op));
+      this.complete(op);
+    }
   }
 
   public get(requestId: string): AsyncOperation | undefined {
@@ -121,6 +129,11 @@ export class AsyncOperations {
   /** Operations of one kind in submission order, keyed by zero-padded sequence. */
   public ofKind(kind: AsyncOperationKind): SortedKeyIndex<AsyncOperation> {
     return this.byKind.get(kind)!;
+  }
+
+  /** The IN_PROGRESS operations of one kind, keyed like `ofKind`. */
+  public inProgressOfKind(kind: AsyncOperationKind): SortedKeyIndex<AsyncOperation> {
+    return this.inProgressByKind.get(kind)!;
   }
 
   public outstanding(): number {
@@ -172,7 +185,8 @@ export class AsyncOperations {
       provisionTargets: spec.provisionTargets,
     };
     this.operations.set(requestId, op);
-    this.ofKind(spec.kind).set(String(op.sequence).padStart(12, '0'), op);
+    this.ofKind(spec.kind).set(sequenceKey(op), op);
+    this.inProgressOfKind(spec.kind).set(sequenceKey(op), op);
     this.pending.push(op);
     this.track(op, +1);
     return op;
@@ -222,4 +236,8 @@ export class AsyncOperations {
     this.inFlightTargets.set(key, (this.inFlightTargets.get(key) ?? 0) + delta);
     this.inFlightByPermissionSet.set(op.permissionSetArn, (this.inFlightByPermissionSet.get(op.permissionSetArn) ?? 0) + delta);
   }
+}
+
+function sequenceKey(op: AsyncOperation): string {
+  return String(op.sequence).padStart(12, '0');
 }

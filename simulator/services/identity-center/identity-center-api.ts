@@ -146,7 +146,10 @@ export class IdentityCenterApi implements ServiceHandler {
     this.instanceFrom(input);
     const filter = optionalObject(input, 'Filter', validation);
     const status = oneOf(filter && optionalString(filter, 'Status', validation), 'Status', STATUSES, validation);
-    const page = this.page(this.operations.ofKind(kind), `List${kind}Status`, status ?? '', input,
+    // Listing IN_PROGRESS walks only the operations in flight; their keys match the full history's,
+    // so a NextToken means the same position either way.
+    const index = status === 'IN_PROGRESS' ? this.operations.inProgressOfKind(kind) : this.operations.ofKind(kind);
+    const page = this.page(index, `List${kind}Status`, status ?? '', input,
       (op) => (status === undefined || op.status === status
         ? { Status: op.status, RequestId: op.requestId, CreatedDate: op.createdDate / 1000 }
         : undefined));

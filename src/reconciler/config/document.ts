@@ -73,6 +73,8 @@ export interface HeadDocument extends Omit<ConfigDocument, 'rules'> {
 
 export interface PartDocument {
   readonly revision: string;
+  /** Managed permission sets that did not fit the head. */
+  readonly permissionSets?: PermissionSetDocument[];
   readonly rules: RuleDocument[];
 }
 
@@ -80,10 +82,16 @@ export interface PartDocument {
 export const STANDARD_PARAMETER_MAX_BYTES = 4096;
 export const ADVANCED_PARAMETER_MAX_BYTES = 8192;
 
+/** What one stored piece holds, besides the head's header fields. */
+export interface StoredPiece {
+  readonly permissionSets: PermissionSetDocument[];
+  readonly rules: RuleDocument[];
+}
+
 /** A document laid out over parameters; `head` goes to the parameter the reconciler is told about. */
 export interface StoredLayout {
   readonly head: Omit<HeadDocument, 'parts' | 'revision'>;
-  readonly parts: RuleDocument[][];
+  readonly parts: StoredPiece[];
 }
 
 /**
@@ -91,8 +99,8 @@ export interface StoredLayout {
  *
  * `measure` returns the serialized size of a value; the construct's version counts unresolved
  * tokens (permission set ARNs) at their largest possible length. `reserve(partCount)` is the room
- * kept for `revision` and the list of part names. Rules are packed greedily in order, so the layout
- * is deterministic, and every rule is measured once.
+ * kept for `revision` and the list of part names. Permission sets, then rules, are packed greedily
+ * in order, the head first, so the layout is deterministic, and every item is measured once.
  */
 export function layoutDocument(
   doc: ConfigDocument,
@@ -100,39 +108,56 @@ export function layoutDocument(
   measure: (value: unknown) => number,
   reserve: (partCount: number) => number,
 ): StoredLayout {
-  const { rules, ...rest } = doc;
-  const sizes = rules.map(measure);
-  const emptyList = measure([]);
+  const { rules, permissionSets, ...header } = doc;
+  const items: Item[] = [
+    ...permissionSets.map((value): Item => ({ list: 'permissionSets', value, size: measure(value) })),
+    ...rules.map((value): Item => ({ list: 'rules', value, size: measure(value) })),
+  ];
+  const emptyPiece = measure({ permissionSets: [], rules: [] });
   for (let assumedParts = 0; ; assumedParts = Math.max(assumedParts * 2, 1)) {
-    const headBase = measure({ ...rest, rules: [] }) + reserve(assumedParts);
+    const headBase = measure({ ...header, permissionSets: [], rules: [] }) + reserve(assumedParts);
     if (headBase > maxBytes) {
-      throw new Error(`the config document's header needs ${headBase} bytes, more than a parameter holds (${maxBytes}); reduce the number of permission sets`);
+      throw new Error(`the config document's header needs ${headBase} bytes, more than a parameter holds (${maxBytes})`);
     }
-    const groups = packInOrder(sizes, [headBase - emptyList, measure({ rules: [] }) + reserve(0) - emptyList], maxBytes, rules);
-    const parts = groups.slice(1).map((g) => g.map((i) => rules[i]));
-    if (parts.length <= assumedParts || parts.length === 0) {
-      return { head: { ...rest, rules: groups[0].map((i) => rules[i]) }, parts };
+    const pieces = packInOrder(items, headBase, emptyPiece + reserve(0), maxBytes);
+    const parts = pieces.slice(1);
+    if (parts.length <= assumedParts) {
+      return { head: { ...header, ...pieces[0] }, parts };
     }
   }
 }
 
-/** Greedy packing of items into containers whose first has its own base size; returns item indexes. */
-function packInOrder(sizes: number[], [firstBase, otherBase]: [number, number], maxBytes: number, rules: RuleDocument[]): number[][] {
-  const groups: number[][] = [[]];
-  let used = firstBase + 2; // the brackets of the rules list
-  sizes.forEach((size, i) => {
-    const cost = size + (groups[groups.length - 1].length > 0 ? 1 : 0); // a comma between items
-    if (used + cost > maxBytes) {
-      if (otherBase + 2 + size > maxBytes) {
-        throw new Error(`assignment rule ${JSON.stringify(rules[i])} alone is larger than a parameter holds (${maxBytes} bytes)`);
+interface Item {
+  readonly list: 'permissionSets' | 'rules';
+  readonly value: PermissionSetDocument | RuleDocument;
+  readonly size: number;
+}
+
+/** Greedy packing of items, in order, into pieces; the first has its own base size. */
+function packInOrder(items: Item[], firstBase: number, otherBase: number, maxBytes: number): StoredPiece[] {
+  const pieces: Array<{ permissionSets: PermissionSetDocument[]; rules: RuleDocument[] }> = [{ permissionSets: [], rules: [] }];
+  let used = firstBase;
+  for (const item of items) {
+    // Each item costs its size and a comma; counting a comma for the first of a list is a byte of margin.
+    if (used + item.size + 1 > maxBytes) {
+      if (otherBase + item.size + 1 > maxBytes) {
+        const what = item.list === 'rules' ? 'assignment rule' : 'permission set';
+        throw new Error(`${what} ${JSON.stringify(item.value)} alone is larger than a parameter holds (${maxBytes} bytes)`);
       }
-      groups.push([]);
-      used = otherBase + 2;
+      pieces.push({ permissionSets: [], rules: [] });
+      used = otherBase;
     }
-    used += size + (groups[groups.length - 1].length > 0 ? 1 : 0);
-    groups[groups.length - 1].push(i);
-  });
-  return groups;
+    used += item.size + 1;
+    const piece = pieces[pieces.length - 1];
+    if (item.list === 'rules') piece.rules.push(item.value as RuleDocument);
+    else piece.permissionSets.push(item.value as PermissionSetDocument);
+  }
+  return pieces;
+}
+
+/** A part as stored: the permission sets key only when it has any. */
+export function partDocument(revision: string, piece: StoredPiece): PartDocument {
+  return piece.permissionSets.length > 0 ? { revision, permissionSets: piece.permissionSets, rules: piece.rules } : { revision, rules: piece.rules };
 }
 
 /**
@@ -147,8 +172,14 @@ export function assembleDocument(head: HeadDocument, parts: PartDocument[]): { d
   if (stale >= 0) {
     return { inconsistent: `part ${head.parts[stale]} is at revision ${parts[stale].revision}, the head at ${head.revision} (a deployment is probably in progress)` };
   }
-  const { revision: _revision, parts: _parts, rules, ...rest } = head;
-  return { document: { ...rest, rules: [...rules, ...parts.flatMap((p) => p.rules)] } };
+  const { revision: _revision, parts: _parts, rules, permissionSets, ...rest } = head;
+  return {
+    document: {
+      ...rest,
+      permissionSets: [...permissionSets, ...parts.flatMap((p) => p.permissionSets ?? [])],
+      rules: [...rules, ...parts.flatMap((p) => p.rules)],
+    },
+  };
 }
 
 /** A short, human-readable description of a rule for reports and error messages. */

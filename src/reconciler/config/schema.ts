@@ -34,6 +34,7 @@ const rule = z.strictObject({ principal, permissionSet: name, target });
 const permissionSetArn = z.string().regex(/^arn:aws[a-z-]*:sso:::permissionSet\/(sso)?ins-[a-zA-Z0-9-.]{16}\/ps-[a-zA-Z0-9-./]{16}$/, 'expected a permission set ARN');
 
 const revision = z.string().min(1).max(128);
+const permissionSet = z.strictObject({ name, arn: permissionSetArn.optional() });
 
 export const headSchema = z.strictObject({
   version: z.literal(CONFIG_VERSION),
@@ -47,11 +48,11 @@ export const headSchema = z.strictObject({
     maxDeletionsPerRun: z.number().int().min(0),
     managementAccountId: accountId.optional(),
   }),
-  permissionSets: z.array(z.strictObject({ name, arn: permissionSetArn.optional() })),
+  permissionSets: z.array(permissionSet),
   rules: z.array(rule),
 });
 
-export const partSchema = z.strictObject({ revision, rules: z.array(rule) });
+export const partSchema = z.strictObject({ revision, permissionSets: z.array(permissionSet).optional(), rules: z.array(rule) });
 
 /** Parses a stored head value; the error lists every problem with its JSON path. */
 export function parseHead(json: string): { value: HeadDocument } | { error: string } {

@@ -1,0 +1,195 @@
+import { Fn, Stack } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import { instanceIdOf } from './identifiers';
+import { addNagSuppressions } from './nag';
+
+/** What the reconciler's least-privilege policy is scoped to. */
+export interface ReconcilerPolicyScope {
+  readonly instanceArn: string;
+  readonly identityStoreId: string;
+  /** The organization's management account (this account unless delegated). */
+  readonly managementAccountId: string;
+  /** True in a delegated administrator account: no iam permissions, never the management account. */
+  readonly delegated: boolean;
+  readonly busName: string;
+  readonly configParameterNames: string[];
+  readonly stateParameterPrefix: string;
+  readonly catalogPermissionSetArns: string[];
+  /** A rule names a permission set outside the catalog, whose ARN exists only at run time. */
+  readonly usesNamedPermissionSets: boolean;
+}
+
+/**
+ * The reconciler's permissions: exactly the calls its adapters make (src/reconciler/adapters),
+ * scoped as far as each service allows, with a cdk-nag suppression and its reason for every
+ * wildcard that remains.
+ */
+export function grantReconcilerPermissions(fn: lambda.Function, stack: Stack, options: ReconcilerPolicyScope): void {
+  const partition = stack.partition;
+  const instanceArn = options.instanceArn;
+  const instanceId = instanceIdOf(instanceArn) ?? Fn.select(1, Fn.split('/', instanceArn));
+  const allPermissionSets = `arn:${partition}:sso:::permissionSet/${instanceId}/*`;
+  const allAccounts = `arn:${partition}:sso:::account/*`;
+  const catalogArns = options.catalogPermissionSetArns;
+  const usesNamedPermissionSets = options.usesNamedPermissionSets;
+  const managedPermissionSets = usesNamedPermissionSets || catalogArns.length === 0 ? [allPermissionSets] : catalogArns;
+  const parameterArn = (name: string) => stack.formatArn({ service: 'ssm', resource: 'parameter', resourceName: name.slice(1) });
+
+  fn.addToRolePolicy(new iam.PolicyStatement({
+    sid: 'WriteAssignments',
+    actions: ['sso:CreateAccountAssignment', 'sso:DeleteAccountAssignment', 'sso:ProvisionPermissionSet'],
+    resources: [instanceArn, ...managedPermissionSets, allAccounts],
+  }));
+  fn.addToRolePolicy(new iam.PolicyStatement({
+    sid: 'ReadIdentityCenter',
+    actions: [
+      'sso:DescribeAccountAssignmentCreationStatus',
+      'sso:DescribeAccountAssignmentDeletionStatus',
+      'sso:DescribePermissionSet',
+      'sso:DescribePermissionSetProvisioningStatus',
+      'sso:ListAccountAssignmentCreationStatus',
+      'sso:ListAccountAssignmentDeletionStatus',
+      'sso:ListAccountAssignments',
+      'sso:ListAccountAssignmentsForPrincipal',
+      'sso:ListAccountsForProvisionedPermissionSet',
+      'sso:ListPermissionSetProvisioningStatus',
+      'sso:ListPermissionSets',
+    ],
+    resources: [instanceArn, allPermissionSets, allAccounts],
+  }));
+  fn.addToRolePolicy(new iam.PolicyStatement({
+    sid: 'ReadIdentityStore',
+    actions: ['identitystore:DescribeGroup', 'identitystore:DescribeUser', 'identitystore:GetGroupId', 'identitystore:GetUserId'],
+    resources: [
+      `arn:${partition}:identitystore::${options.managementAccountId}:identitystore/${options.identityStoreId}`,
+      `arn:${partition}:identitystore:::group/*`,
+      `arn:${partition}:identitystore:::user/*`,
+    ],
+  }));
+  const organizationArn = (resource: string) => `arn:${partition}:organizations::${options.managementAccountId}:${resource}`;
+  fn.addToRolePolicy(new iam.PolicyStatement({
+    sid: 'ReadOrganizationRoots',
+    actions: ['organizations:ListRoots'],
+    resources: ['*'],
+  }));
+  fn.addToRolePolicy(new iam.PolicyStatement({
+    sid: 'ReadOrganizationTree',
+    actions: ['organizations:ListAccountsForParent', 'organizations:ListOrganizationalUnitsForParent'],
+    resources: [organizationArn('root/o-*/r-*'), organizationArn('ou/o-*/ou-*')],
+  }));
+  fn.addToRolePolicy(new iam.PolicyStatement({
+    sid: 'ReadAccountTags',
+    actions: ['organizations:ListTagsForResource'],
+    resources: [organizationArn('account/o-*/*')],
+  }));
+  fn.addToRolePolicy(new iam.PolicyStatement({
+    sid: 'ReadConfig',
+    actions: ['ssm:GetParameter', 'ssm:GetParameters'],
+    resources: options.configParameterNames.map(parameterArn),
+  }));
+  fn.addToRolePolicy(new iam.PolicyStatement({
+    sid: 'ReadState',
+    actions: ['ssm:GetParametersByPath'],
+    resources: [parameterArn(options.stateParameterPrefix)],
+  }));
+  fn.addToRolePolicy(new iam.PolicyStatement({
+    sid: 'WriteState',
+    actions: ['ssm:DeleteParameters', 'ssm:PutParameter'],
+    resources: [parameterArn(`${options.stateParameterPrefix}/*`)],
+  }));
+
+  const delegated = options.delegated;
+  const suppressions = [
+    {
+      id: 'AwsSolutions-IAM5',
+      reason: 'Target accounts are resolved from OUs, tags and names at every run, so they are unknown at synth time; '
+        + 'assignment writes stay confined to this Identity Center instance and its managed permission sets.',
+      appliesTo: ['Resource::arn:<AWS::Partition>:sso:::account/*'],
+    },
+    {
+      id: 'AwsSolutions-IAM5',
+      reason: 'Reads resolve permission set names across the instance (ListPermissionSets, DescribePermissionSet); writes use it only '
+        + 'when a rule names a permission set outside the catalog (PermissionSetRef.fromName), whose ARN exists only at run time.',
+      appliesTo: [{ regex: '/^Resource::arn:<AWS::Partition>:sso:::permissionSet\\/.+\\/\\*$/g' }],
+    },
+    {
+      id: 'AwsSolutions-IAM5',
+      reason: 'Rules name groups and users, which are resolved to identity store ids at run time; these are read-only '
+        + 'Identity Store calls, confined to the one identity store by its ARN.',
+      appliesTo: ['Resource::arn:<AWS::Partition>:identitystore:::group/*', 'Resource::arn:<AWS::Partition>:identitystore:::user/*'],
+    },
+    {
+      id: 'AwsSolutions-IAM5',
+      reason: 'organizations:ListRoots'
+        + (delegated ? '' : ', and iam:ListRoles and ListPolicies (which Identity Center needs to assign in the management account),')
+        + ' support no resource-level permissions (Service Authorization Reference); they are read-only.',
+      appliesTo: ['Resource::*'],
+    },
+    {
+      id: 'AwsSolutions-IAM5',
+      reason: 'The organization, OU and account ids are known only at run time, when the reconciler walks the OU tree and reads '
+        + 'account tags (accountsWithTag rules); the ARNs confine these read-only calls to the management account\'s organization.',
+      appliesTo: [
+        { regex: '/^Resource::arn:<AWS::Partition>:organizations::.+:(root\\/o-\\*\\/r-\\*|ou\\/o-\\*\\/ou-\\*|account\\/o-\\*\\/\\*)$/g' },
+      ],
+    },
+    {
+      id: 'AwsSolutions-IAM5',
+      reason: 'The reconciler keeps its state in numbered standard parameters under its own path (<prefix>/0..N, N growing with '
+        + 'the organization); writes and deletes are confined to that path.',
+      appliesTo: [{ regex: `/^Resource::arn:<AWS::Partition>:ssm:.+:parameter\\/${escapeRegex(options.busName)}\\/state\\/\\*$/g` }],
+    },
+  ];
+
+  if (!delegated) {
+    // Assigning access in the management account itself makes Identity Center create and update
+    // the AWSReservedSSO_* role there with the caller's permissions (IAM Identity Center User
+    // Guide, "Identity-based policy examples", Example 2). A delegated administrator never
+    // assigns in the management account, so it gets none of these.
+    const account = stack.account;
+    fn.addToRolePolicy(new iam.PolicyStatement({
+      sid: 'ManageManagementAccountSsoRoles',
+      actions: [
+        'iam:AttachRolePolicy',
+        'iam:CreateRole',
+        'iam:DeleteRole',
+        'iam:DeleteRolePermissionsBoundary',
+        'iam:DeleteRolePolicy',
+        'iam:DetachRolePolicy',
+        'iam:GetRole',
+        'iam:ListAttachedRolePolicies',
+        'iam:ListRolePolicies',
+        'iam:PutRolePermissionsBoundary',
+        'iam:PutRolePolicy',
+        'iam:UpdateRole',
+        'iam:UpdateRoleDescription',
+      ],
+      resources: [`arn:${partition}:iam::${account}:role/aws-reserved/sso.amazonaws.com/*`],
+    }));
+    fn.addToRolePolicy(new iam.PolicyStatement({
+      sid: 'ReadManagementAccountSamlProvider',
+      actions: ['iam:GetSAMLProvider'],
+      resources: [`arn:${partition}:iam::${account}:saml-provider/AWSSSO_*_DO_NOT_DELETE`],
+    }));
+    fn.addToRolePolicy(new iam.PolicyStatement({
+      sid: 'ListManagementAccountIam',
+      actions: ['iam:ListPolicies', 'iam:ListRoles'],
+      resources: ['*'],
+    }));
+    suppressions.push({
+      id: 'AwsSolutions-IAM5',
+      reason: 'Identity Center names the roles it creates for permission sets AWSReservedSSO_<name>_<random> under the path '
+        + 'aws-reserved/sso.amazonaws.com/, and its SAML provider AWSSSO_<random>_DO_NOT_DELETE; access is confined to those.',
+      appliesTo: [
+        { regex: '/^Resource::arn:<AWS::Partition>:iam::.+:role\\/aws-reserved\\/sso\\.amazonaws\\.com\\/\\*$/g' },
+        { regex: '/^Resource::arn:<AWS::Partition>:iam::.+:saml-provider\\/AWSSSO_\\*_DO_NOT_DELETE$/g' },
+      ],
+    });
+  }
+  addNagSuppressions(fn.role!, suppressions);
+}
+
+function escapeRegex(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
+}
