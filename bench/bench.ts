@@ -181,6 +181,21 @@ async function measureNaive(sim: AwsSimulator, fixture: OrganizationFixture, doc
   return sim.calls.count('sso-admin', 'ListAccountAssignments');
 }
 
+/** The issue's targets, judged on the scenarios that carry them (at full size the names match). */
+function targets(results: ScenarioResult[]) {
+  const find = (text: string) => results.find((r) => r.name.includes(text));
+  const steady = find('steady state, 1000 accounts');
+  const rollout = find('rollout');
+  const large = find('steady state, 5000 accounts');
+  const judged = <T>(value: T | undefined, pass: (v: T) => boolean) =>
+    (value === undefined ? { value: null, pass: null } : { value, pass: pass(value) });
+  return {
+    steadyReadsOfNaiveAt1000Accounts: judged(steady && round((100 * steady.apiCalls.identityCenterRead) / steady.naiveReadCalls), (v) => v <= 5),
+    rolloutPercentOfQuotaLimit: judged(rollout && round((100 * rollout.opsPerSecond) / rollout.quotaLimitOpsPerSecond), (v) => v >= 80),
+    peakRssMbAt5000Accounts: judged(large?.peakRssMb, (v) => v <= 512),
+  };
+}
+
 const sum = <T>(list: T[], f: (t: T) => number) => list.reduce((n, t) => n + f(t), 0);
 const round = (n: number) => Math.round(n * 100) / 100;
 
@@ -208,12 +223,13 @@ async function main(): Promise<void> {
       'naiveReadCalls: ListAccountAssignments calls of the per-account x permission set strategy, run against the same organization.',
       'peakRssMb: maximum resident set size of the reconciler process (one cold Lambda invocation per process).',
     ],
+    targets: targets(results),
     scenarios: results,
   };
   fs.writeFileSync(path.join(out, 'results.json'), `${JSON.stringify(document, null, 2)}\n`);
   fs.writeFileSync(path.join(out, 'results.md'), writeTable(results));
   fs.writeFileSync(path.join(out, 'throughput.svg'), writeChart(results));
-  console.log(`\n${writeTable(results)}\nwritten to ${path.relative(process.cwd(), out) || '.'}`);
+  console.log(`\n${writeTable(results)}\ntargets: ${JSON.stringify(document.targets)}\nwritten to ${path.relative(process.cwd(), out) || '.'}`);
 }
 
 main().catch((error) => {

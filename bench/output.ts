@@ -17,9 +17,9 @@ export function writeTable(results: ScenarioResult[]): string {
 /** A bar chart of the throughput each scenario reached against the quota limit, as SVG. */
 export function writeChart(results: ScenarioResult[]): string {
   const bars = results.filter((r) => r.operations > 0);
-  const width = 720;
+  const width = 840;
   const rowHeight = 56;
-  const left = 280;
+  const left = 360;
   const plot = width - left - 40;
   const height = 70 + rowHeight * Math.max(1, bars.length) + 40;
   const max = Math.max(1, ...bars.map((r) => Math.max(r.quotaLimitOpsPerSecond, r.opsPerSecond))) * 1.1;

@@ -376,37 +376,25 @@ export class AssignmentAutomation extends Construct {
       }
     }
 
-    // Alarms, exposed so that users can add actions.
-    this.deadLetterQueueAlarm = new cloudwatch.Alarm(this, 'DeadLetterQueueAlarm', {
-      alarmDescription: 'Identity Center assignments: a reconcile failed three times; its message is in the dead-letter queue',
-      metric: this.deadLetterQueue.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(5), statistic: 'Maximum' }),
+    // Alarms, exposed so that users can add actions: each fires on the first occurrence.
+    const alarm = (alarmId: string, alarmDescription: string, metric: cloudwatch.IMetric) => new cloudwatch.Alarm(this, alarmId, {
+      alarmDescription,
+      metric,
       threshold: 1,
       evaluationPeriods: 1,
       comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
       treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
     });
-    this.errorsAlarm = new cloudwatch.Alarm(this, 'ErrorsAlarm', {
-      alarmDescription: 'Identity Center assignments: the reconciler failed (see its log group)',
-      metric: this.function.metricErrors({ period: Duration.minutes(5), statistic: 'Sum' }),
-      threshold: 1,
-      evaluationPeriods: 1,
-      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-    });
-    this.failedAssignmentsAlarm = new cloudwatch.Alarm(this, 'FailedAssignmentsAlarm', {
-      alarmDescription: 'Identity Center assignments: Identity Center failed to create or delete assignments (see the run summary)',
-      metric: new cloudwatch.Metric({
-        namespace: METRICS_NAMESPACE,
-        metricName: 'AssignmentsFailed',
-        dimensionsMap: { service: this.busName },
-        period: Duration.minutes(5),
-        statistic: 'Sum',
-      }),
-      threshold: 1,
-      evaluationPeriods: 1,
-      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-    });
+    const period = Duration.minutes(5);
+    this.deadLetterQueueAlarm = alarm('DeadLetterQueueAlarm',
+      'Identity Center assignments: a reconcile failed three times; its message is in the dead-letter queue',
+      this.deadLetterQueue.metricApproximateNumberOfMessagesVisible({ period, statistic: 'Maximum' }));
+    this.errorsAlarm = alarm('ErrorsAlarm',
+      'Identity Center assignments: the reconciler failed (see its log group)',
+      this.function.metricErrors({ period, statistic: 'Sum' }));
+    this.failedAssignmentsAlarm = alarm('FailedAssignmentsAlarm',
+      'Identity Center assignments: Identity Center failed to create or delete assignments (see the run summary)',
+      new cloudwatch.Metric({ namespace: METRICS_NAMESPACE, metricName: 'AssignmentsFailed', dimensionsMap: { service: this.busName }, period, statistic: 'Sum' }));
 
     for (const rule of props.assignments ?? []) this.addAssignment(rule);
     this.node.addValidation({
