@@ -383,8 +383,11 @@ describe('AssignmentAutomation least privilege', () => {
       Resource: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':ssm:eu-west-1:111111111111:parameter/identity-center-assignments/config']] },
     }));
     expect(statement(stack, 'ReadState')).toEqual(expect.objectContaining({
-      Action: 'ssm:GetParametersByPath',
-      Resource: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':ssm:eu-west-1:111111111111:parameter/identity-center-assignments/state']] },
+      Action: ['ssm:GetParameter', 'ssm:GetParameters', 'ssm:GetParametersByPath'],
+      Resource: [
+        { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':ssm:eu-west-1:111111111111:parameter/identity-center-assignments/state']] },
+        { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':ssm:eu-west-1:111111111111:parameter/identity-center-assignments/state/*']] },
+      ],
     }));
     expect(statement(stack, 'WriteState')).toEqual(expect.objectContaining({
       Action: ['ssm:DeleteParameters', 'ssm:PutParameter'],

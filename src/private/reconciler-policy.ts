@@ -90,8 +90,9 @@ export function grantReconcilerPermissions(fn: lambda.Function, stack: Stack, op
   }));
   fn.addToRolePolicy(new iam.PolicyStatement({
     sid: 'ReadState',
-    actions: ['ssm:GetParametersByPath'],
-    resources: [parameterArn(options.stateParameterPrefix)],
+    // The pointer and chunks by name; the path to clean up older chunks.
+    actions: ['ssm:GetParameter', 'ssm:GetParameters', 'ssm:GetParametersByPath'],
+    resources: [parameterArn(options.stateParameterPrefix), parameterArn(`${options.stateParameterPrefix}/*`)],
   }));
   fn.addToRolePolicy(new iam.PolicyStatement({
     sid: 'WriteState',

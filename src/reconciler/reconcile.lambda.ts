@@ -74,7 +74,9 @@ export async function handler(event: SQSEvent | DirectInvocation, context: Conte
 
   if (report.continuation && settings.queueUrl) {
     if (sequence < MAX_CONTINUATIONS) {
-      await sendContinuation(instrument(new SQSClient({}), 'sqs', counter), settings.queueUrl, runId, sequence + 1);
+      // A lost continuation only delays the rest to the next trigger; the run's report must still go out.
+      await sendContinuation(instrument(new SQSClient({}), 'sqs', counter), settings.queueUrl, runId, sequence + 1)
+        .catch((e) => report.errors.push(`the continuation could not be queued (${(e as Error).name}); the next trigger resumes`));
     } else {
       report.errors.push(`the run stopped for time ${MAX_CONTINUATIONS} times in a row; no further continuation is queued, the next scheduled run resumes`);
     }

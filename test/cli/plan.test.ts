@@ -4,7 +4,7 @@ import * as path from 'path';
 import { App } from 'aws-cdk-lib';
 import { buildLandingZoneApp } from '../../demo/landing-zone-app';
 import { readConfigFromCdkOut } from '../../src/cli/cdk-out-config';
-import { main, parseArguments, runPlan } from '../../src/cli/plan-cli';
+import { PlanArguments, main, parseArguments, runPlan } from '../../src/cli/plan-cli';
 import { HEAD, Harness } from '../reconciler/harness';
 
 // The plan command against the simulator: the deployed parameter or a synthesized cdk.out, the
@@ -45,7 +45,7 @@ describe('cdk-identity-center-permissions plan', () => {
     expect(text).toContain(`create  group ${g1.displayName}`);
     expect(text).toMatch(/REFUSED \(incomplete-information\): 11 deletion\(s\) refused: .*no group has the display name 'Nobody'/);
 
-    const json = await runPlan({ ...(parseArguments(['plan', '--parameter', HEAD]) as never), maxRps: 500 });
+    const json = await runPlan({ ...(parseArguments(['plan', '--parameter', HEAD]) as PlanArguments), maxRps: 500 });
     expect(json.changes.filter((c) => c.action === 'delete' && c.reason === 'refused')).toHaveLength(11);
     expect(writes()).toBe(0);
   });
@@ -67,7 +67,7 @@ describe('cdk-identity-center-permissions plan', () => {
     const doc = (config as { document: { permissionSets: Array<{ name: string; arn?: string }> } }).document;
     expect(doc.permissionSets.every((p) => p.arn === undefined)).toBe(true);
 
-    const report = await runPlan({ ...(parseArguments(['plan', '--cdk-out', outdir]) as never), maxRps: 500 });
+    const report = await runPlan({ ...(parseArguments(['plan', '--cdk-out', outdir]) as PlanArguments), maxRps: 500 });
     expect(writes()).toBe(0);
     // The auditors' rule resolves (ReadOnly by name); the other groups do not exist here, so deletions would be refused.
     expect(report.changes.filter((c) => c.principal === 'group AWS-Auditors' && c.permissionSet === 'ReadOnly')).toHaveLength(11);

@@ -154,8 +154,9 @@ describe('fault suites', () => {
     plantForeign(h);
     h.putConfig(rules(h));
     const desired = ((await h.invoke({ mode: 'plan' })) as RunReport).counts.creates;
-    // 75 simulated seconds left with a 60 s stop margin: about 15 s of apply before the run stops.
-    let report = await h.apply({ remainingMs: 75_000 });
+    // 110 simulated seconds left with a 60 s stop margin: about 20 s of reading, then about 30 s of
+    // apply before the run stops.
+    let report = await h.apply({ remainingMs: 110_000 });
     expect(report.outcome).toBe('continuing');
     let runs = 1;
     while (report.continuation) {
@@ -163,7 +164,7 @@ describe('fault suites', () => {
       const last = messages[messages.length - 1];
       expect(JSON.parse(last.body)).toEqual({ continuation: { runId: expect.any(String), sequence: runs } });
       const event = { Records: [{ messageId: last.messageId, body: last.body }] } as unknown as SQSEvent;
-      report = await captureReport(h, event, runs === 3 ? undefined : 75_000);
+      report = await captureReport(h, event, runs === 3 ? undefined : 110_000);
       runs++;
     }
     expect(report.outcome).toBe('converged');

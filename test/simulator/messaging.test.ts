@@ -1,7 +1,7 @@
 import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import {
-  DeleteParameterCommand, GetParametersByPathCommand, GetParametersCommand, ParameterAlreadyExists, ParameterNotFound,
+  DeleteParameterCommand, DeleteParametersCommand, GetParametersByPathCommand, GetParametersCommand, ParameterAlreadyExists, ParameterNotFound,
   paginateGetParametersByPath, PutParameterCommand,
   SSMClient,
 } from '@aws-sdk/client-ssm';
@@ -45,6 +45,17 @@ describe('SSM, SQS and EventBridge limits', () => {
     expect(got.InvalidParameters).toEqual(['/cfg/none']);
     await ssm.send(new DeleteParameterCommand({ Name: '/cfg/a' }));
     await expect(ssm.send(new DeleteParameterCommand({ Name: '/cfg/a' }))).rejects.toBeInstanceOf(ParameterNotFound);
+  });
+
+  test('SSM: DeleteParameters lists what it deleted and what did not exist', async () => {
+    const ssm = new SSMClient(sim.clientConfig());
+    sim.ssm.put('/cfg/x', '1');
+    sim.ssm.put('/cfg/y', '2');
+    const result = await ssm.send(new DeleteParametersCommand({ Names: ['/cfg/x', '/cfg/y', '/cfg/none'] }));
+    expect(result.DeletedParameters).toEqual(['/cfg/x', '/cfg/y']);
+    expect(result.InvalidParameters).toEqual(['/cfg/none']);
+    expect(sim.ssm.parameters()).toEqual([]);
+    await expect(ssm.send(new DeleteParametersCommand({ Names: [] }))).rejects.toThrow(/Member must have length between 1 and 10/);
   });
 
   test('SSM: GetParametersByPath pages (10 at most) and recurses only when asked', async () => {

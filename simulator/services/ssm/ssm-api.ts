@@ -42,6 +42,7 @@ export class SsmApi implements ServiceHandler {
       case 'DeleteParameter':
         if (!this.model.delete(requiredString(input, 'Name', validation))) throw parameterNotFound();
         return {};
+      case 'DeleteParameters': return this.deleteParameters(input);
       case 'GetParametersByPath': return this.getParametersByPath(input, context);
       default: throw unknownOperation(`AmazonSSM.${operation}`);
     }
@@ -64,6 +65,16 @@ export class SsmApi implements ServiceHandler {
     }
     const found = names.map((n) => this.model.get(n)).filter((p): p is SsmParameter => p !== undefined);
     return { Parameters: found.map((p) => this.shape(p, context)), InvalidParameters: names.filter((n) => !this.model.get(n)) };
+  }
+
+  /** https://docs.aws.amazon.com/systems-manager/latest/APIReference/API_DeleteParameters.html: 1-10 names, unknown ones listed, not an error. */
+  private deleteParameters(input: JsonInput): unknown {
+    const names = (optionalArray(input, 'Names', validation) ?? []) as string[];
+    if (names.length < 1 || names.length > 10) {
+      throw validation('1 validation error detected: Value at \'names\' failed to satisfy constraint: Member must have length between 1 and 10');
+    }
+    const deleted = names.filter((n) => this.model.delete(n));
+    return { DeletedParameters: deleted, InvalidParameters: names.filter((n) => !deleted.includes(n)) };
   }
 
   private putParameter(input: JsonInput): unknown {

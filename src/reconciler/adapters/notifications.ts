@@ -62,7 +62,13 @@ export async function postTeams(secrets: SecretsManagerClient, secretArn: string
 export function webhookUrl(secret: string): string {
   const trimmed = secret.trim();
   if (trimmed.startsWith('{')) {
-    const parsed = JSON.parse(trimmed) as { url?: string; webhookUrl?: string };
+    let parsed: { url?: string; webhookUrl?: string };
+    try {
+      parsed = JSON.parse(trimmed) as typeof parsed;
+    } catch {
+      // The parser's message quotes the text: never let it carry the secret into a log.
+      throw new Error('the Teams webhook secret looks like JSON but does not parse');
+    }
     const url = parsed.url ?? parsed.webhookUrl;
     if (!url) throw new Error('the Teams webhook secret is JSON without a url or webhookUrl field');
     return url;

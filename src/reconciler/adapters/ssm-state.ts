@@ -1,61 +1,100 @@
-import { DeleteParametersCommand, PutParameterCommand, SSMClient, paginateGetParametersByPath } from '@aws-sdk/client-ssm';
+import {
+  DeleteParametersCommand, GetParameterCommand, GetParametersCommand, PutParameterCommand, SSMClient, paginateGetParametersByPath,
+} from '@aws-sdk/client-ssm';
 import { ReconcilerState, StatePort } from '../core/ports';
 
-/** Standard-tier parameters hold 4 KB; the header line takes the rest. */
-const CHUNK_CHARS = 4000;
+/** Standard-tier values hold 4,096 bytes; chunks stay well under, counted in UTF-8 bytes. */
+const CHUNK_BYTES = 3900;
+/** GetParameters and DeleteParameters take at most 10 names. */
+const BATCH = 10;
+
+interface Pointer {
+  readonly revision: string;
+  readonly chunks: number;
+}
 
 /**
- * The reconciler's memory of what it manages, in standard-tier SSM parameters under one path
- * (`<prefix>/0`, `<prefix>/1`, ...). Each chunk starts with `index/count/revision`, so a reader
- * can tell a complete set from a torn one; a torn or unparsable state is an error, which stops
- * deletions for that run, never an empty memory.
+ * The reconciler's memory of what it manages, in standard-tier SSM parameters under one path.
+ * Every write puts the state in new chunks named after a fresh revision (`<prefix>/r<rev>-<n>`),
+ * then moves the pointer (`<prefix>/head`) to them, then deletes older chunks: a write that is
+ * interrupted at any point leaves the previous state readable. A missing chunk or an unparsable
+ * state is an error, which stops deletions for that run; it is never read as an empty memory.
  */
 export class SsmStateAdapter implements StatePort {
   constructor(private readonly client: SSMClient, private readonly prefix: string) {}
 
+  private get pointerName(): string {
+    return `${this.prefix}/head`;
+  }
+
   async read(): Promise<ReconcilerState | undefined> {
-    const chunks = new Map<number, { count: number; revision: string; data: string }>();
-    for await (const page of paginateGetParametersByPath({ client: this.client }, { Path: this.prefix, Recursive: false })) {
-      for (const p of page.Parameters ?? []) {
-        const match = /^(\d+)\/(\d+)\/([^\n]+)\n([\s\S]*)$/.exec(p.Value ?? '');
-        if (!match) throw new Error(`state parameter ${p.Name} is not in the expected format`);
-        chunks.set(Number(match[1]), { count: Number(match[2]), revision: match[3], data: match[4] });
-      }
+    let pointer: Pointer;
+    try {
+      const result = await this.client.send(new GetParameterCommand({ Name: this.pointerName }));
+      pointer = JSON.parse(result.Parameter?.Value ?? '') as Pointer;
+    } catch (e) {
+      if ((e as Error).name === 'ParameterNotFound') return undefined;
+      throw e;
     }
-    if (chunks.size === 0) return undefined;
-    const first = chunks.get(0);
-    if (!first) throw new Error('state chunk 0 is missing');
-    const parts: string[] = [];
-    for (let i = 0; i < first.count; i++) {
-      const chunk = chunks.get(i);
-      if (!chunk || chunk.revision !== first.revision) throw new Error(`state chunk ${i} is missing or from another revision`);
-      parts.push(chunk.data);
+    const names = Array.from({ length: pointer.chunks }, (_, i) => this.chunkName(pointer.revision, i));
+    const values = new Map<string, string>();
+    for (let i = 0; i < names.length; i += BATCH) {
+      const result = await this.client.send(new GetParametersCommand({ Names: names.slice(i, i + BATCH) }));
+      if (result.InvalidParameters?.length) throw new Error(`state chunk(s) ${result.InvalidParameters.join(', ')} are missing`);
+      for (const p of result.Parameters ?? []) values.set(p.Name!, p.Value ?? '');
     }
-    const state = JSON.parse(parts.join('')) as ReconcilerState;
-    if (!Array.isArray(state.principals) || !Array.isArray(state.permissionSets)) throw new Error('state is not in the expected format');
+    const state = JSON.parse(names.map((n) => values.get(n) ?? '').join('')) as ReconcilerState;
+    if (!Array.isArray(state.principals) || !Array.isArray(state.permissionSets)) throw new Error('the state is not in the expected format');
     return state;
   }
 
   async write(state: ReconcilerState): Promise<void> {
     const text = JSON.stringify({ principals: state.principals, permissionSets: state.permissionSets, labels: state.labels ?? {} });
-    const count = Math.max(1, Math.ceil(text.length / CHUNK_CHARS));
+    const chunks = chunkByBytes(text, CHUNK_BYTES);
     const revision = Date.now().toString(36);
-    // Chunk 0 is written last: until then readers see the previous revision's head, or a torn set.
-    for (let i = count - 1; i >= 0; i--) {
-      await this.client.send(new PutParameterCommand({
-        Name: `${this.prefix}/${i}`,
-        Value: `${i}/${count}/${revision}\n${text.slice(i * CHUNK_CHARS, (i + 1) * CHUNK_CHARS)}`,
-        Type: 'String',
-        Tier: 'Standard',
-        Overwrite: true,
-      }));
-    }
-    const stale = [];
+    for (let i = 0; i < chunks.length; i++) await this.put(this.chunkName(revision, i), chunks[i]);
+    await this.put(this.pointerName, JSON.stringify({ revision, chunks: chunks.length } satisfies Pointer));
+    // The state is saved; removing the previous revision's chunks may fail without consequence.
+    await this.deleteOtherRevisions(revision).catch(() => undefined);
+  }
+
+  private chunkName(revision: string, index: number): string {
+    return `${this.prefix}/r${revision}-${index}`;
+  }
+
+  private async put(name: string, value: string): Promise<void> {
+    await this.client.send(new PutParameterCommand({ Name: name, Value: value, Type: 'String', Tier: 'Standard', Overwrite: true }));
+  }
+
+  /** Best effort: a chunk left behind is only clutter, never read. */
+  private async deleteOtherRevisions(revision: string): Promise<void> {
+    const stale: string[] = [];
     for await (const page of paginateGetParametersByPath({ client: this.client }, { Path: this.prefix, Recursive: false })) {
-      for (const p of page.Parameters ?? []) if (Number(p.Name!.slice(this.prefix.length + 1)) >= count) stale.push(p.Name!);
+      for (const p of page.Parameters ?? []) {
+        if (p.Name !== this.pointerName && !p.Name!.startsWith(`${this.prefix}/r${revision}-`)) stale.push(p.Name!);
+      }
     }
-    for (let i = 0; i < stale.length; i += 10) {
-      await this.client.send(new DeleteParametersCommand({ Names: stale.slice(i, i + 10) }));
+    for (let i = 0; i < stale.length; i += BATCH) {
+      await this.client.send(new DeleteParametersCommand({ Names: stale.slice(i, i + BATCH) }));
     }
   }
+}
+
+/** Splits text into pieces of at most `maxBytes` UTF-8 bytes, never inside a character. */
+export function chunkByBytes(text: string, maxBytes: number): string[] {
+  const chunks: string[] = [];
+  let current = '';
+  let bytes = 0;
+  for (const character of text) {
+    const size = Buffer.byteLength(character, 'utf8');
+    if (bytes + size > maxBytes) {
+      chunks.push(current);
+      current = '';
+      bytes = 0;
+    }
+    current += character;
+    bytes += size;
+  }
+  chunks.push(current);
+  return chunks;
 }

@@ -63,14 +63,8 @@ export async function applyOperations(ops: Operation[], port: IdentityCenterWrit
       item.attempts++;
       try {
         const started = await startOperation(port, item.op);
-        if (started.status === 'IN_PROGRESS') {
-          // The slot frees as soon as the operation has left IN_PROGRESS; its final status may still
-          // be on its way, and is recorded when it arrives.
-          const { final } = await poller.wait(operationKind(item.op), started);
-          recording.push(final.then((status) => record(toOutcome(item, status))));
-        } else {
-          record(toOutcome(item, started));
-        }
+        const final = started.status === 'IN_PROGRESS' ? await poller.wait(operationKind(item.op), started) : started;
+        record(toOutcome(item, final));
       } catch (error) {
         if (error instanceof WriteError && error.retryable && item.attempts < maxAttempts) {
           queue.retryLater(item, backoffMs(item.attempts));
@@ -83,9 +77,7 @@ export async function applyOperations(ops: Operation[], port: IdentityCenterWrit
     }
   };
 
-  const recording: Array<Promise<void>> = [];
   await Promise.all(Array.from({ length: Math.max(1, options.maxOutstanding) }, worker));
-  await Promise.all(recording);
   for (const item of queue.remaining()) {
     record({ op: item.op, status: 'not-started', attempts: item.attempts, reason: item.attempts > 0 ? 'stopped before a retry' : undefined });
   }
@@ -200,8 +192,7 @@ interface Waiter {
   readonly requestId: string;
   readonly startedAt: number;
   nextCheck: number;
-  /** Called once the operation is known to have left IN_PROGRESS, with its final status to come. */
-  resolve(done: { final: Promise<FinalStatus> }): void;
+  resolve(status: FinalStatus): void;
 }
 
 /**
@@ -209,6 +200,9 @@ interface Waiter {
  * apart. An operation is first due at 60% of the typical latency, then every 8% of it, so a
  * finished operation waits a small fraction of its latency to be noticed and its slot is refilled
  * (with 15 in flight that costs about four list calls per latency period, well inside the quota).
+ * A slot is freed only once a `Describe...Status` call has confirmed the operation's final status,
+ * so a listing that misses a running operation can never let a sixteenth one, or a second one on
+ * the same target, start.
  * When two or more are due in a tick, one `List...Status(IN_PROGRESS)` call tells which are still
  * running, so only finished operations cost a `Describe...Status` call. The typical latency is
  * learnt as the run goes (an average of time to detection, which the early first check keeps close
@@ -224,7 +218,7 @@ class StatusPoller {
     this.latencyMs = options.initialLatencyMs ?? 250;
   }
 
-  wait(kind: OperationKind, started: OperationStatus): Promise<{ final: Promise<FinalStatus> }> {
+  wait(kind: OperationKind, started: OperationStatus): Promise<FinalStatus> {
     return new Promise((resolve) => {
       const now = this.options.clock.now();
       this.waiters.add({ kind, requestId: started.requestId, startedAt: now, nextCheck: now + 0.6 * this.latencyMs, resolve });
@@ -239,9 +233,11 @@ class StatusPoller {
         const clock = this.options.clock;
         const earliest = Math.min(...[...this.waiters].map((w) => w.nextCheck));
         const next = Math.max(earliest, this.lastTick + this.latencyMs / 16);
-        if (next > clock.now()) await clock.sleep(next - clock.now());
+        // Never sleep past the drain deadline: the run must end with every operation accounted for.
+        const wake = Math.min(next, this.options.drainDeadline());
+        if (wake > clock.now()) await clock.sleep(wake - clock.now());
         if (clock.now() >= this.options.drainDeadline()) {
-          for (const waiter of this.waiters) waiter.resolve({ final: Promise.resolve('unknown') });
+          for (const waiter of this.waiters) waiter.resolve('unknown');
           this.waiters.clear();
           return;
         }
@@ -262,14 +258,9 @@ class StatusPoller {
     for (const [kind, waiters] of byKind) {
       const stillRunning = waiters.length >= 2 ? await this.port.listInProgress(kind).catch(() => undefined) : undefined;
       for (const waiter of waiters) {
-        if (stillRunning?.has(waiter.requestId)) {
-          this.later(waiter);
-        } else if (stillRunning) {
-          // Listed as no longer running: free the slot now, and read the final status alongside.
-          this.finish(waiter, this.finalStatus(waiter));
-        } else {
-          toDescribe.push(waiter);
-        }
+        // Only what the listing no longer shows is described: its final status frees the slot.
+        if (stillRunning?.has(waiter.requestId)) this.later(waiter);
+        else toDescribe.push(waiter);
       }
     }
 
@@ -277,7 +268,7 @@ class StatusPoller {
       try {
         const status = await this.port.describe(waiter.kind, waiter.requestId);
         if (status.status === 'IN_PROGRESS') this.later(waiter);
-        else this.finish(waiter, Promise.resolve(status));
+        else this.finish(waiter, status);
       } catch {
         // A failed status read is retried later; the operation itself is unaffected.
         this.later(waiter);
@@ -285,24 +276,10 @@ class StatusPoller {
     }));
   }
 
-  private finish(waiter: Waiter, final: Promise<FinalStatus>): void {
+  private finish(waiter: Waiter, status: OperationStatus): void {
     this.observe(this.options.clock.now() - waiter.startedAt);
     this.waiters.delete(waiter);
-    waiter.resolve({ final });
-  }
-
-  /** The terminal status of an operation the listing no longer shows, read until it is terminal. */
-  private async finalStatus(waiter: Waiter): Promise<FinalStatus> {
-    for (let attempt = 0; ; attempt++) {
-      try {
-        const status = await this.port.describe(waiter.kind, waiter.requestId);
-        if (status.status !== 'IN_PROGRESS') return status;
-      } catch {
-        // Retried below, like any failed status read.
-      }
-      if (this.options.clock.now() >= this.options.drainDeadline()) return 'unknown';
-      await this.options.clock.sleep(Math.min(10_000, Math.max(5, 0.08 * this.latencyMs)) * (1 + attempt));
-    }
+    waiter.resolve(status);
   }
 
   private later(waiter: Waiter): void {

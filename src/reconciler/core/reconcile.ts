@@ -147,6 +147,9 @@ export async function reconcile(deps: ReconcileDeps, mode: 'plan' | 'apply'): Pr
   // 7. Apply under the quotas.
   const operations = toOperations(guarded.plan);
   deps.log.info('applying', { creates: counts.creates, deletes: counts.deletes, provisions: counts.provisions });
+  if (operations.length > 0 && deps.time.shouldStop()) {
+    errors.push('reading the organization and the assignments took the whole run; nothing was applied. Raise the function\'s timeout or the read rates');
+  }
   const outcomes = operations.length === 0 ? [] : await applyOperations(operations, deps.identityCenter, {
     maxOutstanding: deps.limits.maxOutstanding,
     clock: deps.clock,
@@ -155,10 +158,13 @@ export async function reconcile(deps: ReconcileDeps, mode: 'plan' | 'apply'): Pr
   });
   tally(counts, outcomes);
 
-  const continuation = counts.notStarted + counts.unknown > 0;
+  // A follow-up run only helps when this one made progress; otherwise the schedule takes over.
+  const started = outcomes.filter((o) => o.status !== 'not-started').length;
+  const continuation = counts.notStarted + counts.unknown > 0 && started > 0;
   const clean = !continuation && counts.failed === 0 && guarded.refusals.length === 0 && errors.length === 0;
   // 8. Once converged, forget principals and permission sets that no longer have anything to remove.
-  if (clean) {
+  // The per-account reading sees ACTIVE accounts only, so it cannot tell that nothing is left elsewhere.
+  if (clean && current.strategy === 'per-principal') {
     const deleted = new Set(outcomes.filter((o) => o.status === 'succeeded' && o.op.kind === 'delete').map((o) => assignmentKey((o.op as { assignment: Assignment }).assignment)));
     const released = releaseScope(scope, configuredPrincipals, configuredPermissionSets, current, desired.assignments, deleted, labels);
     if (!sameState(nextRemembered, released)) {
@@ -166,7 +172,7 @@ export async function reconcile(deps: ReconcileDeps, mode: 'plan' | 'apply'): Pr
     }
   }
 
-  const outcome: RunOutcome = continuation ? 'continuing' : !clean ? 'partial' : operations.length === 0 ? 'no-changes' : 'converged';
+  const outcome: RunOutcome = continuation ? 'continuing' : !clean || counts.notStarted > 0 ? 'partial' : operations.length === 0 ? 'no-changes' : 'converged';
   return finish(outcome, { ...common, continuation, changes: outcomes.map((o) => namer.operation(o.op, o)) });
 }
 
