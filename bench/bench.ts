@@ -4,7 +4,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { Stack } from 'aws-cdk-lib';
 import { AwsSimulator, OrganizationFixture, buildOrganization } from '../simulator';
-import { applyUntilSettled } from './lambda-process';
+import { applyUntilSettled, simulatedLambdaEnvironment } from './lambda-process';
 import { writeChart, writeTable } from './output';
 import { Scenario, scenarios } from './scenarios';
 import { planConfigStorage } from '../src/private/config-storage';
@@ -15,12 +15,10 @@ import { readPerAccount } from '../src/reconciler/core/current';
 import { computeDesired, principalLookupKey } from '../src/reconciler/core/desired';
 import { OrgAccount, OrgSnapshot, OrgUnit, PrincipalId } from '../src/reconciler/core/model';
 import { OrgIndex } from '../src/reconciler/core/org-index';
-import { ENV } from '../src/reconciler/runtime-config';
+import { DEFAULT_RATES } from '../src/reconciler/runtime-config';
 
 const BUS = 'identity-center-assignments';
 const QUEUE = 'reconcile.fifo';
-/** The reconciler's default client-side rates (runtime-config.ts), per simulated second. */
-const RATES = { identityCenter: 15, organizations: 5, identityStore: 10 };
 /** Lambda's maximum timeout, in simulated ms. */
 const LAMBDA_TIMEOUT_MS = 15 * 60_000;
 /** Operations Identity Center writes: everything else is a read. */
@@ -52,7 +50,7 @@ async function runScenario(scenario: Scenario): Promise<ScenarioResult> {
     const fixture = buildOrganization(sim, { accounts: scenario.accounts, ...scenario.organization, seed: 42 });
     const queueUrl = sim.sqs.createQueue(QUEUE, { contentBasedDeduplication: true }).url;
     sim.eventBridge.createEventBus(BUS);
-    const env = lambdaEnv(sim, queueUrl);
+    const env = { ...simulatedLambdaEnvironment(sim, { busName: BUS, queueUrl }), POWERTOOLS_LOG_LEVEL: 'WARN', POWERTOOLS_METRICS_DISABLED: 'true' };
 
     if (scenario.before) {
       // The applied state: assignments planted directly, then one unmeasured run so the
@@ -105,22 +103,6 @@ async function runScenario(scenario: Scenario): Promise<ScenarioResult> {
   }
 }
 
-/** The Lambda's environment, with its client-side rates scaled like the simulator's clock. */
-function lambdaEnv(sim: AwsSimulator, queueUrl: string): Record<string, string> {
-  return {
-    ...sim.env(),
-    [ENV.configParameter]: `/${BUS}/config`,
-    [ENV.statePrefix]: `/${BUS}/state`,
-    [ENV.eventBusName]: BUS,
-    [ENV.queueUrl]: queueUrl,
-    [ENV.maxRequestsPerSecond]: String(RATES.identityCenter * sim.clock.speed),
-    [ENV.organizationsMaxRequestsPerSecond]: String(RATES.organizations * sim.clock.speed),
-    [ENV.identityStoreMaxRequestsPerSecond]: String(RATES.identityStore * sim.clock.speed),
-    POWERTOOLS_LOG_LEVEL: 'WARN',
-    POWERTOOLS_METRICS_DISABLED: 'true',
-  };
-}
-
 /** Stores the document exactly as AssignmentAutomation lays it out over SSM parameters. */
 function storeConfig(sim: AwsSimulator, fixture: OrganizationFixture, rules: RuleDocument[]): ConfigDocument {
   const used = new Set(rules.map((r) => r.permissionSet));
@@ -171,7 +153,7 @@ async function measureNaive(sim: AwsSimulator, fixture: OrganizationFixture, doc
   const speed = 1000;
   sim.clock.setSpeed(speed);
   Object.assign(process.env, sim.env());
-  const rates = { identityCenter: RATES.identityCenter * speed, organizations: 1e6, identityStore: 1e6 };
+  const rates = { identityCenter: DEFAULT_RATES.identityCenter * speed, organizations: 1e6, identityStore: 1e6 };
   const aws = awsAdapters({ counter: new ApiCallCounter(), rates });
   const principals: PrincipalId[] = [...new Set(doc.rules.map((r) => (r.principal as { group: string }).group))]
     .map((name) => ({ principalType: 'GROUP', principalId: fixture.groups.find((g) => g.displayName === name)!.id }));

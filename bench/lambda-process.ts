@@ -2,6 +2,29 @@ import { spawn } from 'child_process';
 import * as path from 'path';
 import type { AwsSimulator } from '../simulator';
 import type { RunReport } from '../src/reconciler/core/report';
+import { DEFAULT_RATES, ENV } from '../src/reconciler/runtime-config';
+
+/**
+ * The reconciler's environment against the simulator: its endpoint and credentials, the
+ * automation's names, and the default client-side rates multiplied by the simulator's clock speed,
+ * so that the reconciler runs the same run, only faster (its rate limits run in real time).
+ */
+export function simulatedLambdaEnvironment(
+  sim: AwsSimulator,
+  options: { busName: string; queueUrl: string; configParameter?: string; statePrefix?: string },
+): Record<string, string> {
+  const speed = sim.clock.speed;
+  return {
+    ...sim.env(),
+    [ENV.configParameter]: options.configParameter ?? `/${options.busName}/config`,
+    [ENV.statePrefix]: options.statePrefix ?? `/${options.busName}/state`,
+    [ENV.eventBusName]: options.busName,
+    [ENV.queueUrl]: options.queueUrl,
+    [ENV.maxRequestsPerSecond]: String(DEFAULT_RATES.identityCenter * speed),
+    [ENV.organizationsMaxRequestsPerSecond]: String(DEFAULT_RATES.organizations * speed),
+    [ENV.identityStoreMaxRequestsPerSecond]: String(DEFAULT_RATES.identityStore * speed),
+  };
+}
 
 /** The reconciler bundle's summary event carries the report of runs triggered through the queue. */
 const SUMMARY = 'Assignment Reconcile Summary';

@@ -3,14 +3,13 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { App } from 'aws-cdk-lib';
-import { invokeBundled, applyUntilSettled } from '../bench/lambda-process';
+import { applyUntilSettled, invokeBundled, simulatedLambdaEnvironment } from '../bench/lambda-process';
 import { AwsSimulator } from '../simulator';
 import { embedOrganization } from './embedded-organization';
 import { buildLandingZoneApp } from './landing-zone-app';
 import { deployToSimulator } from './simulated-deploy';
 import { formatReport } from '../src/cli/format';
 import { RunReport } from '../src/reconciler/core/report';
-import { ENV } from '../src/reconciler/runtime-config';
 
 /** Simulated ms per real ms: the simulator's quotas and latencies, and the reconciler's rates, scale together. */
 const SPEED = 20;
@@ -56,14 +55,12 @@ async function main(): Promise<void> {
     const queueUrl = sim.sqs.createQueue(QUEUE, { contentBasedDeduplication: true }).url;
     sim.eventBridge.createEventBus(BUS);
     const env = {
-      ...sim.env(),
-      [ENV.configParameter]: landingZone.automation.configParameterName,
-      [ENV.statePrefix]: landingZone.automation.stateParameterPrefix,
-      [ENV.eventBusName]: BUS,
-      [ENV.queueUrl]: queueUrl,
-      [ENV.maxRequestsPerSecond]: String(15 * SPEED),
-      [ENV.organizationsMaxRequestsPerSecond]: String(5 * SPEED),
-      [ENV.identityStoreMaxRequestsPerSecond]: String(10 * SPEED),
+      ...simulatedLambdaEnvironment(sim, {
+        busName: BUS,
+        queueUrl,
+        configParameter: landingZone.automation.configParameterName,
+        statePrefix: landingZone.automation.stateParameterPrefix,
+      }),
       POWERTOOLS_LOG_LEVEL: 'ERROR',
       POWERTOOLS_METRICS_DISABLED: 'true',
     };

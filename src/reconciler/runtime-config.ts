@@ -29,6 +29,9 @@ export const ENV = {
   stopMarginSeconds: 'STOP_MARGIN_SECONDS',
 } as const;
 
+/** Client-side request rates per second when the environment sets none. */
+export const DEFAULT_RATES = { identityCenter: 15, organizations: 5, identityStore: 10 } as const;
+
 export interface RuntimeConfig {
   readonly configParameter: string;
   readonly statePrefix: string;
@@ -66,9 +69,9 @@ export function readRuntimeConfig(env: Record<string, string | undefined>): Runt
     queueUrl: optional(ENV.queueUrl),
     teamsWebhookSecretArn: optional(ENV.teamsWebhookSecretArn),
     notificationTopicArn: optional(ENV.notificationTopicArn),
-    maxRequestsPerSecond: positive(ENV.maxRequestsPerSecond, 15),
-    organizationsMaxRequestsPerSecond: positive(ENV.organizationsMaxRequestsPerSecond, 5),
-    identityStoreMaxRequestsPerSecond: positive(ENV.identityStoreMaxRequestsPerSecond, 10),
+    maxRequestsPerSecond: positive(ENV.maxRequestsPerSecond, DEFAULT_RATES.identityCenter),
+    organizationsMaxRequestsPerSecond: positive(ENV.organizationsMaxRequestsPerSecond, DEFAULT_RATES.organizations),
+    identityStoreMaxRequestsPerSecond: positive(ENV.identityStoreMaxRequestsPerSecond, DEFAULT_RATES.identityStore),
     maxOutstanding: Math.floor(positive(ENV.maxOutstanding, 15)),
     readConcurrency: Math.floor(positive(ENV.readConcurrency, 8)),
     stopMarginSeconds: positive(ENV.stopMarginSeconds, 60),

@@ -1,10 +1,10 @@
 import { Stack } from 'aws-cdk-lib';
 import type { Context, SQSEvent } from 'aws-lambda';
+import { simulatedLambdaEnvironment } from '../../bench/lambda-process';
 import { AwsSimulator, AwsSimulatorOptions, OrganizationFixture, OrganizationFixtureOptions, buildOrganization } from '../../simulator';
 import { planConfigStorage } from '../../src/private/config-storage';
 import { CONFIG_VERSION, ConfigDocument, OptionsDocument, RuleDocument } from '../../src/reconciler/config/document';
 import { RunReport } from '../../src/reconciler/core/report';
-import { ENV } from '../../src/reconciler/runtime-config';
 
 // Handler-level tests run the real composition root (SDK clients, adapters, core) against the
 // simulator. Logs and metrics are silenced unless a test captures them.
@@ -64,18 +64,7 @@ export class Harness {
   }
 
   env(extra: Record<string, string> = {}): Record<string, string> {
-    return {
-      ...this.sim.env(),
-      [ENV.configParameter]: HEAD,
-      [ENV.statePrefix]: `/${BUS}/state`,
-      [ENV.eventBusName]: BUS,
-      [ENV.queueUrl]: this.queueUrl,
-      // The reconciler's rate runs in real time: scale it like the simulator's clock.
-      [ENV.maxRequestsPerSecond]: String(15 * this.speed),
-      [ENV.organizationsMaxRequestsPerSecond]: String(5 * this.speed),
-      [ENV.identityStoreMaxRequestsPerSecond]: String(10 * this.speed),
-      ...extra,
-    };
+    return { ...simulatedLambdaEnvironment(this.sim, { busName: BUS, queueUrl: this.queueUrl, configParameter: HEAD }), ...extra };
   }
 
   /** Invokes the handler. `remainingMs` is simulated Lambda time left (scaled to real time). */
