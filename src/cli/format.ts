@@ -1,4 +1,4 @@
-import { changeText, headline } from '../reconciler/core/notification-content';
+import { headline } from '../reconciler/core/notification-content';
 import { ChangeLine, RunReport } from '../reconciler/core/report';
 
 /** A fixed-width table of changes, for terminals. */
@@ -34,4 +34,3 @@ export function formatReport(report: RunReport, limit = 200): string {
   ].join('\n');
 }
 
-export { changeText };

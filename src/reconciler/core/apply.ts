@@ -63,7 +63,7 @@ export async function applyOperations(ops: Operation[], port: IdentityCenterWrit
       item.attempts++;
       try {
         const started = await startOperation(port, item.op);
-        const final = started.status === 'IN_PROGRESS' ? await poller.wait(operationKind(item.op), started) : started;
+        const final = started.status === 'IN_PROGRESS' ? await poller.wait(item.op.kind, started) : started;
         record(toOutcome(item, final));
       } catch (error) {
         if (error instanceof WriteError && error.retryable && item.attempts < maxAttempts) {
@@ -82,10 +82,6 @@ export async function applyOperations(ops: Operation[], port: IdentityCenterWrit
     record({ op: item.op, status: 'not-started', attempts: item.attempts, reason: item.attempts > 0 ? 'stopped before a retry' : undefined });
   }
   return outcomes;
-}
-
-function operationKind(op: Operation): OperationKind {
-  return op.kind;
 }
 
 async function startOperation(port: IdentityCenterWritePort, op: Operation): Promise<OperationStatus> {

@@ -83,10 +83,6 @@ export class OrgIndex {
     return [...this.snapshot.accounts.values()];
   }
 
-  accountName(accountId: string): string | undefined {
-    return this.snapshot.accounts.get(accountId)?.name;
-  }
-
   private resolvePath(path: string): Resolution<OrgUnit> {
     const segments = path.split('/').filter((s) => s.length > 0);
     if (segments[0] === this.root.name) segments.shift();

@@ -5,13 +5,13 @@ import { ResolvedReferences, computeDesired, principalLookupKey } from './desire
 import { guardPlan } from './guard';
 import { Assignment, OrgAccount, OrgSnapshot, PrincipalId, assignmentKey, principalKey } from './model';
 import { OrgIndex } from './org-index';
-import { ManagedScope, Plan, planChanges, toOperations } from './plan';
+import { ManagedScope, planChanges, toOperations } from './plan';
 import {
   Clock, ConfigPort, IdentityCenterReadPort, IdentityCenterWritePort, IdentityStorePort,
   OrganizationsPort, ReconcilerState, StatePort,
 } from './ports';
 import { resolveReferences } from './references';
-import { ChangeLine, Namer, RunCounts, RunOutcome, RunReport, emptyCounts } from './report';
+import { Namer, RunCounts, RunOutcome, RunReport, emptyCounts } from './report';
 import { readOrganization } from './snapshot';
 import { ConfigDocument, describePrincipal } from '../config/document';
 
@@ -141,7 +141,7 @@ export async function reconcile(deps: ReconcileDeps, mode: 'plan' | 'apply'): Pr
 
   if (!willWrite) {
     const refused = plan.deletes.length > 0 && guarded.plan.deletes.length === 0 ? plan.deletes.map((a) => ({ ...namer.assignment('delete', a), status: 'not-started' as const, reason: 'refused' })) : [];
-    return finish('planned', { ...common, changes: [...describePlan(guarded.plan, namer), ...refused] });
+    return finish('planned', { ...common, changes: [...toOperations(guarded.plan).map((op) => namer.operation(op)), ...refused] });
   }
 
   // 7. Apply under the quotas.
@@ -253,8 +253,4 @@ function currentLabels(doc: ConfigDocument, refs: ResolvedReferences): Record<st
     if (r && 'value' in r) labels[principalKey(r.value)] = describePrincipal(rule.principal);
   }
   return labels;
-}
-
-function describePlan(plan: Plan, namer: Namer): ChangeLine[] {
-  return toOperations(plan).map((op) => namer.operation(op));
 }
