@@ -96,12 +96,52 @@ const project = new awscdk.AwsCdkConstructLibrary({
   depsUpgrade: false,
 });
 
-// Lambda-only modules and the dev tooling may import dev dependencies: they are bundled by esbuild
-// or never shipped (construct-hub's `*.lambda-shared.ts` convention).
-project.eslint?.allowDevDeps('src/**/*.lambda.ts');
-project.eslint?.allowDevDeps('src/**/*.lambda-shared.ts');
+// The reconciler and the operator command may import dev dependencies: esbuild bundles them, and
+// the construct never imports them (the layering rules below).
 project.eslint?.allowDevDeps('src/reconciler/**');
 project.eslint?.allowDevDeps('src/cli/**');
+
+// Layering the build enforces (README, "Where a change goes"):
+// - the reconciler core is pure TypeScript over ports: no SDK, no CDK, no zod, no adapters;
+// - constructs reach into the reconciler only through its contract and the config document modules,
+//   never into code that needs the Lambda's bundled dependencies.
+project.eslint?.addOverride({
+  files: ['src/reconciler/core/**/*.ts'],
+  rules: {
+    'no-restricted-imports': ['error', {
+      patterns: [
+        {
+          group: ['@aws-sdk/*', '@smithy/*', '@aws-lambda-powertools/*', 'aws-cdk-lib', 'aws-cdk-lib/*', 'constructs', 'zod'],
+          message: 'the reconciler core is pure: reach AWS through a port in core/ports.ts, implemented in adapters/',
+        },
+        {
+          group: ['**/adapters', '**/adapters/*', '**/config/schema', '**/compose', '**/*.lambda', '**/runtime-config'],
+          message: 'the reconciler core depends on nothing outside core/ but the config document modules; adapters and the composition root depend on it',
+        },
+      ],
+    }],
+  },
+});
+project.eslint?.addOverride({
+  files: ['src/*.ts', 'src/private/**/*.ts'],
+  rules: {
+    'no-restricted-imports': ['error', {
+      patterns: [{
+        // gitignore semantics: a file is re-included only once its folder is (`!**/reconciler/config/`).
+        group: [
+          '**/reconciler/**',
+          '!**/reconciler/config/',
+          '!**/reconciler/contract',
+          '!**/reconciler/config/document',
+          '!**/reconciler/config/describe',
+          '!**/reconciler/config/identifiers',
+          '!**/reconciler/reconcile-function',
+        ],
+        message: 'constructs may import only the reconciler\'s contract (reconciler/contract.ts), the config document modules (document, describe, identifiers) and the generated ReconcileFunction',
+      }],
+    }],
+  },
+});
 
 // README and docstring examples are compiled by jsii-rosetta against rosetta/default.ts-fixture,
 // strictly, so the Python examples Construct Hub shows are real.

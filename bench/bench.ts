@@ -11,13 +11,16 @@ import { planConfigStorage } from '../src/private/config-storage';
 import { ApiCallCounter } from '../src/reconciler/adapters/api-calls';
 import { awsAdapters } from '../src/reconciler/adapters/aws-adapters';
 import { ConfigDocument, CONFIG_VERSION, RuleDocument } from '../src/reconciler/config/document';
+import { DEFAULT_BUS_NAME } from '../src/reconciler/contract';
 import { readPerAccount } from '../src/reconciler/core/current';
-import { computeDesired, principalLookupKey } from '../src/reconciler/core/desired';
-import { OrgAccount, OrgSnapshot, OrgUnit, PrincipalId } from '../src/reconciler/core/model';
+import { computeDesired } from '../src/reconciler/core/desired';
+import { PrincipalId } from '../src/reconciler/core/model';
 import { OrgIndex } from '../src/reconciler/core/org-index';
+import { principalLookupKey } from '../src/reconciler/core/references';
+import { OrgAccount, OrgSnapshot, OrgUnit } from '../src/reconciler/core/snapshot';
 import { DEFAULT_RATES } from '../src/reconciler/runtime-config';
 
-const BUS = 'identity-center-assignments';
+const BUS = DEFAULT_BUS_NAME;
 const QUEUE = 'reconcile.fifo';
 /** Lambda's maximum timeout, in simulated ms. */
 const LAMBDA_TIMEOUT_MS = 15 * 60_000;

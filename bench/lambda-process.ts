@@ -1,8 +1,9 @@
 import { spawn } from 'child_process';
 import * as path from 'path';
 import type { AwsSimulator } from '../simulator';
+import { ENV, EVENTS, parameterNames } from '../src/reconciler/contract';
 import type { RunReport } from '../src/reconciler/core/report';
-import { DEFAULT_RATES, ENV } from '../src/reconciler/runtime-config';
+import { DEFAULT_RATES } from '../src/reconciler/runtime-config';
 
 /**
  * The reconciler's environment against the simulator: its endpoint and credentials, the
@@ -16,8 +17,8 @@ export function simulatedLambdaEnvironment(
   const speed = sim.clock.speed;
   return {
     ...sim.env(),
-    [ENV.configParameter]: options.configParameter ?? `/${options.busName}/config`,
-    [ENV.statePrefix]: options.statePrefix ?? `/${options.busName}/state`,
+    [ENV.configParameter]: options.configParameter ?? parameterNames(options.busName).head,
+    [ENV.statePrefix]: options.statePrefix ?? parameterNames(options.busName).statePrefix,
     [ENV.eventBusName]: options.busName,
     [ENV.queueUrl]: options.queueUrl,
     [ENV.maxRequestsPerSecond]: String(DEFAULT_RATES.identityCenter * speed),
@@ -25,9 +26,6 @@ export function simulatedLambdaEnvironment(
     [ENV.identityStoreMaxRequestsPerSecond]: String(DEFAULT_RATES.identityStore * speed),
   };
 }
-
-/** The reconciler bundle's summary event carries the report of runs triggered through the queue. */
-const SUMMARY = 'Assignment Reconcile Summary';
 
 export interface Invocation {
   readonly report: RunReport;
@@ -55,7 +53,8 @@ export async function invokeBundled(sim: AwsSimulator, env: Record<string, strin
   if (!line) throw new Error(`the reconciler process printed no result:\n${output.slice(-2000)}`);
   const { result, error, maxRssMb } = JSON.parse(line.slice('@@result '.length)) as { result?: RunReport; error?: string; maxRssMb: number };
   if (error) throw new Error(`the reconciler failed: ${error}`);
-  const report = result ?? (sim.eventBridge.events().slice(eventsBefore).find((e) => e.detailType === SUMMARY)?.detail as RunReport | undefined);
+  const summary = sim.eventBridge.events().slice(eventsBefore).find((e) => e.detailType === EVENTS.summaryDetailType);
+  const report = result ?? (summary?.detail as RunReport | undefined);
   if (!report) throw new Error('the reconciler published no run summary');
   return { report, maxRssMb, realMs: Date.now() - started };
 }

@@ -9,13 +9,14 @@ import { embedOrganization } from './embedded-organization';
 import { buildLandingZoneApp } from './landing-zone-app';
 import { deployToSimulator } from './simulated-deploy';
 import { formatReport } from '../src/cli/format';
+import { DEFAULT_BUS_NAME } from '../src/reconciler/contract';
 import { RunReport } from '../src/reconciler/core/report';
 
 /** Simulated ms per real ms: the simulator's quotas and latencies, and the reconciler's rates, scale together. */
 const SPEED = 20;
 const QUEUE = 'reconcile.fifo';
 /** The example app's event bus (AssignmentAutomation's default name). */
-const BUS = 'identity-center-assignments';
+const BUS = DEFAULT_BUS_NAME;
 const LAMBDA_TIMEOUT_MS = 15 * 60_000;
 const bold = (text: string) => (process.stdout.isTTY ? `\x1b[1m${text}\x1b[0m` : text);
 

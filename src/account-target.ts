@@ -1,5 +1,7 @@
 import { Token } from 'aws-cdk-lib';
-import { validateAccountId, validateOrganizationalUnitId, validateRootId } from './private/identifiers';
+import { identifierProblem } from './private/identifiers';
+import { throwIf } from './private/validation';
+import { describeTarget } from './reconciler/config/describe';
 import { BaseTargetDocument, TargetDocument } from './reconciler/config/document';
 
 // Organizations limits: https://docs.aws.amazon.com/organizations/latest/APIReference/API_OrganizationalUnit.html
@@ -106,8 +108,7 @@ export class AccountTarget {
    * A human-readable description, such as `ou Root/Workloads excluding account Sandbox`.
    */
   public toString(): string {
-    const base = describe(this.base);
-    return this.exclusions.length > 0 ? `${base} excluding ${this.exclusions.map(describe).join(', ')}` : base;
+    return describeTarget(this._toDocument());
   }
 
   /**
@@ -120,17 +121,10 @@ export class AccountTarget {
   }
 }
 
-function describe(target: BaseTargetDocument): string {
-  if ('all' in target) return 'all accounts';
-  if ('ou' in target) return `ou ${target.ou}${target.nested === false ? ' (direct children only)' : ''}`;
-  if ('account' in target) return `account ${target.account}`;
-  return `accounts tagged ${target.tag.key}=${target.tag.value}`;
-}
-
 function checkOrganizationalUnit(ref: string): void {
   if (Token.isUnresolved(ref)) return;
-  if (/^ou-/i.test(ref)) return validateOrganizationalUnitId(ref);
-  if (/^r-/i.test(ref) && !ref.includes('/')) return validateRootId(ref);
+  if (/^ou-/i.test(ref)) return throwIf(identifierProblem('organizationalUnitId', ref, 'organizational unit id'));
+  if (/^r-/i.test(ref) && !ref.includes('/')) return throwIf(identifierProblem('rootId', ref, 'organization root id'));
   if (ref.length === 0) {
     throw new Error('organizational unit reference is empty; give a path (Root/Workloads/Prod), an id (ou-ab12-cd34ef56) or a unique OU name');
   }
@@ -146,7 +140,7 @@ function checkOrganizationalUnit(ref: string): void {
 
 function checkAccount(ref: string): void {
   if (Token.isUnresolved(ref)) return;
-  if (/^\d+$/.test(ref)) return validateAccountId(ref);
+  if (/^\d+$/.test(ref)) return throwIf(identifierProblem('accountId', ref, 'account id'));
   if (ref.length === 0 || ref.length > ACCOUNT_NAME_MAX_LENGTH) {
     throw new Error(`account name '${ref}' is ${ref.length} characters; account names are 1 to ${ACCOUNT_NAME_MAX_LENGTH} characters, or give the 12-digit account id`);
   }

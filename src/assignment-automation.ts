@@ -15,21 +15,17 @@ import { Construct, IConstruct } from 'constructs';
 import { AssignmentRule } from './assignment-rule';
 import { PermissionSetCatalog } from './permission-set-catalog';
 import { validateProps } from './private/automation-props';
-import { parameterNames, planConfigStorage } from './private/config-storage';
-import { IDENTITY_STORE_PRINCIPAL_CREATED, ORGANIZATION_PATTERNS, configChangePattern } from './private/event-patterns';
+import { planConfigStorage } from './private/config-storage';
+import { ORGANIZATION_PATTERNS, PRINCIPAL_CREATED, Trigger, configChangePattern } from './private/event-patterns';
 import { grantReconcilerPermissions } from './private/reconciler-policy';
-import { CONFIG_VERSION, ConfigDocument, OptionsDocument, PermissionSetDocument, RuleDocument, describeRule } from './reconciler/config/document';
+import { RuleSet } from './private/rule-set';
+import { throwIf } from './private/validation';
+import { DEFAULT_BUS_NAME, ENV, MESSAGE_GROUP, METRICS, parameterNames } from './reconciler/contract';
 import { ReconcileFunction } from './reconciler/reconcile-function';
-import { ENV } from './reconciler/runtime-config';
 
-/** What the reconciler's metrics are published under (src/reconciler/reconcile.lambda.ts). */
-const METRICS_NAMESPACE = 'IdentityCenterAssignments';
-/** The one FIFO message group: every run, event and continuation is serialized through it. */
-const MESSAGE_GROUP = 'reconcile';
-const DEFAULT_BUS_NAME = 'identity-center-assignments';
 const DEFAULT_MAX_DELETIONS = 100;
-const PERMISSION_SET_NAME = /^[\w+=,.@-]{1,32}$/;
 const MAX_TIMEOUT = Duration.minutes(15);
+const ALARM_PERIOD = Duration.minutes(5);
 
 /**
  * Properties of an `AssignmentAutomation`.
@@ -249,166 +245,44 @@ export class AssignmentAutomation extends Construct {
 
   private readonly props: AssignmentAutomationProps;
   private readonly busName: string;
-  private readonly managementAccountId: string;
-  private readonly rules: AssignmentRule[] = [];
-  private readonly ruleIndexByKey = new Map<string, number>();
+  private readonly rules: RuleSet;
   private rendered = false;
 
   constructor(scope: Construct, id: string, props: AssignmentAutomationProps) {
     super(scope, id);
-    this.props = props;
-    const stack = Stack.of(this);
     validateProps(this, props);
-
+    this.props = props;
     this.busName = props.eventBusName ?? DEFAULT_BUS_NAME;
-    const names = parameterNames(this.busName);
-    this.configParameterName = names.head;
-    this.stateParameterPrefix = names.statePrefix;
-    this.managementAccountId = props.organizationManagementAccountId ?? stack.account;
-    const delegated = props.organizationManagementAccountId !== undefined;
-
-    // Event bus, named so that the us-east-1 forwarder can target it by ARN.
-    this.eventBus = new events.EventBus(this, 'EventBus', { eventBusName: this.busName });
-    this.eventBusArn = eventBusArnOf(stack, this.busName, props.instanceArn);
-    if (Token.isUnresolved(this.eventBusArn)) {
-      Annotations.of(this).addWarningV2('cdk-identity-center-permissions:envAgnosticEventBus',
-        'the stack has no explicit account and region, so eventBusArn is a token that another region cannot use, and '
-        + 'Organizations events are not matched directly even in us-east-1; give the stack env: { account, region }');
-    }
-    if (delegated) {
-      this.eventBus.addToResourcePolicy(new iam.PolicyStatement({
-        sid: 'AllowManagementAccountForwarder',
-        principals: [new iam.AccountPrincipal(props.organizationManagementAccountId)],
-        actions: ['events:PutEvents'],
-        resources: [this.eventBus.eventBusArn],
-      }));
-    }
-
-    // FIFO queue with one message group: runs never overlap, a burst of events becomes one batch.
+    this.configParameterName = parameterNames(this.busName).head;
+    this.stateParameterPrefix = parameterNames(this.busName).statePrefix;
+    this.rules = new RuleSet(this, props.catalog);
     const timeout = props.timeout ?? MAX_TIMEOUT;
-    this.deadLetterQueue = new sqs.Queue(this, 'DeadLetterQueue', {
-      fifo: true,
-      retentionPeriod: Duration.days(14),
-      encryption: sqs.QueueEncryption.SQS_MANAGED,
-      enforceSSL: true,
-    });
-    this.queue = new sqs.Queue(this, 'Queue', {
-      fifo: true,
-      contentBasedDeduplication: true,
-      // A message stays invisible while its run (and the retries Lambda makes) may still be going.
-      visibilityTimeout: Duration.seconds(timeout.toSeconds() * 6),
-      encryption: sqs.QueueEncryption.SQS_MANAGED,
-      enforceSSL: true,
-      deadLetterQueue: { queue: this.deadLetterQueue, maxReceiveCount: 3 },
-    });
 
-    this.logGroup = new logs.LogGroup(this, 'LogGroup', {
-      retention: props.logRetention ?? logs.RetentionDays.ONE_YEAR,
-    });
-    const role = new iam.Role(this, 'ServiceRole', {
-      assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
-      description: 'Reconciles IAM Identity Center account assignments with the assignment rules',
-    });
-    this.logGroup.grantWrite(role);
-
-    const environment: Record<string, string> = {
-      [ENV.configParameter]: names.head,
-      [ENV.statePrefix]: names.statePrefix,
-      [ENV.eventBusName]: this.busName,
-      [ENV.queueUrl]: this.queue.queueUrl,
-      // Metrics carry the service as a dimension: the bus name keeps two automations' alarms apart.
-      POWERTOOLS_SERVICE_NAME: this.busName,
-      POWERTOOLS_METRICS_NAMESPACE: METRICS_NAMESPACE,
-    };
-    if (props.teamsWebhookSecret) environment[ENV.teamsWebhookSecretArn] = props.teamsWebhookSecret.secretArn;
-    if (props.notificationTopic) environment[ENV.notificationTopicArn] = props.notificationTopic.topicArn;
-
-    this.function = new ReconcileFunction(this, 'Function', {
-      description: 'Reconciles IAM Identity Center account assignments with the assignment rules',
-      memorySize: props.memorySize ?? 1024,
-      timeout,
-      role,
-      logGroup: this.logGroup,
-      environment,
-      // Continuations go through the queue back to this function; the reconciler bounds them
-      // itself (100 at most), so Lambda's recursive loop detection (16) must not cut them short.
-      recursiveLoop: lambda.RecursiveLoop.ALLOW,
-    });
-    this.function.addEventSource(new SqsEventSource(this.queue, { batchSize: 10 }));
-    this.queue.grantSendMessages(this.function);
-    this.eventBus.grantPutEventsTo(this.function);
-    props.teamsWebhookSecret?.grantRead(this.function);
-    props.notificationTopic?.grantPublish(this.function);
-
-    // Triggers. SSM, Identity Store and schedule events arrive on this region's default bus;
-    // organization events forwarded from us-east-1 arrive on the automation's bus.
-    const target = new targets.SqsQueue(this.queue, { messageGroupId: MESSAGE_GROUP });
-    new events.Rule(this, 'Schedule', {
-      description: 'Periodic full reconcile of the Identity Center account assignments',
-      schedule: props.schedule ?? events.Schedule.rate(Duration.hours(6)),
-      targets: [target],
-    });
-    new events.Rule(this, 'PrincipalCreated', {
-      description: 'Identity Store: a user or group was created',
-      eventPattern: IDENTITY_STORE_PRINCIPAL_CREATED,
-      targets: [target],
-    });
-    for (const { id: ruleId, description, pattern } of ORGANIZATION_PATTERNS) {
-      new events.Rule(this, `Forwarded${ruleId}`, {
-        description: `${description} (forwarded)`,
-        eventBus: this.eventBus,
-        eventPattern: pattern,
-        targets: [target],
-      });
-    }
-    if (delegated) {
-      // The management account's Identity Store events, forwarded by an OrgEventBridge there.
-      new events.Rule(this, 'ForwardedPrincipalCreated', {
-        description: 'Identity Store: a user or group was created (forwarded)',
-        eventBus: this.eventBus,
-        eventPattern: IDENTITY_STORE_PRINCIPAL_CREATED,
-        targets: [target],
-      });
-    } else if (stack.region === 'us-east-1') {
-      // Organizations publishes its events in us-east-1 only: here they need no forwarding.
-      for (const { id: ruleId, description, pattern } of ORGANIZATION_PATTERNS) {
-        new events.Rule(this, ruleId, { description, eventPattern: pattern, targets: [target] });
-      }
-    }
-
-    // Alarms, exposed so that users can add actions: each fires on the first occurrence.
-    const alarm = (alarmId: string, alarmDescription: string, metric: cloudwatch.IMetric) => new cloudwatch.Alarm(this, alarmId, {
-      alarmDescription,
-      metric,
-      threshold: 1,
-      evaluationPeriods: 1,
-      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-    });
-    const period = Duration.minutes(5);
-    this.deadLetterQueueAlarm = alarm('DeadLetterQueueAlarm',
+    this.eventBus = this.createEventBus();
+    this.eventBusArn = eventBusArnOf(Stack.of(this), this.busName, props.instanceArn);
+    this.warnIfEnvironmentAgnostic();
+    this.deadLetterQueue = this.createDeadLetterQueue();
+    this.queue = this.createQueue(timeout);
+    this.logGroup = new logs.LogGroup(this, 'LogGroup', { retention: props.logRetention ?? logs.RetentionDays.ONE_YEAR });
+    this.function = this.createFunction(timeout);
+    this.addTriggers();
+    this.deadLetterQueueAlarm = this.alarm('DeadLetterQueueAlarm',
       'Identity Center assignments: a reconcile failed three times; its message is in the dead-letter queue',
-      this.deadLetterQueue.metricApproximateNumberOfMessagesVisible({ period, statistic: 'Maximum' }));
-    this.errorsAlarm = alarm('ErrorsAlarm',
+      this.deadLetterQueue.metricApproximateNumberOfMessagesVisible({ period: ALARM_PERIOD, statistic: 'Maximum' }));
+    this.errorsAlarm = this.alarm('ErrorsAlarm',
       'Identity Center assignments: the reconciler failed (see its log group)',
-      this.function.metricErrors({ period, statistic: 'Sum' }));
-    this.failedAssignmentsAlarm = alarm('FailedAssignmentsAlarm',
+      this.function.metricErrors({ period: ALARM_PERIOD, statistic: 'Sum' }));
+    this.failedAssignmentsAlarm = this.alarm('FailedAssignmentsAlarm',
       'Identity Center assignments: Identity Center failed to create or delete assignments (see the run summary)',
-      new cloudwatch.Metric({ namespace: METRICS_NAMESPACE, metricName: 'AssignmentsFailed', dimensionsMap: { service: this.busName }, period, statistic: 'Sum' }));
+      this.reconcilerMetric(METRICS.failed));
 
     for (const rule of props.assignments ?? []) this.addAssignment(rule);
     this.node.addValidation({
-      validate: () => this.rules.length === 0
+      validate: () => this.rules.size === 0
         ? [`assignment automation '${this.node.path}' has no assignment rules; pass assignments or call addAssignment (an empty config makes the reconciler refuse to act)`]
         : [],
     });
-
-    // The config document depends on everything added until synthesis (rules, catalog permission
-    // sets), and so do the number of SSM parameters and the policy that reads them: they are
-    // created once, when synthesis starts, before any read-only aspect (cdk-nag) runs.
-    const automation = this;
-    const render: IAspect = { visit: (node: IConstruct) => { if (node === automation) automation.render(); } };
-    Aspects.of(this).add(render, { priority: AspectPriority.MUTATING });
+    this.renderWhenSynthesisStarts();
   }
 
   /**
@@ -419,60 +293,164 @@ export class AssignmentAutomation extends Construct {
    */
   public addAssignment(rule: AssignmentRule): void {
     if (this.rendered) {
-      throw new Error(`cannot add an assignment rule to '${this.node.path}' after synthesis started; add rules before synthesizing the app`);
+      throwIf(`cannot add an assignment rule to '${this.node.path}' after synthesis started; add rules before synthesizing the app`);
     }
-    const index = this.rules.length;
-    const document = toRuleDocument(rule);
-    const description = describeRule(document, index);
-    const name = rule.permissionSet.permissionSetName;
-    if (!Token.isUnresolved(name) && !PERMISSION_SET_NAME.test(name)) {
-      throw new Error(`${description}: permission set name '${name}' is malformed; names are 1 to 32 characters of [\\w+=,.@-]`);
-    }
-    const arn = rule.permissionSet.permissionSetArn;
-    if (arn !== undefined) {
-      const catalog = this.props.catalog;
-      if (!catalog) {
-        throw new Error(`${description}: permission set '${name}' comes from a catalog, but this automation has no catalog; `
-          + 'pass it as the catalog prop, or use PermissionSetRef.fromName for a permission set managed elsewhere');
-      }
-      if (!catalog.permissionSets.some((ps) => ps.permissionSetArn === arn)) {
-        throw new Error(`${description}: permission set '${name}' is not in the automation's catalog '${catalog.node.path}'; `
-          + 'add it to that catalog, or use PermissionSetRef.fromName for a permission set managed elsewhere');
-      }
-    }
-    const key = ruleKey(document);
-    const previous = this.ruleIndexByKey.get(key);
-    if (previous !== undefined) {
-      throw new Error(`${description} duplicates rule ${previous + 1}; remove one of them`);
-    }
-    this.ruleIndexByKey.set(key, index);
-    this.rules.push(rule);
+    this.rules.add(rule);
   }
 
-  /** The config document as it stands now. */
-  private configDocument(): ConfigDocument {
-    const permissionSets = new Map<string, PermissionSetDocument>();
-    for (const ps of this.props.catalog?.permissionSets ?? []) {
-      permissionSets.set(ps.permissionSetName, { name: ps.permissionSetName, arn: ps.permissionSetArn });
+  /** Named so that the us-east-1 forwarder can target it by ARN; admits the management account's forwarder when delegated. */
+  private createEventBus(): events.EventBus {
+    const bus = new events.EventBus(this, 'EventBus', { eventBusName: this.busName });
+    const management = this.props.organizationManagementAccountId;
+    if (management !== undefined) {
+      bus.addToResourcePolicy(new iam.PolicyStatement({
+        sid: 'AllowManagementAccountForwarder',
+        principals: [new iam.AccountPrincipal(management)],
+        actions: ['events:PutEvents'],
+        resources: [bus.eventBusArn],
+      }));
     }
-    for (const rule of this.rules) {
-      const name = rule.permissionSet.permissionSetName;
-      if (!permissionSets.has(name)) permissionSets.set(name, { name });
-    }
-    const options: OptionsDocument = {
-      ...(this.props.groupNameSuffix !== undefined ? { groupNameSuffix: this.props.groupNameSuffix } : {}),
-      dryRun: this.props.dryRun ?? false,
-      maxDeletionsPerRun: this.props.maxDeletionsPerRun ?? DEFAULT_MAX_DELETIONS,
-      ...(this.props.organizationManagementAccountId !== undefined ? { managementAccountId: this.props.organizationManagementAccountId } : {}),
-    };
+    return bus;
+  }
+
+  private warnIfEnvironmentAgnostic(): void {
+    if (!Token.isUnresolved(this.eventBusArn)) return;
+    Annotations.of(this).addWarningV2('cdk-identity-center-permissions:envAgnosticEventBus',
+      'the stack has no explicit account and region, so eventBusArn is a token that another region cannot use, and '
+      + 'Organizations events are not matched directly even in us-east-1; give the stack env: { account, region }');
+  }
+
+  private createDeadLetterQueue(): sqs.Queue {
+    return new sqs.Queue(this, 'DeadLetterQueue', {
+      fifo: true,
+      retentionPeriod: Duration.days(14),
+      encryption: sqs.QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+    });
+  }
+
+  /** FIFO with one message group: runs never overlap, and a burst of events becomes one batch. */
+  private createQueue(timeout: Duration): sqs.Queue {
+    return new sqs.Queue(this, 'Queue', {
+      fifo: true,
+      contentBasedDeduplication: true,
+      // A message stays invisible while its run (and the retries Lambda makes) may still be going.
+      visibilityTimeout: Duration.seconds(timeout.toSeconds() * 6),
+      encryption: sqs.QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      deadLetterQueue: { queue: this.deadLetterQueue, maxReceiveCount: 3 },
+    });
+  }
+
+  /** The reconciler, fed by the queue; its Identity Center, Organizations and SSM permissions are granted at render. */
+  private createFunction(timeout: Duration): lambda.Function {
+    const role = new iam.Role(this, 'ServiceRole', {
+      assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
+      description: 'Reconciles IAM Identity Center account assignments with the assignment rules',
+    });
+    this.logGroup.grantWrite(role);
+    const fn = new ReconcileFunction(this, 'Function', {
+      description: 'Reconciles IAM Identity Center account assignments with the assignment rules',
+      memorySize: this.props.memorySize ?? 1024,
+      timeout,
+      role,
+      logGroup: this.logGroup,
+      environment: this.environment(),
+      // Continuations go through the queue back to this function; the reconciler bounds them
+      // itself (100 at most), so Lambda's recursive loop detection (16) must not cut them short.
+      recursiveLoop: lambda.RecursiveLoop.ALLOW,
+    });
+    fn.addEventSource(new SqsEventSource(this.queue, { batchSize: 10 }));
+    this.queue.grantSendMessages(fn);
+    this.eventBus.grantPutEventsTo(fn);
+    this.props.teamsWebhookSecret?.grantRead(fn);
+    this.props.notificationTopic?.grantPublish(fn);
+    return fn;
+  }
+
+  /** The reconciler's settings, under the names of the contract it shares with the Lambda. */
+  private environment(): Record<string, string> {
     return {
-      version: CONFIG_VERSION,
-      instanceArn: this.props.instanceArn,
-      identityStoreId: this.props.identityStoreId,
-      options,
-      permissionSets: [...permissionSets.values()].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0)),
-      rules: this.rules.map(toRuleDocument),
+      [ENV.configParameter]: this.configParameterName,
+      [ENV.statePrefix]: this.stateParameterPrefix,
+      [ENV.eventBusName]: this.busName,
+      [ENV.queueUrl]: this.queue.queueUrl,
+      // Metrics carry the service as a dimension: the bus name keeps two automations' alarms apart.
+      [ENV.serviceName]: this.busName,
+      [ENV.metricsNamespace]: METRICS.namespace,
+      ...(this.props.teamsWebhookSecret ? { [ENV.teamsWebhookSecretArn]: this.props.teamsWebhookSecret.secretArn } : {}),
+      ...(this.props.notificationTopic ? { [ENV.notificationTopicArn]: this.props.notificationTopic.topicArn } : {}),
     };
+  }
+
+  /**
+   * Every trigger is a message of the queue's one group. SSM, Identity Store and schedule events
+   * arrive on this region's default bus; organization events forwarded from us-east-1 arrive on
+   * the automation's bus (and on the default bus when it runs in us-east-1 of the management account).
+   */
+  private addTriggers(): void {
+    new events.Rule(this, 'Schedule', {
+      description: 'Periodic full reconcile of the Identity Center account assignments',
+      schedule: this.props.schedule ?? events.Schedule.rate(Duration.hours(6)),
+      targets: [this.queueTarget()],
+    });
+    this.addTrigger(PRINCIPAL_CREATED);
+    for (const trigger of ORGANIZATION_PATTERNS) this.addTrigger(trigger, { forwarded: true });
+    if (this.props.organizationManagementAccountId !== undefined) {
+      // The management account's Identity Store events, forwarded by an OrgEventBridge there.
+      this.addTrigger(PRINCIPAL_CREATED, { forwarded: true });
+    } else if (Stack.of(this).region === 'us-east-1') {
+      // Organizations publishes its events in us-east-1 only: here they need no forwarding.
+      for (const trigger of ORGANIZATION_PATTERNS) this.addTrigger(trigger);
+    }
+  }
+
+  private addTrigger(trigger: Trigger, options: { forwarded?: boolean } = {}): void {
+    const forwarded = options.forwarded ?? false;
+    new events.Rule(this, forwarded ? `Forwarded${trigger.id}` : trigger.id, {
+      description: forwarded ? `${trigger.description} (forwarded)` : trigger.description,
+      eventBus: forwarded ? this.eventBus : undefined,
+      eventPattern: trigger.pattern,
+      targets: [this.queueTarget()],
+    });
+  }
+
+  private queueTarget(): targets.SqsQueue {
+    return new targets.SqsQueue(this.queue, { messageGroupId: MESSAGE_GROUP });
+  }
+
+  /** A metric the reconciler publishes, as this automation's alarms and dashboards read it. */
+  private reconcilerMetric(metricName: string): cloudwatch.Metric {
+    return new cloudwatch.Metric({
+      namespace: METRICS.namespace,
+      metricName,
+      dimensionsMap: { [METRICS.serviceDimension]: this.busName },
+      period: ALARM_PERIOD,
+      statistic: 'Sum',
+    });
+  }
+
+  /** Alarms fire on the first occurrence and are exposed so that users can add actions. */
+  private alarm(id: string, alarmDescription: string, metric: cloudwatch.IMetric): cloudwatch.Alarm {
+    return new cloudwatch.Alarm(this, id, {
+      alarmDescription,
+      metric,
+      threshold: 1,
+      evaluationPeriods: 1,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+    });
+  }
+
+  /**
+   * The config document depends on everything added until synthesis (rules, catalog permission
+   * sets), and so do the number of SSM parameters and the policy that reads them: they are
+   * created once, when synthesis starts, before any read-only aspect (cdk-nag) runs.
+   */
+  private renderWhenSynthesisStarts(): void {
+    const automation = this;
+    const render: IAspect = { visit: (node: IConstruct) => { if (node === automation) automation.render(); } };
+    Aspects.of(this).add(render, { priority: AspectPriority.MUTATING });
   }
 
   /** Creates the SSM parameters, the rule that watches them and the reconciler's policy. */
@@ -480,8 +458,16 @@ export class AssignmentAutomation extends Construct {
     if (this.rendered) return;
     this.rendered = true;
     const stack = Stack.of(this);
-    const names = parameterNames(this.busName);
-    const storage = planConfigStorage(stack, this.configDocument(), this.busName);
+    const storage = planConfigStorage(stack, this.rules.document({
+      instanceArn: this.props.instanceArn,
+      identityStoreId: this.props.identityStoreId,
+      options: {
+        ...(this.props.groupNameSuffix !== undefined ? { groupNameSuffix: this.props.groupNameSuffix } : {}),
+        dryRun: this.props.dryRun ?? false,
+        maxDeletionsPerRun: this.props.maxDeletionsPerRun ?? DEFAULT_MAX_DELETIONS,
+        ...(this.props.organizationManagementAccountId !== undefined ? { managementAccountId: this.props.organizationManagementAccountId } : {}),
+      },
+    }), this.busName);
 
     const parts = storage.parts.map((part, i) => new ssm.StringParameter(this, `ConfigPart${i + 1}`, {
       parameterName: storage.head.parts[i],
@@ -490,7 +476,7 @@ export class AssignmentAutomation extends Construct {
       tier: ssm.ParameterTier.ADVANCED,
     }));
     const head = new ssm.StringParameter(this, 'Config', {
-      parameterName: names.head,
+      parameterName: this.configParameterName,
       description: `Identity Center assignment rules for ${this.node.path} (revision ${storage.revision})`,
       stringValue: stack.toJsonString(storage.head),
       // Intelligent-Tiering stores the value as a Standard parameter when it fits and as Advanced
@@ -503,24 +489,25 @@ export class AssignmentAutomation extends Construct {
     if (this.props.catalog) head.node.addDependency(this.props.catalog);
 
     // A deployment, or an edit by hand, of any of these parameters triggers a run.
-    const configNames = [names.head, ...storage.head.parts];
+    const configNames = [this.configParameterName, ...storage.head.parts];
     const changeRule = new events.Rule(this, 'ConfigChanged', {
       description: 'The assignment config document changed',
       eventPattern: configChangePattern(configNames),
-      targets: [new targets.SqsQueue(this.queue, { messageGroupId: MESSAGE_GROUP })],
+      targets: [this.queueTarget()],
     });
     head.node.addDependency(changeRule);
 
+    const delegated = this.props.organizationManagementAccountId !== undefined;
     grantReconcilerPermissions(this.function, stack, {
       instanceArn: this.props.instanceArn,
       identityStoreId: this.props.identityStoreId,
-      managementAccountId: this.managementAccountId,
-      delegated: this.props.organizationManagementAccountId !== undefined,
+      managementAccountId: this.props.organizationManagementAccountId ?? stack.account,
+      delegated,
       busName: this.busName,
       configParameterNames: configNames,
       stateParameterPrefix: this.stateParameterPrefix,
       catalogPermissionSetArns: (this.props.catalog?.permissionSets ?? []).map((ps) => ps.permissionSetArn!),
-      usesNamedPermissionSets: this.rules.some((r) => r.permissionSet.permissionSetArn === undefined),
+      usesNamedPermissionSets: this.rules.usesNamedPermissionSets,
     });
   }
 }
@@ -535,15 +522,4 @@ function eventBusArnOf(stack: Stack, busName: string, instanceArn: string): stri
   }
   const partition = !Token.isUnresolved(instanceArn) ? instanceArn.split(':')[1] : RegionInfo.get(stack.region).partition ?? 'aws';
   return `arn:${partition}:events:${stack.region}:${stack.account}:event-bus/${busName}`;
-}
-
-function toRuleDocument(rule: AssignmentRule): RuleDocument {
-  return { principal: rule.principal._toDocument(), permissionSet: rule.permissionSet.permissionSetName, target: rule.target._toDocument() };
-}
-
-/** Two rules are the same when principal, permission set and target are, whatever the order of exclusions. */
-function ruleKey(rule: RuleDocument): string {
-  const { exclude, ...base } = rule.target;
-  const exclusions = (exclude ?? []).map((e) => JSON.stringify(e)).sort();
-  return JSON.stringify([rule.principal, rule.permissionSet, base, exclusions]);
 }

@@ -3,7 +3,8 @@ import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
-import { IDENTITY_STORE_PRINCIPAL_CREATED, ORGANIZATION_PATTERNS } from './private/event-patterns';
+import { ORGANIZATION_PATTERNS, PRINCIPAL_CREATED } from './private/event-patterns';
+import { Problems } from './private/validation';
 
 const EVENT_BUS_ARN = /^arn:aws[a-z-]*:events:[a-z0-9-]+:\d{12}:event-bus\/[A-Za-z0-9._/-]+$/;
 
@@ -66,13 +67,14 @@ export class OrgEventBridge extends Construct {
   constructor(scope: Construct, id: string, props: OrgEventBridgeProps) {
     super(scope, id);
     const arn = props.targetEventBusArn;
+    const problems = new Problems(this);
     if (Token.isUnresolved(arn)) {
-      throw new Error('targetEventBusArn is a token, which another region cannot resolve; give the AssignmentAutomation\'s stack an '
+      problems.add('targetEventBusArn is a token, which another region cannot resolve; give the AssignmentAutomation\'s stack an '
         + 'explicit env: { account, region } so that eventBusArn is a plain string, or write the ARN');
+    } else if (!EVENT_BUS_ARN.test(arn)) {
+      problems.add(`targetEventBusArn '${arn}' is malformed; expected arn:aws:events:<region>:<account id>:event-bus/<name>`);
     }
-    if (!EVENT_BUS_ARN.test(arn)) {
-      throw new Error(`targetEventBusArn '${arn}' is malformed; expected arn:aws:events:<region>:<account id>:event-bus/<name>`);
-    }
+    problems.throwIfAny();
     const region = Stack.of(this).region;
     if (!Token.isUnresolved(region) && region !== 'us-east-1' && !props.forwardIdentityStoreEvents) {
       Annotations.of(this).addWarningV2('cdk-identity-center-permissions:orgEventBridgeRegion',
@@ -86,10 +88,7 @@ export class OrgEventBridge extends Construct {
       description: 'Forwards organization events to the Identity Center assignment automation',
     });
     const target = new targets.EventBus(events.EventBus.fromEventBusArn(this, 'TargetBus', arn), { role: this.role });
-    const kinds = [...ORGANIZATION_PATTERNS];
-    if (props.forwardIdentityStoreEvents) {
-      kinds.push({ id: 'PrincipalCreated', description: 'Identity Store: a user or group was created', pattern: IDENTITY_STORE_PRINCIPAL_CREATED });
-    }
+    const kinds = [...ORGANIZATION_PATTERNS, ...(props.forwardIdentityStoreEvents ? [PRINCIPAL_CREATED] : [])];
     this.rules = kinds.map(({ id: ruleId, description, pattern }) => new events.Rule(this, ruleId, {
       description: `${description}; forwarded to the Identity Center assignment automation`,
       eventPattern: pattern,

@@ -4,8 +4,9 @@ import * as sso from 'aws-cdk-lib/aws-sso';
 import { Construct } from 'constructs';
 import { IPermissionSetRef } from './permission-set-ref';
 import { PermissionsBoundary } from './permissions-boundary';
-import { validateInstanceArn } from './private/identifiers';
+import { identifierProblem } from './private/identifiers';
 import { checkPermissionSet } from './private/permission-set-limits';
+import { Problems, throwIf } from './private/validation';
 
 /**
  * A customer managed policy that a permission set attaches by name and path.
@@ -136,7 +137,7 @@ export class PermissionSetCatalog extends Construct {
 
   constructor(scope: Construct, id: string, props: PermissionSetCatalogProps) {
     super(scope, id);
-    validateInstanceArn(props.instanceArn);
+    throwIf(identifierProblem('instanceArn', props.instanceArn, 'instance arn'), this);
     this.instanceArn = props.instanceArn;
     for (const options of props.permissionSets ?? []) {
       this.addPermissionSet(options);
@@ -156,9 +157,6 @@ export class PermissionSetCatalog extends Construct {
    * @returns a reference that assignment rules can use
    */
   public addPermissionSet(options: PermissionSetOptions): IPermissionSetRef {
-    if (this.entries.has(options.name)) {
-      throw new Error(`permission set '${options.name}' is defined twice in catalog '${this.node.path}'; permission set names must be unique, rename or remove one`);
-    }
     this.validate(options);
 
     const resource = new sso.CfnPermissionSet(this, options.name, {
@@ -187,12 +185,16 @@ export class PermissionSetCatalog extends Construct {
     const entry = this.entries.get(name);
     if (!entry) {
       const known = [...this.entries.keys()].join(', ') || 'none';
-      throw new Error(`catalog '${this.node.path}' has no permission set named '${name}' (it has: ${known}); add it with addPermissionSet or use PermissionSetRef.fromName for one defined elsewhere`);
+      throwIf(`catalog '${this.node.path}' has no permission set named '${name}' (it has: ${known}); add it with addPermissionSet or use PermissionSetRef.fromName for one defined elsewhere`, this);
     }
-    return entry;
+    return entry!;
   }
 
   private validate(options: PermissionSetOptions): void {
+    const problems = new Problems(this);
+    if (this.entries.has(options.name)) {
+      problems.add(`permission set '${options.name}' is defined twice in catalog '${this.node.path}'; permission set names must be unique, rename or remove one`);
+    }
     const stack = Stack.of(this);
     const boundary = options.permissionsBoundary?._toProperty().customerManagedPolicyReference as { name: string; path?: string } | undefined;
     const report = checkPermissionSet({
@@ -208,9 +210,7 @@ export class PermissionSetCatalog extends Construct {
       boundaryCustomerManagedPolicy: boundary,
       tags: options.tags ?? {},
     });
-    if (report.errors.length > 0) {
-      throw new Error(report.errors.join('\n'));
-    }
+    problems.addAll(report.errors).throwIfAny();
     for (const warning of report.warnings) {
       Annotations.of(this).addWarningV2('cdk-identity-center-permissions:managedPolicyQuota', warning);
     }

@@ -1,5 +1,7 @@
 import { Token } from 'aws-cdk-lib';
-import { validatePrincipalId } from './private/identifiers';
+import { identifierProblem } from './private/identifiers';
+import { throwIf } from './private/validation';
+import { describePrincipal } from './reconciler/config/describe';
 import { PrincipalDocument } from './reconciler/config/document';
 
 // Identity Store limits: https://docs.aws.amazon.com/singlesignon/latest/IdentityStoreAPIReference/API_Group.html
@@ -29,7 +31,7 @@ export class Principal {
    */
   public static group(displayName: string): Principal {
     checkName(displayName, 'group display name', GROUP_NAME_MAX_LENGTH);
-    return new Principal({ group: displayName }, `group ${displayName}`);
+    return new Principal({ group: displayName });
   }
 
   /**
@@ -39,7 +41,7 @@ export class Principal {
    */
   public static user(userName: string): Principal {
     checkName(userName, 'user name', USER_NAME_MAX_LENGTH);
-    return new Principal({ user: userName }, `user ${userName}`);
+    return new Principal({ user: userName });
   }
 
   /**
@@ -48,8 +50,8 @@ export class Principal {
    * @param groupId the group id, for example `9a672b3b-1234-4c5d-8e9f-0123456789ab`
    */
   public static groupId(groupId: string): Principal {
-    validatePrincipalId(groupId, 'group id');
-    return new Principal({ groupId }, `group id ${groupId}`);
+    throwIf(identifierProblem('principalId', groupId, 'group id'));
+    return new Principal({ groupId });
   }
 
   /**
@@ -58,17 +60,17 @@ export class Principal {
    * @param userId the user id, for example `9a672b3b-1234-4c5d-8e9f-0123456789ab`
    */
   public static userId(userId: string): Principal {
-    validatePrincipalId(userId, 'user id');
-    return new Principal({ userId }, `user id ${userId}`);
+    throwIf(identifierProblem('principalId', userId, 'user id'));
+    return new Principal({ userId });
   }
 
-  private constructor(private readonly document: PrincipalDocument, private readonly description: string) {}
+  private constructor(private readonly document: PrincipalDocument) {}
 
   /**
    * A human-readable description, such as `group AWS-Platform-Admins`.
    */
   public toString(): string {
-    return this.description;
+    return describePrincipal(this.document);
   }
 
   /**

@@ -16,10 +16,12 @@ import {
 } from '../src';
 import { HeadDocument, PartDocument, assembleDocument } from '../src/reconciler/config/document';
 import { parseHead, parsePart } from '../src/reconciler/config/schema';
+import { DEFAULT_BUS_NAME, ENV as RECONCILER_ENV, MESSAGE_GROUP, METRICS, parameterNames } from '../src/reconciler/contract';
 
 const INSTANCE_ARN = 'arn:aws:sso:::instance/ssoins-1234567890abcdef';
 const IDENTITY_STORE_ID = 'd-1234567890';
 const ENV = { account: '111111111111', region: 'eu-west-1' };
+const DEFAULT_NAMES = parameterNames(DEFAULT_BUS_NAME);
 /** A permission set ARN of realistic length, standing in for Fn::GetAtt at deploy time. */
 const FAKE_ARN = (i: number) => `arn:aws:sso:::permissionSet/ssoins-1234567890abcdef/ps-${String(i).padStart(16, '0')}`;
 
@@ -101,10 +103,10 @@ describe('AssignmentAutomation resources', () => {
     const { stack, automation } = setup();
     const template = Template.fromStack(stack);
 
-    template.hasResourceProperties('AWS::Events::EventBus', { Name: 'identity-center-assignments' });
-    expect(automation.eventBusArn).toBe('arn:aws:events:eu-west-1:111111111111:event-bus/identity-center-assignments');
-    expect(automation.configParameterName).toBe('/identity-center-assignments/config');
-    expect(automation.stateParameterPrefix).toBe('/identity-center-assignments/state');
+    template.hasResourceProperties('AWS::Events::EventBus', { Name: DEFAULT_BUS_NAME });
+    expect(automation.eventBusArn).toBe(`arn:aws:events:eu-west-1:111111111111:event-bus/${DEFAULT_BUS_NAME}`);
+    expect(automation.configParameterName).toBe(DEFAULT_NAMES.head);
+    expect(automation.stateParameterPrefix).toBe(DEFAULT_NAMES.statePrefix);
 
     template.resourceCountIs('AWS::SQS::Queue', 2);
     template.hasResourceProperties('AWS::SQS::Queue', {
@@ -130,14 +132,14 @@ describe('AssignmentAutomation resources', () => {
       ReservedConcurrentExecutions: Match.absent(),
       Environment: {
         Variables: {
-          CONFIG_PARAMETER_NAME: '/identity-center-assignments/config',
-          STATE_PARAMETER_PREFIX: '/identity-center-assignments/state',
-          EVENT_BUS_NAME: 'identity-center-assignments',
-          QUEUE_URL: { Ref: Match.stringLikeRegexp('AssignmentsQueue') },
-          POWERTOOLS_SERVICE_NAME: 'identity-center-assignments',
-          POWERTOOLS_METRICS_NAMESPACE: 'IdentityCenterAssignments',
-          TEAMS_WEBHOOK_SECRET_ARN: Match.absent(),
-          NOTIFICATION_TOPIC_ARN: Match.absent(),
+          [RECONCILER_ENV.configParameter]: DEFAULT_NAMES.head,
+          [RECONCILER_ENV.statePrefix]: DEFAULT_NAMES.statePrefix,
+          [RECONCILER_ENV.eventBusName]: DEFAULT_BUS_NAME,
+          [RECONCILER_ENV.queueUrl]: { Ref: Match.stringLikeRegexp('AssignmentsQueue') },
+          [RECONCILER_ENV.serviceName]: DEFAULT_BUS_NAME,
+          [RECONCILER_ENV.metricsNamespace]: METRICS.namespace,
+          [RECONCILER_ENV.teamsWebhookSecretArn]: Match.absent(),
+          [RECONCILER_ENV.notificationTopicArn]: Match.absent(),
         },
       },
     });
@@ -147,7 +149,7 @@ describe('AssignmentAutomation resources', () => {
     });
     template.hasResourceProperties('AWS::Events::Rule', {
       ScheduleExpression: 'rate(6 hours)',
-      Targets: [Match.objectLike({ SqsParameters: { MessageGroupId: 'reconcile' } })],
+      Targets: [Match.objectLike({ SqsParameters: { MessageGroupId: MESSAGE_GROUP } })],
     });
     template.hasResourceProperties('AWS::Logs::LogGroup', { RetentionInDays: 365 });
 
@@ -171,7 +173,7 @@ describe('AssignmentAutomation resources', () => {
       expect(rule.Properties.Targets).toEqual([{
         Arn: { 'Fn::GetAtt': [expect.stringMatching(/^AssignmentsQueue/), 'Arn'] },
         Id: 'Target0',
-        SqsParameters: { MessageGroupId: 'reconcile' },
+        SqsParameters: { MessageGroupId: MESSAGE_GROUP },
       }]);
     }
   });
@@ -190,9 +192,9 @@ describe('AssignmentAutomation resources', () => {
     });
     template.hasResourceProperties('AWS::CloudWatch::Alarm', { Namespace: 'AWS/Lambda', MetricName: 'Errors', Statistic: 'Sum', Threshold: 1 });
     template.hasResourceProperties('AWS::CloudWatch::Alarm', {
-      Namespace: 'IdentityCenterAssignments',
-      MetricName: 'AssignmentsFailed',
-      Dimensions: [{ Name: 'service', Value: 'identity-center-assignments' }],
+      Namespace: METRICS.namespace,
+      MetricName: METRICS.failed,
+      Dimensions: [{ Name: METRICS.serviceDimension, Value: DEFAULT_BUS_NAME }],
       Statistic: 'Sum',
       Threshold: 1,
     });
@@ -226,11 +228,11 @@ describe('AssignmentAutomation resources', () => {
       Timeout: 600,
       Environment: {
         Variables: Match.objectLike({
-          CONFIG_PARAMETER_NAME: '/assignments-prod/config',
-          STATE_PARAMETER_PREFIX: '/assignments-prod/state',
-          EVENT_BUS_NAME: 'assignments-prod',
-          TEAMS_WEBHOOK_SECRET_ARN: 'arn:aws:secretsmanager:eu-west-1:111111111111:secret:teams-AbCdEf',
-          NOTIFICATION_TOPIC_ARN: 'arn:aws:sns:eu-west-1:111111111111:assignments',
+          [RECONCILER_ENV.configParameter]: parameterNames('assignments-prod').head,
+          [RECONCILER_ENV.statePrefix]: parameterNames('assignments-prod').statePrefix,
+          [RECONCILER_ENV.eventBusName]: 'assignments-prod',
+          [RECONCILER_ENV.teamsWebhookSecretArn]: 'arn:aws:secretsmanager:eu-west-1:111111111111:secret:teams-AbCdEf',
+          [RECONCILER_ENV.notificationTopicArn]: 'arn:aws:sns:eu-west-1:111111111111:assignments',
         }),
       },
     });
@@ -267,7 +269,7 @@ describe('AssignmentAutomation resources', () => {
   test('without an explicit env, eventBusArn is a token and a warning says how to fix it', () => {
     const { stack, automation } = setup({}, 'agnostic');
     expect(stack.resolve(automation.eventBusArn)).toEqual({
-      'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':events:', { Ref: 'AWS::Region' }, ':', { Ref: 'AWS::AccountId' }, ':event-bus/identity-center-assignments']],
+      'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':events:', { Ref: 'AWS::Region' }, ':', { Ref: 'AWS::AccountId' }, `:event-bus/${DEFAULT_BUS_NAME}`]],
     });
     Annotations.fromStack(stack).hasWarning('/Home/Assignments', Match.stringLikeRegexp('eventBusArn is a token that another region cannot use.*give the stack env'));
   });
@@ -279,7 +281,7 @@ describe('AssignmentAutomation resources', () => {
       identityStoreId: IDENTITY_STORE_ID,
       assignments: manyRules(1),
     });
-    expect(automation.eventBusArn).toBe('arn:aws-us-gov:events:us-gov-west-1:111111111111:event-bus/identity-center-assignments');
+    expect(automation.eventBusArn).toBe(`arn:aws-us-gov:events:us-gov-west-1:111111111111:event-bus/${DEFAULT_BUS_NAME}`);
   });
 });
 
@@ -380,18 +382,18 @@ describe('AssignmentAutomation least privilege', () => {
     }));
     expect(statement(stack, 'ReadConfig')).toEqual(expect.objectContaining({
       Action: ['ssm:GetParameter', 'ssm:GetParameters'],
-      Resource: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':ssm:eu-west-1:111111111111:parameter/identity-center-assignments/config']] },
+      Resource: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, `:ssm:eu-west-1:111111111111:parameter${DEFAULT_NAMES.head}`]] },
     }));
     expect(statement(stack, 'ReadState')).toEqual(expect.objectContaining({
       Action: ['ssm:GetParameter', 'ssm:GetParameters', 'ssm:GetParametersByPath'],
       Resource: [
-        { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':ssm:eu-west-1:111111111111:parameter/identity-center-assignments/state']] },
-        { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':ssm:eu-west-1:111111111111:parameter/identity-center-assignments/state/*']] },
+        { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, `:ssm:eu-west-1:111111111111:parameter${DEFAULT_NAMES.statePrefix}`]] },
+        { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, `:ssm:eu-west-1:111111111111:parameter${DEFAULT_NAMES.statePrefix}/*`]] },
       ],
     }));
     expect(statement(stack, 'WriteState')).toEqual(expect.objectContaining({
       Action: ['ssm:DeleteParameters', 'ssm:PutParameter'],
-      Resource: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':ssm:eu-west-1:111111111111:parameter/identity-center-assignments/state/*']] },
+      Resource: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, `:ssm:eu-west-1:111111111111:parameter${DEFAULT_NAMES.statePrefix}/*`]] },
     }));
   });
 
@@ -399,7 +401,7 @@ describe('AssignmentAutomation least privilege', () => {
     const stack = new Stack(new App(), 'Home', { env: ENV });
     const instanceArn = new CfnParameter(stack, 'InstanceArn').valueAsString;
     const automation = new AssignmentAutomation(stack, 'Assignments', { instanceArn, identityStoreId: IDENTITY_STORE_ID, assignments: manyRules(1) });
-    expect(automation.eventBusArn).toBe('arn:aws:events:eu-west-1:111111111111:event-bus/identity-center-assignments');
+    expect(automation.eventBusArn).toBe(`arn:aws:events:eu-west-1:111111111111:event-bus/${DEFAULT_BUS_NAME}`);
     const instanceId = { 'Fn::Select': [1, { 'Fn::Split': ['/', { Ref: 'InstanceArn' }] }] };
     expect(statement(stack, 'WriteAssignments')!.Resource).toEqual([
       { Ref: 'InstanceArn' },
@@ -514,7 +516,7 @@ describe('the config document', () => {
     const rules = manyRules(2000);
     const { stack } = setup({ assignments: rules });
     const parameters = parametersOf(stack);
-    const head = parameters.find((p) => p.name === '/identity-center-assignments/config')!;
+    const head = parameters.find((p) => p.name === DEFAULT_NAMES.head)!;
     const parts = parameters.filter((p) => p !== head);
 
     // Tiers, counts and sizes.
@@ -524,7 +526,7 @@ describe('the config document', () => {
     expect(parts.length).toBeGreaterThanOrEqual(Math.ceil(total / 8192) - 1);
     expect(parts.length).toBeLessThanOrEqual(Math.ceil(total / 8192) + 1);
     for (const p of parameters) expect({ name: p.name, bytes: Buffer.byteLength(p.value) <= 8192 }).toEqual({ name: p.name, bytes: true });
-    expect(parts.map((p) => p.name)).toEqual(parts.map((_, i) => `/identity-center-assignments/config-part-${i + 1}`));
+    expect(parts.map((p) => p.name)).toEqual(parts.map((_, i) => DEFAULT_NAMES.part(i + 1)));
 
     // The head is written last.
     for (const part of parts) expect(head.dependsOn).toContain(part.logicalId);
@@ -561,6 +563,26 @@ describe('AssignmentAutomation validation', () => {
 
   test('malformed instance ARN', () => {
     expect(() => create({ instanceArn: 'ssoins-1234567890abcdef' })).toThrow("instance arn 'ssoins-1234567890abcdef' is malformed");
+  });
+
+  test('every problem is reported at once, each named by the construct path', () => {
+    let message = '';
+    try {
+      create({ instanceArn: 'ssoins-1234567890abcdef', maxDeletionsPerRun: -1, memorySize: 64 });
+    } catch (e) {
+      message = (e as Error).message;
+    }
+    expect(message.split('\n')).toEqual([
+      expect.stringMatching(/^S\/A: instance arn 'ssoins-1234567890abcdef' is malformed/),
+      expect.stringMatching(/^S\/A: maxDeletionsPerRun is -1/),
+      expect.stringMatching(/^S\/A: memorySize is 64 MiB/),
+    ]);
+  });
+
+  test('a rule with several problems names them all, under the automation path', () => {
+    const { automation } = setup();
+    expect(() => automation.addAssignment({ principal: Principal.group('A'), permissionSet: PermissionSetRef.fromName('bad name'), target: AccountTarget.allAccounts() }))
+      .toThrow(/^Home\/Assignments: rule \d+ \(group A -> bad name @ all accounts\): permission set name 'bad name' is malformed/);
   });
 
   test('malformed identity store id', () => {
@@ -662,7 +684,7 @@ describe('AssignmentAutomation validation', () => {
     expect(parameters.length).toBeGreaterThan(2);
     // Every piece fits, with the deploy-time ARNs filled in.
     for (const p of parameters) expect(Buffer.byteLength(p.value)).toBeLessThanOrEqual(8192);
-    const head = parameters.find((p) => p.name === '/identity-center-assignments/config')!;
+    const head = parameters.find((p) => p.name === DEFAULT_NAMES.head)!;
     const names = (value: string) => [...value.matchAll(/"name":"(PermissionSet-\d{3})"/g)].map((m) => m[1]);
     expect(parameters.flatMap((p) => names(p.value)).sort()).toEqual(catalog.permissionSets.map((ps) => ps.permissionSetName).sort());
     expect(names(head.value).length).toBeLessThan(400);

@@ -11,12 +11,13 @@ import {
   RECONCILER_SUMMARY,
   parameterChange,
 } from './fixtures/aws-events';
+import { DEFAULT_BUS_NAME } from '../src/reconciler/contract';
 
 // The deployed patterns (as CloudFormation renders them) against sample events shaped as AWS
 // documents them, including events that must not start a reconcile.
 
 const INSTANCE_ARN = 'arn:aws:sso:::instance/ssoins-1234567890abcdef';
-const BUS_ARN = 'arn:aws:events:eu-west-1:222222222222:event-bus/identity-center-assignments';
+const BUS_ARN = `arn:aws:events:eu-west-1:222222222222:event-bus/${DEFAULT_BUS_NAME}`;
 
 interface HomeStack {
   readonly stack: Stack;

@@ -3,6 +3,7 @@ import { Match, Template } from 'aws-cdk-lib/assertions';
 import { buildLandingZoneApp } from '../demo/landing-zone-app';
 import { AccountTarget, Principal } from '../src';
 import { parseHead } from '../src/reconciler/config/schema';
+import { DEFAULT_BUS_NAME } from '../src/reconciler/contract';
 
 // The example landing zone of demo/landing-zone-app.ts, in its three variants; integ-runner keeps
 // their whole-template snapshots (test/integ.*.ts), these tests state what each stack must hold.
@@ -37,7 +38,7 @@ describe('the example landing zone', () => {
     expect(identityEvents).toBeUndefined();
     expect(countsOf(home)).toEqual({ ...HOME, 'AWS::Events::Rule': 7 });
     expect(countsOf(orgEvents!)).toEqual(FORWARDER);
-    expect(automation.eventBusArn).toBe('arn:aws:events:eu-west-1:111111111111:event-bus/identity-center-assignments');
+    expect(automation.eventBusArn).toBe(`arn:aws:events:eu-west-1:111111111111:event-bus/${DEFAULT_BUS_NAME}`);
     Template.fromStack(orgEvents!).allResourcesProperties('AWS::Events::Rule', { Targets: [Match.objectLike({ Arn: automation.eventBusArn })] });
     // No cross-stack, cross-region reference: the stacks deploy independently.
     expect(app.synth().getStackByName(orgEvents!.stackName).dependencies.map((d) => d.id)).toEqual([`${orgEvents!.stackName}.assets`]);
@@ -50,7 +51,7 @@ describe('the example landing zone', () => {
     expect(countsOf(home)).toEqual({ ...HOME, 'AWS::Events::EventBusPolicy': 1, 'AWS::Events::Rule': 8 });
     expect(countsOf(orgEvents!)).toEqual(FORWARDER);
     expect(countsOf(identityEvents!)).toEqual({ ...FORWARDER, 'AWS::Events::Rule': 5 });
-    expect(automation.eventBusArn).toBe('arn:aws:events:eu-west-1:222222222222:event-bus/identity-center-assignments');
+    expect(automation.eventBusArn).toBe(`arn:aws:events:eu-west-1:222222222222:event-bus/${DEFAULT_BUS_NAME}`);
   });
 
   test('same-account-us-east-1: one stack that matches Organizations events directly', () => {

@@ -14,6 +14,7 @@ import {
   PermissionsBoundary,
   Principal,
 } from '../src';
+import { DEFAULT_BUS_NAME } from '../src/reconciler/contract';
 
 // cdk-nag AwsSolutions over stacks holding every construct of the library; each finding is either
 // fixed or suppressed by the construct itself, next to the resource, with a reason.
@@ -54,7 +55,7 @@ function everyConstruct(stack: Stack, organizationManagementAccountId?: string):
     ],
   });
   new OrgEventBridge(stack, 'OrgEvents', {
-    targetEventBusArn: 'arn:aws:events:eu-west-1:222222222222:event-bus/identity-center-assignments',
+    targetEventBusArn: `arn:aws:events:eu-west-1:222222222222:event-bus/${DEFAULT_BUS_NAME}`,
     forwardIdentityStoreEvents: true,
   });
 }

@@ -1,8 +1,9 @@
 import { App, CfnParameter, Stack } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import { AccountTarget, AssignmentAutomation, OrgEventBridge, PermissionSetRef, Principal } from '../src';
+import { DEFAULT_BUS_NAME } from '../src/reconciler/contract';
 
-const BUS_ARN = 'arn:aws:events:eu-west-1:222222222222:event-bus/identity-center-assignments';
+const BUS_ARN = `arn:aws:events:eu-west-1:222222222222:event-bus/${DEFAULT_BUS_NAME}`;
 
 function usEast1(): Stack {
   return new Stack(new App(), 'OrgEvents', { env: { account: '111111111111', region: 'us-east-1' } });

@@ -122,6 +122,11 @@ describe('PermissionSetCatalog validation', () => {
     expect(() => catalogWith({ name })).toThrow(`permission set '${name}': name is 33 characters, the limit is 1 to 32; use a shorter name`);
   });
 
+  test('every limit a permission set breaks is reported at once, under the catalog path', () => {
+    expect(() => catalogWith({ name: 'P', description: 'd'.repeat(701), relayState: 'r'.repeat(250) }))
+      .toThrow(/^Stack\/Catalog: permission set 'P': description is 701 characters.*\nStack\/Catalog: permission set 'P': relay state is 250 characters/s);
+  });
+
   test('name with characters outside the pattern', () => {
     expect(() => catalogWith({ name: 'Platform Admin' })).toThrow("permission set 'Platform Admin': name contains characters outside [\\w+=,.@-]");
   });

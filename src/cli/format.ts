@@ -1,5 +1,6 @@
+import { ChangeLine } from '../reconciler/core/labels';
 import { headline } from '../reconciler/core/notification-content';
-import { ChangeLine, RunReport } from '../reconciler/core/report';
+import { RunReport } from '../reconciler/core/report';
 
 /** A fixed-width table of changes, for terminals. */
 export function changeTable(changes: ChangeLine[], limit = 200): string {

@@ -4,20 +4,18 @@
 import { readConfigFromCdkOut } from './cdk-out-config';
 import { formatReport } from './format';
 import { ApiCallCounter } from '../reconciler/adapters/api-calls';
-import { awsAdapters } from '../reconciler/adapters/aws-adapters';
-import { SsmConfigAdapter } from '../reconciler/adapters/ssm-config';
-import { SsmStateAdapter } from '../reconciler/adapters/ssm-state';
-import { ConfigRead, StatePort, systemClock } from '../reconciler/core/ports';
+import { composeReconciler } from '../reconciler/compose';
+import { DEFAULT_BUS_NAME, busNameOfParameter, parameterNames } from '../reconciler/contract';
 import { reconcile } from '../reconciler/core/reconcile';
 import { RunReport } from '../reconciler/core/report';
 
-const DEFAULT_PARAMETER = '/identity-center-assignments/config';
+const DEFAULT_PARAMETER = parameterNames(DEFAULT_BUS_NAME).head;
 
 const USAGE = `usage: cdk-identity-center-permissions plan [options]
 
 Shows what the reconciler would change, with your credentials, without changing anything.
 
-  --parameter NAME     the config parameter (default /identity-center-assignments/config)
+  --parameter NAME     the config parameter (default ${DEFAULT_PARAMETER})
   --cdk-out DIR        read the config from a synthesized cloud assembly instead of SSM
   --state-prefix PATH  where the reconciler keeps its state (default: next to the parameter)
   --region REGION      AWS region of the Identity Center instance (default: from the environment)
@@ -53,12 +51,16 @@ export function parseArguments(argv: string[]): PlanArguments | { error: string 
     values[flag.slice(2)] = value;
   }
   const parameter = values.parameter ?? DEFAULT_PARAMETER;
+  const busName = busNameOfParameter(parameter);
+  if (values['state-prefix'] === undefined && busName === undefined) {
+    return { error: `--parameter ${parameter} does not end in /config, so the state cannot be found beside it; pass --state-prefix` };
+  }
   const maxRps = Number(values['max-rps'] ?? 10);
   if (!(maxRps > 0)) return { error: `--max-rps must be a positive number, got '${values['max-rps']}'` };
   return {
     parameter,
     cdkOut: values['cdk-out'],
-    statePrefix: values['state-prefix'] ?? parameter.replace(/\/config$/, '/state'),
+    statePrefix: values['state-prefix'] ?? parameterNames(busName!).statePrefix,
     region: values.region,
     profile: values.profile,
     json,
@@ -70,26 +72,22 @@ export function parseArguments(argv: string[]): PlanArguments | { error: string 
 export async function runPlan(args: PlanArguments): Promise<RunReport> {
   if (args.profile) process.env.AWS_PROFILE = args.profile;
   const counter = new ApiCallCounter();
-  // Below the reconciler's own rates, so a plan never starves a running reconcile.
-  const aws = awsAdapters({ counter, region: args.region, rates: { identityCenter: args.maxRps, organizations: 2, identityStore: 5 } });
-  const config: ConfigRead = args.cdkOut
-    ? readConfigFromCdkOut(args.cdkOut, args.parameter === DEFAULT_PARAMETER ? undefined : args.parameter)
-    : await new SsmConfigAdapter(aws.ssm, args.parameter).read();
-  const doc = 'document' in config ? config.document : undefined;
-  const state: StatePort = new SsmStateAdapter(aws.ssm, args.statePrefix);
-  const report = await reconcile({
+  const report = await reconcile(composeReconciler({
     runId: `plan-${new Date().toISOString()}`,
-    config: { read: async () => config },
-    // Read-only: reconcile writes state only in apply mode; this makes the promise explicit.
-    state: { read: () => state.read(), write: async () => { throw new Error('the plan command never writes'); } },
-    organizations: aws.organizations,
-    identityStore: aws.identityStore(doc?.identityStoreId ?? ''),
-    identityCenter: aws.identityCenter(doc?.instanceArn ?? ''),
-    clock: systemClock,
+    configParameter: args.parameter,
+    configSource: args.cdkOut
+      ? { read: async () => readConfigFromCdkOut(args.cdkOut!, args.parameter === DEFAULT_PARAMETER ? undefined : args.parameter) }
+      : undefined,
+    statePrefix: args.statePrefix,
+    readOnly: true,
+    counter,
+    // Below the reconciler's own rates, so a plan never starves a running reconcile.
+    rates: { identityCenter: args.maxRps, organizations: 2, identityStore: 5 },
+    region: args.region,
     log: { info: () => {}, warn: () => {} },
     limits: { maxOutstanding: 0, readConcurrency: 4 },
     time: { shouldStop: () => true, drainDeadline: () => 0 },
-  }, 'plan');
+  }), 'plan');
   report.apiCalls = counter.snapshot();
   return report;
 }

@@ -10,6 +10,7 @@ import {
   layoutDocument,
   partDocument,
 } from '../reconciler/config/document';
+import { parameterNames } from '../reconciler/contract';
 
 /**
  * The longest ARN a permission set can have: `arn:aws-iso-b:sso:::permissionSet/ssoins-` plus 16
@@ -30,15 +31,6 @@ export interface ConfigStorage {
   readonly revision: string;
   readonly head: HeadDocument;
   readonly parts: PartDocument[];
-}
-
-/** The names of the parameters of one automation. */
-export function parameterNames(eventBusName: string): { head: string; part: (n: number) => string; statePrefix: string } {
-  return {
-    head: `/${eventBusName}/config`,
-    part: (n) => `/${eventBusName}/config-part-${n}`,
-    statePrefix: `/${eventBusName}/state`,
-  };
 }
 
 /**

@@ -91,13 +91,27 @@ export const IDENTITY_STORE_PRINCIPAL_CREATED: events.EventPattern = {
   },
 };
 
+/** One kind of event that triggers a run: the construct id of the rule matching it, its description, its pattern. */
+export interface Trigger {
+  readonly id: string;
+  readonly description: string;
+  readonly pattern: events.EventPattern;
+}
+
 /** The organization events, each with a construct id for the rule that matches it. */
-export const ORGANIZATION_PATTERNS: ReadonlyArray<{ readonly id: string; readonly description: string; readonly pattern: events.EventPattern }> = [
+export const ORGANIZATION_PATTERNS: readonly Trigger[] = [
   { id: 'OrganizationsApiCalls', description: 'Organizations: accounts joining, moving, leaving or closing, OU and tag changes', pattern: ORGANIZATIONS_API_CALLS },
   { id: 'AccountCreated', description: 'Organizations: CreateAccount succeeded', pattern: ORGANIZATIONS_ACCOUNT_CREATED },
   { id: 'ManagedAccountCreated', description: 'Control Tower: Account Factory created an account', pattern: CONTROL_TOWER_ACCOUNT_CREATED },
   { id: 'ManagedAccountUpdated', description: 'Control Tower: Account Factory updated an account', pattern: CONTROL_TOWER_ACCOUNT_UPDATED },
 ];
+
+/** Users and groups created in the identity store (a group created in the IdP may be named by a rule). */
+export const PRINCIPAL_CREATED: Trigger = {
+  id: 'PrincipalCreated',
+  description: 'Identity Store: a user or group was created',
+  pattern: IDENTITY_STORE_PRINCIPAL_CREATED,
+};
 
 /** Creation or update of the named SSM parameters (a deployment, or an edit by hand). */
 export function configChangePattern(parameterNames: string[]): events.EventPattern {

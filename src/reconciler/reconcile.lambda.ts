@@ -8,12 +8,10 @@ import { SNSClient } from '@aws-sdk/client-sns';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import type { Context, SQSEvent } from 'aws-lambda';
 import { ApiCallCounter, instrument } from './adapters/api-calls';
-import { awsAdapters } from './adapters/aws-adapters';
 import { publishEvents, publishSns, postTeams, sendContinuation } from './adapters/notifications';
-import { SsmConfigAdapter } from './adapters/ssm-config';
-import { SsmStateAdapter } from './adapters/ssm-state';
+import { composeReconciler } from './compose';
+import { DEFAULT_BUS_NAME, ENV, METRICS } from './contract';
 import { summaryText, worthNotifying } from './core/notification-content';
-import { systemClock } from './core/ports';
 import { reconcile } from './core/reconcile';
 import { RunReport } from './core/report';
 import { RuntimeConfig, readRuntimeConfig } from './runtime-config';
@@ -21,11 +19,11 @@ import { RuntimeConfig, readRuntimeConfig } from './runtime-config';
 /** A run that keeps stopping for time gives up after this many continuations and says so. */
 const MAX_CONTINUATIONS = 100;
 
-// The construct sets POWERTOOLS_SERVICE_NAME to the automation's bus name, so that two automations
-// in one account and region publish metrics (and trip alarms) apart.
-const serviceName = process.env.POWERTOOLS_SERVICE_NAME || 'identity-center-assignments';
+// The construct sets the service name to the automation's bus name, so that two automations in one
+// account and region publish metrics (and trip alarms) apart.
+const serviceName = process.env[ENV.serviceName] || DEFAULT_BUS_NAME;
 const logger = new Logger({ serviceName });
-const metrics = new Metrics({ namespace: process.env.POWERTOOLS_METRICS_NAMESPACE || 'IdentityCenterAssignments', serviceName });
+const metrics = new Metrics({ namespace: process.env[ENV.metricsNamespace] || METRICS.namespace, serviceName });
 
 /** `{ "mode": "plan" }` returns the plan without writing; `{ "mode": "apply" }` runs and returns the outcome. */
 export interface DirectInvocation {
@@ -42,26 +40,17 @@ export async function handler(event: SQSEvent | DirectInvocation, context: Conte
   logger.info('reconcile started', { trigger: direct ? 'direct' : `${event.Records.length} queued event(s)`, continuation: sequence });
 
   const counter = new ApiCallCounter();
-  const aws = awsAdapters({
+  const stopAt = () => context.getRemainingTimeInMillis() < settings.stopMarginSeconds * 1000;
+  const report = await reconcile(composeReconciler({
+    runId,
+    configParameter: settings.configParameter,
+    statePrefix: settings.statePrefix,
     counter,
     rates: {
       identityCenter: settings.maxRequestsPerSecond,
       organizations: settings.organizationsMaxRequestsPerSecond,
       identityStore: settings.identityStoreMaxRequestsPerSecond,
     },
-  });
-  const config = await new SsmConfigAdapter(aws.ssm, settings.configParameter).read();
-  const doc = 'document' in config ? config.document : undefined;
-
-  const stopAt = () => context.getRemainingTimeInMillis() < settings.stopMarginSeconds * 1000;
-  const report = await reconcile({
-    runId,
-    config: { read: async () => config },
-    state: new SsmStateAdapter(aws.ssm, settings.statePrefix),
-    organizations: aws.organizations,
-    identityStore: aws.identityStore(doc?.identityStoreId ?? ''),
-    identityCenter: aws.identityCenter(doc?.instanceArn ?? ''),
-    clock: systemClock,
     log: { info: (m, d) => logger.info(m, d ?? {}), warn: (m, d) => logger.warn(m, d ?? {}) },
     limits: { maxOutstanding: settings.maxOutstanding, readConcurrency: settings.readConcurrency },
     time: {
@@ -69,7 +58,7 @@ export async function handler(event: SQSEvent | DirectInvocation, context: Conte
       // In-flight operations are waited for until 10 s before the deadline at most.
       drainDeadline: () => Date.now() + context.getRemainingTimeInMillis() - Math.min(10_000, settings.stopMarginSeconds * 500),
     },
-  }, mode);
+  }), mode);
   report.apiCalls = counter.snapshot();
 
   if (report.continuation && settings.queueUrl) {
@@ -112,20 +101,20 @@ function continuationSequence(event: SQSEvent): number {
 
 function recordMetrics(report: RunReport): void {
   const c = report.counts;
-  metrics.addMetric('AssignmentsCreated', MetricUnit.Count, c.created);
-  metrics.addMetric('AssignmentsDeleted', MetricUnit.Count, c.deleted);
-  metrics.addMetric('AssignmentsFailed', MetricUnit.Count, c.failed);
-  metrics.addMetric('DeletionsRefused', MetricUnit.Count, c.deletionsRefused);
-  metrics.addMetric('ProvisioningDrift', MetricUnit.Count, c.provisions);
-  metrics.addMetric('PermissionSetsReprovisioned', MetricUnit.Count, c.provisioned);
-  metrics.addMetric('ResolutionErrors', MetricUnit.Count, report.errors.length);
-  metrics.addMetric('ConfigInvalid', MetricUnit.Count, report.outcome === 'invalid-config' ? 1 : 0);
-  metrics.addMetric('RunDuration', MetricUnit.Milliseconds, report.durationMs);
+  metrics.addMetric(METRICS.created, MetricUnit.Count, c.created);
+  metrics.addMetric(METRICS.deleted, MetricUnit.Count, c.deleted);
+  metrics.addMetric(METRICS.failed, MetricUnit.Count, c.failed);
+  metrics.addMetric(METRICS.deletionsRefused, MetricUnit.Count, c.deletionsRefused);
+  metrics.addMetric(METRICS.drift, MetricUnit.Count, c.provisions);
+  metrics.addMetric(METRICS.reprovisioned, MetricUnit.Count, c.provisioned);
+  metrics.addMetric(METRICS.resolutionErrors, MetricUnit.Count, report.errors.length);
+  metrics.addMetric(METRICS.configInvalid, MetricUnit.Count, report.outcome === 'invalid-config' ? 1 : 0);
+  metrics.addMetric(METRICS.duration, MetricUnit.Milliseconds, report.durationMs);
   metrics.publishStoredMetrics();
   for (const [operation, count] of Object.entries(report.apiCalls ?? {})) {
     const single = metrics.singleMetric();
-    single.addDimension('Operation', operation);
-    single.addMetric('ApiCalls', MetricUnit.Count, count);
+    single.addDimension(METRICS.operationDimension, operation);
+    single.addMetric(METRICS.apiCalls, MetricUnit.Count, count);
   }
 }
 

@@ -1,10 +1,11 @@
 import { main, parseArguments } from '../../src/cli/plan-cli';
+import { DEFAULT_BUS_NAME, parameterNames } from '../../src/reconciler/contract';
 
 describe('plan command arguments', () => {
   test('defaults: the default parameter and the state next to it', () => {
     expect(parseArguments(['plan'])).toEqual({
-      parameter: '/identity-center-assignments/config',
-      statePrefix: '/identity-center-assignments/state',
+      parameter: parameterNames(DEFAULT_BUS_NAME).head,
+      statePrefix: parameterNames(DEFAULT_BUS_NAME).statePrefix,
       cdkOut: undefined,
       region: undefined,
       profile: undefined,
@@ -24,6 +25,10 @@ describe('plan command arguments', () => {
     expect(parseArguments(['plan', '--force'])).toEqual({ error: "unknown option '--force'" });
     expect(parseArguments(['plan', '--region'])).toEqual({ error: '--region needs a value' });
     expect(parseArguments(['plan', '--max-rps', '0'])).toEqual({ error: "--max-rps must be a positive number, got '0'" });
+    expect(parseArguments(['plan', '--parameter', '/lz/rules'])).toEqual({
+      error: '--parameter /lz/rules does not end in /config, so the state cannot be found beside it; pass --state-prefix',
+    });
+    expect(parseArguments(['plan', '--parameter', '/lz/rules', '--state-prefix', '/lz/memory'])).toMatchObject({ statePrefix: '/lz/memory' });
   });
 
   test('usage errors exit 2 with the usage text', async () => {

@@ -2,6 +2,7 @@ import { App, Stack } from 'aws-cdk-lib';
 import { PermissionSetCatalog } from '../../src';
 import { PERMISSION_SET_ARN_BYTES, measureFor, planConfigStorage, renderedSize } from '../../src/private/config-storage';
 import { ConfigDocument, RuleDocument } from '../../src/reconciler/config/document';
+import { parameterNames } from '../../src/reconciler/contract';
 
 const INSTANCE_ARN = 'arn:aws:sso:::instance/ssoins-1234567890abcdef';
 
@@ -72,7 +73,7 @@ describe('config storage layout', () => {
     const doc = documentWith(stack, 900);
     const storage = planConfigStorage(stack, doc, 'assignments');
     expect(storage.parts.length).toBeGreaterThan(3);
-    expect(storage.head.parts).toEqual(storage.parts.map((_, i) => `/assignments/config-part-${i + 1}`));
+    expect(storage.head.parts).toEqual(storage.parts.map((_, i) => parameterNames('assignments').part(i + 1)));
     for (const piece of [storage.head, ...storage.parts]) {
       expect(storedSize(stack, piece)).toBeLessThanOrEqual(8192);
       expect(piece.revision).toBe(storage.revision);

@@ -1,6 +1,7 @@
 import { FakeIdentityCenter, PS, VirtualClock } from './fakes';
 import { OperationOutcome, alreadyGone, applyOperations } from '../../src/reconciler/core/apply';
-import { Assignment, Operation } from '../../src/reconciler/core/model';
+import { Assignment } from '../../src/reconciler/core/model';
+import { Operation } from '../../src/reconciler/core/plan';
 
 const assignment = (group: number, account: number, ps = 'Admin'): Assignment => ({
   principalType: 'GROUP', principalId: `g-${group}`, permissionSetArn: PS(ps), accountId: String(100000000000 + account),

@@ -1,8 +1,10 @@
 import { configWith } from './documents';
+import { describeRule } from '../../src/reconciler/config/describe';
 import {
-  ADVANCED_PARAMETER_MAX_BYTES, HeadDocument, RuleDocument, assembleDocument, describeRule, layoutDocument, partDocument,
+  ADVANCED_PARAMETER_MAX_BYTES, HeadDocument, RuleDocument, assembleDocument, layoutDocument, partDocument,
 } from '../../src/reconciler/config/document';
 import { parseHead, parsePart } from '../../src/reconciler/config/schema';
+import { parameterNames } from '../../src/reconciler/contract';
 
 const rule = (i: number): RuleDocument => ({ principal: { group: `Group-${i}` }, permissionSet: `Set${i % 7}`, target: { ou: `Root/Workloads/Team-${i}` } });
 const size = (v: unknown) => Buffer.byteLength(JSON.stringify(v));
@@ -21,7 +23,7 @@ describe('config document layout', () => {
     const layout = layoutDocument(doc, ADVANCED_PARAMETER_MAX_BYTES, size, reserve);
     expect(layout.parts.length).toBeGreaterThan(10);
 
-    const partNames = layout.parts.map((_, i) => `/bus/config-part-${i + 1}`);
+    const partNames = layout.parts.map((_, i) => parameterNames('bus').part(i + 1));
     const head: HeadDocument = { ...layout.head, revision: 'abc123', parts: partNames };
     expect(size(head)).toBeLessThanOrEqual(ADVANCED_PARAMETER_MAX_BYTES);
     const parts = layout.parts.map((p) => partDocument('abc123', p));
@@ -48,9 +50,9 @@ describe('config document layout', () => {
   });
 
   test('a part from another revision makes the document inconsistent', () => {
-    const head: HeadDocument = { ...configWith([rule(1)]), revision: 'new', parts: ['/bus/config-part-1'] };
+    const head: HeadDocument = { ...configWith([rule(1)]), revision: 'new', parts: [parameterNames('bus').part(1)] };
     expect(assembleDocument(head, [{ revision: 'old', rules: [rule(2)] }]))
-      .toEqual({ inconsistent: 'part /bus/config-part-1 is at revision old, the head at new (a deployment is probably in progress)' });
+      .toEqual({ inconsistent: `part ${parameterNames('bus').part(1)} is at revision old, the head at new (a deployment is probably in progress)` });
     expect(assembleDocument(head, [])).toEqual({ inconsistent: 'the head lists 1 part(s) but 0 were read' });
   });
 

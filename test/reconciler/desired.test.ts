@@ -1,9 +1,10 @@
 import { configWith } from './documents';
 import { PS, accountIdOf, orgFrom } from './fakes';
 import { RuleDocument } from '../../src/reconciler/config/document';
-import { computeDesired, principalLookupKey } from '../../src/reconciler/core/desired';
-import { OrgAccount, OrgSnapshot } from '../../src/reconciler/core/model';
+import { computeDesired } from '../../src/reconciler/core/desired';
 import { OrgIndex } from '../../src/reconciler/core/org-index';
+import { principalLookupKey } from '../../src/reconciler/core/references';
+import { OrgAccount, OrgSnapshot } from '../../src/reconciler/core/snapshot';
 
 const org = orgFrom({
   'Root': ['management'],

@@ -1,7 +1,9 @@
-import { Assignment, OperationKind, OperationStatus, OrgAccount, OrgSnapshot, OrgUnit, PrincipalId, assignmentKey, principalKey, targetKey } from '../../src/reconciler/core/model';
+import { ReconcilerState } from '../../src/reconciler/core/memory';
+import { Assignment, PrincipalId, assignmentKey, principalKey, targetKey } from '../../src/reconciler/core/model';
 import {
-  Clock, IdentityCenterReadPort, IdentityCenterWritePort, IdentityStorePort, OrganizationsPort, ReconcilerState, StatePort, WriteError,
+  Clock, IdentityCenterReadPort, IdentityCenterWritePort, IdentityStorePort, OperationKind, OperationStatus, OrganizationsPort, StatePort, WriteError,
 } from '../../src/reconciler/core/ports';
+import { OrgAccount, OrgSnapshot, OrgUnit } from '../../src/reconciler/core/snapshot';
 
 /**
  * A clock for tests: time only moves when every pending promise is waiting on a sleep, and then

@@ -1,6 +1,7 @@
 import type { SQSEvent } from 'aws-lambda';
 import { Harness, recordApiCalls } from './harness';
 import { RuleDocument } from '../../src/reconciler/config/document';
+import { EVENTS } from '../../src/reconciler/contract';
 import { RunReport } from '../../src/reconciler/core/report';
 
 // Fault suites: the reconciler under AWS's failure modes must converge, report every failure, and
@@ -179,6 +180,6 @@ describe('fault suites', () => {
 async function captureReport(h: Harness, event: SQSEvent, remainingMs?: number): Promise<RunReport> {
   const before = h.sim.eventBridge.events().length;
   await h.invoke(event, { remainingMs });
-  const summary = h.sim.eventBridge.events().slice(before).find((e) => e.detailType === 'Assignment Reconcile Summary');
+  const summary = h.sim.eventBridge.events().slice(before).find((e) => e.detailType === EVENTS.summaryDetailType);
   return summary!.detail as unknown as RunReport;
 }

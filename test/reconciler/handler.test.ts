@@ -1,5 +1,6 @@
 import { BUS, HEAD, Harness, recordApiCalls } from './harness';
 import { RuleDocument } from '../../src/reconciler/config/document';
+import { ENV, EVENTS } from '../../src/reconciler/contract';
 import { RunReport } from '../../src/reconciler/core/report';
 
 const ORG = { accounts: 24, ouDepth: 3, ousPerLevel: 2, groups: 4, users: 2, permissionSets: 3, suspendedAccounts: 1, seed: 3 };
@@ -133,7 +134,7 @@ describe('reconciler handler against the simulator', () => {
     h.sim.ssm.put(HEAD, '{"version":1,"rules":[{"principal":{"team":"x"}}]}');
     const report = await h.apply();
     expect(report.outcome).toBe('invalid-config');
-    expect(report.errors[0]).toMatch(/^the config parameter \/identity-center-assignments\/config is invalid: /);
+    expect(report.errors[0].startsWith(`the config parameter ${HEAD} is invalid: `)).toBe(true);
     expect(h.live()).toEqual(before);
     expect(writesOf(h)).toBe(active().length);
   });
@@ -164,12 +165,12 @@ describe('reconciler handler against the simulator', () => {
     const topic = h.sim.sns.createTopic('assignments');
     h.sim.secretsManager.putSecret('teams', JSON.stringify({ url: h.sim.webhookUrl('teams') }));
     const secretArn = h.sim.secretsManager.find('teams')!.arn;
-    const env = { NOTIFICATION_TOPIC_ARN: topic, TEAMS_WEBHOOK_SECRET_ARN: secretArn };
+    const env = { [ENV.notificationTopicArn]: topic, [ENV.teamsWebhookSecretArn]: secretArn };
     h.putConfig([{ principal: { group: g(0) }, permissionSet: 'ReadOnlyAccess', target: { ou: 'Root/Infrastructure' } }]);
     const report = await h.apply({ env });
     const events = h.sim.eventBridge.events(BUS);
-    expect(events.filter((e) => e.detailType === 'Assignment Reconcile Summary')).toHaveLength(1);
-    expect(events.filter((e) => e.detailType === 'Account Assignment Change')).toHaveLength(report.counts.created);
+    expect(events.filter((e) => e.detailType === EVENTS.summaryDetailType)).toHaveLength(1);
+    expect(events.filter((e) => e.detailType === EVENTS.changeDetailType)).toHaveLength(report.counts.created);
     expect(h.sim.sns.messages(topic)[0].subject).toMatch(/^Identity Center assignments: \d+ created, 0 deleted/);
     const card = h.sim.webhooks.deliveries('teams')[0].body as { attachments: Array<{ contentType: string }> };
     expect(card.attachments[0].contentType).toBe('application/vnd.microsoft.card.adaptive');

@@ -4,6 +4,7 @@ import { simulatedLambdaEnvironment } from '../../bench/lambda-process';
 import { AwsSimulator, AwsSimulatorOptions, OrganizationFixture, OrganizationFixtureOptions, buildOrganization } from '../../simulator';
 import { planConfigStorage } from '../../src/private/config-storage';
 import { CONFIG_VERSION, ConfigDocument, OptionsDocument, RuleDocument } from '../../src/reconciler/config/document';
+import { DEFAULT_BUS_NAME, parameterNames } from '../../src/reconciler/contract';
 import { RunReport } from '../../src/reconciler/core/report';
 
 // Handler-level tests run the real composition root (SDK clients, adapters, core) against the
@@ -13,8 +14,8 @@ process.env.POWERTOOLS_METRICS_DISABLED = process.env.POWERTOOLS_METRICS_DISABLE
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const { handler } = require('../../src/reconciler/reconcile.lambda') as typeof import('../../src/reconciler/reconcile.lambda');
 
-export const BUS = 'identity-center-assignments';
-export const HEAD = `/${BUS}/config`;
+export const BUS = DEFAULT_BUS_NAME;
+export const HEAD = parameterNames(BUS).head;
 
 export interface HarnessOptions {
   readonly organization: OrganizationFixtureOptions;

@@ -4,8 +4,8 @@
 // where the Lambda runtime would ship them to CloudWatch (and stderr).
 process.env.POWERTOOLS_LOG_LEVEL = 'INFO';
 process.env.POWERTOOLS_METRICS_DISABLED = 'false';
-// eslint-disable-next-line import/first
 import { Harness } from './harness';
+import { ENV, METRICS } from '../../src/reconciler/contract';
 
 describe('observability', () => {
   let h: Harness;
@@ -41,7 +41,7 @@ describe('observability', () => {
     h.sim.secretsManager.putSecret('teams', url);
     h.sim.webhooks.failNext('teams', 1, 500);
     h.putConfig([{ principal: { group: h.fixture.groups[0].displayName }, permissionSet: h.fixture.permissionSets[0].name, target: { all: true } }]);
-    await h.apply({ env: { TEAMS_WEBHOOK_SECRET_ARN: h.sim.secretsManager.find('teams')!.arn } });
+    await h.apply({ env: { [ENV.teamsWebhookSecretArn]: h.sim.secretsManager.find('teams')!.arn } });
 
     const logs = lines().filter((l) => l.level);
     expect(logs.find((l) => l.message === 'reconcile started')).toMatchObject({ level: 'INFO', mode: 'apply', runId: expect.any(String) });
@@ -57,7 +57,7 @@ describe('observability', () => {
     const emf = lines().filter((l) => l._aws);
     const values = Object.assign({}, ...emf.filter((m) => !m.Operation));
     expect(values).toMatchObject({
-      AssignmentsCreated: 13,
+      [METRICS.created]: 13,
       AssignmentsDeleted: 0,
       AssignmentsFailed: 0,
       DeletionsRefused: 0,
@@ -67,7 +67,7 @@ describe('observability', () => {
       ConfigInvalid: 0,
     });
     expect(values.RunDuration).toBeGreaterThan(0);
-    expect(emf[0]._aws.CloudWatchMetrics[0]).toMatchObject({ Namespace: 'IdentityCenterAssignments', Dimensions: [['service']] });
+    expect(emf[0]._aws.CloudWatchMetrics[0]).toMatchObject({ Namespace: METRICS.namespace, Dimensions: [[METRICS.serviceDimension]] });
     const apiCalls = emf.filter((m) => m.Operation);
     expect(apiCalls.find((m) => m.Operation === 'sso-admin:CreateAccountAssignment')).toMatchObject({ ApiCalls: 13 });
   });

@@ -2,11 +2,14 @@ import * as fc from 'fast-check';
 import { configWith } from './documents';
 import { PS } from './fakes';
 import { BaseTargetDocument, RuleDocument, TargetDocument } from '../../src/reconciler/config/document';
-import { computeDesired, principalLookupKey } from '../../src/reconciler/core/desired';
+import { computeDesired } from '../../src/reconciler/core/desired';
 import { guardPlan } from '../../src/reconciler/core/guard';
-import { Assignment, OrgAccount, OrgSnapshot, OrgUnit, assignmentKey, principalKey } from '../../src/reconciler/core/model';
+import { Assignment, assignmentKey, principalKey } from '../../src/reconciler/core/model';
 import { OrgIndex } from '../../src/reconciler/core/org-index';
-import { ManagedScope, inScope, planChanges } from '../../src/reconciler/core/plan';
+import { planChanges } from '../../src/reconciler/core/plan';
+import { principalLookupKey } from '../../src/reconciler/core/references';
+import { ManagedScope, inScope } from '../../src/reconciler/core/scope';
+import { OrgAccount, OrgSnapshot, OrgUnit } from '../../src/reconciler/core/snapshot';
 
 // Plan invariants over random organizations, rule sets, live assignments and remembered state:
 // the plan never leaves the managed scope, applying it yields exactly the desired state, planning

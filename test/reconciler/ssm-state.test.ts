@@ -1,7 +1,7 @@
 import { PutParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { AwsSimulator } from '../../simulator';
 import { SsmStateAdapter, chunkByBytes } from '../../src/reconciler/adapters/ssm-state';
-import { ReconcilerState } from '../../src/reconciler/core/ports';
+import { ReconcilerState } from '../../src/reconciler/core/memory';
 
 // The reconciler's memory must survive any interrupted write: a torn state would stop deletions
 // for good. Run against the simulator's SSM, which enforces the 4 KB Standard limit in bytes.

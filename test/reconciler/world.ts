@@ -1,9 +1,10 @@
 import { FakeIdentityCenter, FakeIdentityStore, FakeOrganizations, MemoryState, PS, VirtualClock, accountIdOf } from './fakes';
 import { ConfigDocument } from '../../src/reconciler/config/document';
-import { Assignment, OrgSnapshot } from '../../src/reconciler/core/model';
+import { Assignment } from '../../src/reconciler/core/model';
 import { ConfigRead } from '../../src/reconciler/core/ports';
 import { ReconcileDeps, reconcile } from '../../src/reconciler/core/reconcile';
 import { RunReport } from '../../src/reconciler/core/report';
+import { OrgSnapshot } from '../../src/reconciler/core/snapshot';
 
 /** The reconciler core wired to in-memory fakes, for scenario tests of the pipeline and its guards. */
 export class World {
@@ -33,8 +34,7 @@ export class World {
       config: { read: async () => this.config },
       state: this.state,
       organizations: this.organizations,
-      identityStore: this.store,
-      identityCenter: this.ic,
+      connect: () => ({ identityStore: this.store, identityCenter: this.ic }),
       clock: this.clock,
       log: { info: () => {}, warn: () => {} },
       limits: { maxOutstanding: 15, readConcurrency: 4 },

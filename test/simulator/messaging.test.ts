@@ -105,12 +105,12 @@ describe('SSM, SQS and EventBridge limits', () => {
     const entry = (detail: string, EventBusName?: string) => ({ Source: 'app', DetailType: 'Change', Detail: detail, EventBusName });
     await expect(events.send(new PutEventsCommand({ Entries: Array.from({ length: 11 }, () => entry('{}')) }))).rejects.toMatchObject({ name: 'ValidationException' });
     await expect(events.send(new PutEventsCommand({ Entries: [entry(JSON.stringify({ big: 'x'.repeat(256 * 1024) }))] }))).rejects.toMatchObject({ name: 'ValidationException' });
-    sim.eventBridge.createEventBus('identity-center-assignments');
+    sim.eventBridge.createEventBus('test-bus');
     const result = await events.send(new PutEventsCommand({
-      Entries: [entry('{"ok":1}', 'identity-center-assignments'), entry('not json'), entry('{}', 'missing-bus'), entry('{"ok":2}')],
+      Entries: [entry('{"ok":1}', 'test-bus'), entry('not json'), entry('{}', 'missing-bus'), entry('{"ok":2}')],
     }));
     expect(result.FailedEntryCount).toBe(2);
     expect(result.Entries?.map((e) => e.ErrorCode ?? 'ok')).toEqual(['ok', 'MalformedDetail', 'ResourceNotFoundException', 'ok']);
-    expect(sim.eventBridge.events('identity-center-assignments').map((e) => e.detail)).toEqual([{ ok: 1 }]);
+    expect(sim.eventBridge.events('test-bus').map((e) => e.detail)).toEqual([{ ok: 1 }]);
   });
 });

@@ -74,7 +74,7 @@ describe('AWS protocols through the real SDK v3 clients', () => {
 
   test('EventBridge records entries; SNS (Query protocol, XML) publishes and maps NotFound', async () => {
     const events = await new EventBridgeClient(sim.clientConfig()).send(new PutEventsCommand({
-      Entries: [{ Source: 'identity-center-assignments', DetailType: 'Run Summary', Detail: '{"created":3}' }],
+      Entries: [{ Source: 'test-source', DetailType: 'Run Summary', Detail: '{"created":3}' }],
     }));
     expect(events.FailedEntryCount).toBe(0);
     expect(sim.eventBridge.events('default')[0]).toMatchObject({ detailType: 'Run Summary', detail: { created: 3 } });

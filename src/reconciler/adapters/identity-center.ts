@@ -15,8 +15,8 @@ import {
   paginateListPermissionSetProvisioningStatus,
   paginateListPermissionSets,
 } from '@aws-sdk/client-sso-admin';
-import { Assignment, OperationKind, OperationStatus, PrincipalId } from '../core/model';
-import { IdentityCenterReadPort, IdentityCenterWritePort, WriteError } from '../core/ports';
+import { Assignment, PrincipalId } from '../core/model';
+import { IdentityCenterReadPort, IdentityCenterWritePort, OperationKind, OperationStatus, WriteError } from '../core/ports';
 
 /** Errors that a later attempt can overcome: conflicts with an operation in flight, throttling, faults. */
 const RETRYABLE_ERRORS = new Set([

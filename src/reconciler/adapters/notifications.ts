@@ -2,7 +2,8 @@ import { EventBridgeClient, PutEventsCommand, PutEventsRequestEntry } from '@aws
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
-import { CHANGE_DETAIL_TYPE, EVENT_SOURCE, SUMMARY_DETAIL_TYPE, headline, summaryText, teamsMessage } from '../core/notification-content';
+import { EVENTS, MESSAGE_GROUP } from '../contract';
+import { headline, summaryText, teamsMessage } from '../core/notification-content';
 import { RunReport } from '../core/report';
 
 /** PutEvents takes at most 10 entries. */
@@ -14,14 +15,14 @@ export async function publishEvents(client: EventBridgeClient, busName: string, 
   const entries: PutEventsRequestEntry[] = [
     {
       EventBusName: busName,
-      Source: EVENT_SOURCE,
-      DetailType: SUMMARY_DETAIL_TYPE,
+      Source: EVENTS.source,
+      DetailType: EVENTS.summaryDetailType,
       Detail: JSON.stringify({ ...summary, changeCount: changes.length }),
     },
     ...changes.map((change) => ({
       EventBusName: busName,
-      Source: EVENT_SOURCE,
-      DetailType: CHANGE_DETAIL_TYPE,
+      Source: EVENTS.source,
+      DetailType: EVENTS.changeDetailType,
       Detail: JSON.stringify({ runId: report.runId, dryRun: report.dryRun, ...change }),
     })),
   ];
@@ -82,7 +83,7 @@ export async function sendContinuation(client: SQSClient, queueUrl: string, runI
   await client.send(new SendMessageCommand({
     QueueUrl: queueUrl,
     MessageBody: JSON.stringify({ continuation: { runId, sequence } }),
-    MessageGroupId: 'reconcile',
+    MessageGroupId: MESSAGE_GROUP,
     MessageDeduplicationId: `${runId}-continuation-${sequence}`,
   }));
 }

@@ -1,7 +1,8 @@
 import {
   DeleteParametersCommand, GetParameterCommand, GetParametersCommand, PutParameterCommand, SSMClient, paginateGetParametersByPath,
 } from '@aws-sdk/client-ssm';
-import { ReconcilerState, StatePort } from '../core/ports';
+import { ReconcilerState } from '../core/memory';
+import { StatePort } from '../core/ports';
 
 /** Standard-tier values hold 4,096 bytes; chunks stay well under, counted in UTF-8 bytes. */
 const CHUNK_BYTES = 3900;

@@ -181,25 +181,3 @@ export function assembleDocument(head: HeadDocument, parts: PartDocument[]): { d
     },
   };
 }
-
-/** A short, human-readable description of a rule for reports and error messages. */
-export function describeRule(rule: RuleDocument, index: number): string {
-  return `rule ${index + 1} (${describePrincipal(rule.principal)} -> ${rule.permissionSet} @ ${describeTarget(rule.target)})`;
-}
-
-export function describePrincipal(principal: PrincipalDocument): string {
-  const [kind, value] = Object.entries(principal)[0];
-  return `${kind} ${value}`;
-}
-
-export function describeTarget(target: TargetDocument): string {
-  const base = describeBaseTarget(target);
-  return target.exclude?.length ? `${base} excluding ${target.exclude.map(describeBaseTarget).join(', ')}` : base;
-}
-
-function describeBaseTarget(target: BaseTargetDocument): string {
-  if ('all' in target) return 'all accounts';
-  if ('ou' in target) return `ou ${target.ou}${target.nested === false ? ' (direct children only)' : ''}`;
-  if ('account' in target) return `account ${target.account}`;
-  return `accounts tagged ${target.tag.key}=${target.tag.value}`;
-}

@@ -1,11 +1,12 @@
 import { z } from 'zod';
 import { CONFIG_VERSION, HeadDocument, PartDocument } from './document';
+import { IDENTIFIERS } from './identifiers';
 
 // Run-time validation of the stored config document (Lambda only; bundled with zod).
 // The `satisfies`-style assertions at the bottom keep this schema and the types in document.ts equal.
 
 const name = z.string().min(1).max(1024);
-const accountId = z.string().regex(/^\d{12}$/, 'expected a 12-digit account id');
+const accountId = z.string().regex(IDENTIFIERS.accountId, 'expected a 12-digit account id');
 
 const principal = z.union([
   z.strictObject({ group: name }),
@@ -31,7 +32,7 @@ const target = z.union([
 
 const rule = z.strictObject({ principal, permissionSet: name, target });
 
-const permissionSetArn = z.string().regex(/^arn:aws[a-z-]*:sso:::permissionSet\/(sso)?ins-[a-zA-Z0-9-.]{16}\/ps-[a-zA-Z0-9-./]{16}$/, 'expected a permission set ARN');
+const permissionSetArn = z.string().regex(IDENTIFIERS.permissionSetArn, 'expected a permission set ARN');
 
 const revision = z.string().min(1).max(128);
 const permissionSet = z.strictObject({ name, arn: permissionSetArn.optional() });
@@ -40,7 +41,7 @@ export const headSchema = z.strictObject({
   version: z.literal(CONFIG_VERSION),
   revision,
   parts: z.array(z.string().min(1)),
-  instanceArn: z.string().regex(/^arn:aws[a-z-]*:sso:::instance\/(sso)?ins-[a-zA-Z0-9-.]{16}$/, 'expected an Identity Center instance ARN'),
+  instanceArn: z.string().regex(IDENTIFIERS.instanceArn, 'expected an Identity Center instance ARN'),
   identityStoreId: z.string().min(1).max(36),
   options: z.strictObject({
     groupNameSuffix: z.string().min(1).optional(),

@@ -1,5 +1,5 @@
-import { Operation, OperationKind, OperationStatus, operationTarget } from './model';
-import { Clock, IdentityCenterWritePort, WriteError } from './ports';
+import { Operation, operationTarget } from './plan';
+import { Clock, IdentityCenterWritePort, OperationKind, OperationStatus, WriteError } from './ports';
 
 export interface ApplyOptions {
   /** Asynchronous operations kept in flight; Identity Center allows 15 outstanding writes. */

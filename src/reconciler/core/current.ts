@@ -1,7 +1,13 @@
 import { errorMessage, settleLimit } from './concurrency';
 import { Assignment, PrincipalId, assignmentKey, principalKey } from './model';
-import { CurrentState } from './plan';
 import { IdentityCenterReadPort } from './ports';
+
+export interface CurrentState {
+  /** Assignments of managed principals to managed permission sets, as read this run. */
+  readonly assignments: ReadonlyMap<string, Assignment>;
+  /** Managed principals whose assignments could not be read: nothing is planned for them. */
+  readonly unreadPrincipals: ReadonlySet<string>;
+}
 
 export interface CurrentRead extends CurrentState {
   /** Messages for principals whose assignments could not be read. */

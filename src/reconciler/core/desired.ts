@@ -1,14 +1,9 @@
-import { Assignment, OrgAccount, PrincipalId, assignmentKey } from './model';
-import { OrgIndex, Resolution } from './org-index';
-import { BaseTargetDocument, ConfigDocument, PrincipalDocument, describeRule } from '../config/document';
-
-/** Principal and permission set references resolved against Identity Store and Identity Center. */
-export interface ResolvedReferences {
-  /** Keyed by `principalLookupKey`. */
-  readonly principals: ReadonlyMap<string, Resolution<PrincipalId>>;
-  /** Keyed by permission set name. */
-  readonly permissionSets: ReadonlyMap<string, Resolution<string>>;
-}
+import { Assignment, assignmentKey } from './model';
+import { OrgIndex } from './org-index';
+import { ResolvedReferences, principalLookupKey } from './references';
+import { OrgAccount } from './snapshot';
+import { describeRule } from '../config/describe';
+import { BaseTargetDocument, ConfigDocument } from '../config/document';
 
 export interface DesiredState {
   readonly assignments: ReadonlyMap<string, Assignment>;
@@ -16,14 +11,6 @@ export interface DesiredState {
   readonly errors: string[];
   /** Assignments each rule contributes (before de-duplication across rules), for the report. */
   readonly perRule: number[];
-}
-
-/** The identity of a principal reference, with the group name suffix applied as the lookup will see it. */
-export function principalLookupKey(principal: PrincipalDocument, groupNameSuffix = ''): string {
-  if ('group' in principal) return `group:${principal.group}${groupNameSuffix}`;
-  if ('groupId' in principal) return `groupId:${principal.groupId}`;
-  if ('user' in principal) return `user:${principal.user}`;
-  return `userId:${principal.userId}`;
 }
 
 /**

@@ -20,7 +20,13 @@ export interface GuardFacts {
  * Deletions happen only on complete information, never from an empty config, and never more than
  * the circuit breaker allows. Creates are never refused: granting what the rules say is always safe.
  */
-export function guardPlan(plan: Plan, facts: GuardFacts): { plan: Plan; refusals: Refusal[] } {
+/** The plan the guard lets through, and its refusals. */
+export interface Guarded {
+  readonly plan: Plan;
+  readonly refusals: Refusal[];
+}
+
+export function guardPlan(plan: Plan, facts: GuardFacts): Guarded {
   const deletions = plan.deletes.length;
   if (deletions === 0) return { plan, refusals: [] };
   const refuse = (reason: RefusalReason, message: string) => ({

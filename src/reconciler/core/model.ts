@@ -1,4 +1,5 @@
-// Plain data the reconciler core works on. No SDK types: adapters translate.
+// The vocabulary every stage of the reconciler shares: who holds what where. No SDK types: adapters
+// translate. Types that one stage produces live with that stage (snapshot, current, plan, ...).
 
 export type PrincipalType = 'GROUP' | 'USER';
 
@@ -18,46 +19,13 @@ export const assignmentKey = (a: Assignment): string => `${principalKey(a)}|${a.
 /** Identity Center serializes operations on one permission set in one account; so does the scheduler. */
 export const targetKey = (permissionSetArn: string, accountId: string): string => `${permissionSetArn}|${accountId}`;
 
-export type AccountStatus = 'ACTIVE' | 'SUSPENDED' | 'PENDING_CLOSURE' | 'CLOSED' | string;
-
-export interface OrgAccount {
-  readonly id: string;
-  readonly name: string;
-  readonly status: AccountStatus;
-  readonly parentId: string;
+/** The inverse of `principalKey`. */
+export function parsePrincipalKey(key: string): PrincipalId {
+  const [type, ...id] = key.split(':');
+  return { principalType: type === 'USER' ? 'USER' : 'GROUP', principalId: id.join(':') };
 }
 
-export interface OrgUnit {
-  readonly id: string;
-  readonly name: string;
-  /** Undefined for the root. */
-  readonly parentId?: string;
-}
-
-/** The organization as read at the start of a run. */
-export interface OrgSnapshot {
-  readonly rootId: string;
-  readonly units: ReadonlyMap<string, OrgUnit>;
-  readonly accounts: ReadonlyMap<string, OrgAccount>;
-  /** Only read when a rule targets tags. */
-  readonly tags?: ReadonlyMap<string, Readonly<Record<string, string>>>;
-}
-
-export type OperationKind = 'create' | 'delete' | 'provision';
-
-/** A write the reconciler wants Identity Center to perform. */
-export type Operation =
-  | { readonly kind: 'create' | 'delete'; readonly assignment: Assignment }
-  | { readonly kind: 'provision'; readonly permissionSetArn: string; readonly accountId: string };
-
-export const operationTarget = (op: Operation): string =>
-  op.kind === 'provision' ? targetKey(op.permissionSetArn, op.accountId) : targetKey(op.assignment.permissionSetArn, op.assignment.accountId);
-
-export type OperationState = 'IN_PROGRESS' | 'SUCCEEDED' | 'FAILED';
-
-/** The status of an asynchronous Identity Center operation. */
-export interface OperationStatus {
-  readonly requestId: string;
-  readonly status: OperationState;
-  readonly failureReason?: string;
+/** Sorted by `assignmentKey`, so plans and reports are deterministic. */
+export function sortAssignments(list: Assignment[]): Assignment[] {
+  return list.sort((a, b) => (assignmentKey(a) < assignmentKey(b) ? -1 : assignmentKey(a) > assignmentKey(b) ? 1 : 0));
 }

@@ -1,9 +1,5 @@
-import { ChangeLine, RunReport } from './report';
-
-/** Source of every event the reconciler puts on the automation's bus. */
-export const EVENT_SOURCE = 'cdk-identity-center-permissions';
-export const SUMMARY_DETAIL_TYPE = 'Assignment Reconcile Summary';
-export const CHANGE_DETAIL_TYPE = 'Account Assignment Change';
+import { ChangeLine } from './labels';
+import { RunReport } from './report';
 
 /** Quiet runs (nothing changed, nothing wrong) send no Teams or SNS message. */
 export function worthNotifying(report: RunReport): boolean {

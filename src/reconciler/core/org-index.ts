@@ -1,7 +1,5 @@
-import { OrgAccount, OrgSnapshot, OrgUnit } from './model';
-
-const OU_OR_ROOT_ID = /^(ou-[0-9a-z]{4,32}-[a-z0-9]{8,32}|r-[0-9a-z]{4,32})$/;
-const ACCOUNT_ID = /^\d{12}$/;
+import { OrgAccount, OrgSnapshot, OrgUnit } from './snapshot';
+import { isIdentifier } from '../config/identifiers';
 
 export type Resolution<T> = { readonly value: T } | { readonly error: string };
 
@@ -41,7 +39,7 @@ export class OrgIndex {
    * leading root name) or by a name that must be unique in the organization.
    */
   resolveUnit(ref: string): Resolution<OrgUnit> {
-    if (OU_OR_ROOT_ID.test(ref)) {
+    if (isIdentifier('organizationalUnitId', ref) || isIdentifier('rootId', ref)) {
       const unit = this.snapshot.units.get(ref);
       return unit ? { value: unit } : { error: `organizational unit ${ref} does not exist` };
     }
@@ -63,7 +61,7 @@ export class OrgIndex {
 
   /** An account by 12-digit id, or by a name that must be unique in the organization. */
   resolveAccount(ref: string): Resolution<OrgAccount> {
-    if (ACCOUNT_ID.test(ref)) {
+    if (isIdentifier('accountId', ref)) {
       const account = this.snapshot.accounts.get(ref);
       return account ? { value: account } : { error: `account ${ref} is not in the organization` };
     }

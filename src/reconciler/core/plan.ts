@@ -1,21 +1,6 @@
-import { Assignment, Operation, assignmentKey, principalKey } from './model';
-
-/** What the reconciler owns: only assignments inside it may ever be deleted. */
-export interface ManagedScope {
-  /** `principalKey`s named by the config now or by a previously applied config. */
-  readonly principals: ReadonlySet<string>;
-  /** Permission set ARNs of the catalog, named by rules, or previously managed. */
-  readonly permissionSets: ReadonlySet<string>;
-  /** ACTIVE accounts, minus the management account in delegated-admin mode. */
-  readonly plannableAccounts: ReadonlySet<string>;
-}
-
-export interface CurrentState {
-  /** Assignments of managed principals to managed permission sets, as read this run. */
-  readonly assignments: ReadonlyMap<string, Assignment>;
-  /** Managed principals whose assignments could not be read: nothing is planned for them. */
-  readonly unreadPrincipals: ReadonlySet<string>;
-}
+import { CurrentState } from './current';
+import { Assignment, assignmentKey, principalKey, sortAssignments, targetKey } from './model';
+import { ManagedScope, inScope } from './scope';
 
 export interface Plan {
   readonly creates: Assignment[];
@@ -23,9 +8,13 @@ export interface Plan {
   readonly provisions: Array<{ permissionSetArn: string; accountId: string }>;
 }
 
-export function inScope(scope: ManagedScope, a: Assignment): boolean {
-  return scope.principals.has(principalKey(a)) && scope.permissionSets.has(a.permissionSetArn) && scope.plannableAccounts.has(a.accountId);
-}
+/** A write the reconciler wants Identity Center to perform. */
+export type Operation =
+  | { readonly kind: 'create' | 'delete'; readonly assignment: Assignment }
+  | { readonly kind: 'provision'; readonly permissionSetArn: string; readonly accountId: string };
+
+export const operationTarget = (op: Operation): string =>
+  op.kind === 'provision' ? targetKey(op.permissionSetArn, op.accountId) : targetKey(op.assignment.permissionSetArn, op.assignment.accountId);
 
 /**
  * desired − current are creates; current − desired, inside the managed scope, are deletes.
@@ -35,7 +24,7 @@ export function planChanges(
   desired: ReadonlyMap<string, Assignment>,
   current: CurrentState,
   scope: ManagedScope,
-  outdated: Array<{ permissionSetArn: string; accountId: string }> = [],
+  outdated: ReadonlyArray<{ permissionSetArn: string; accountId: string }> = [],
 ): Plan {
   const known = (a: Assignment) => !current.unreadPrincipals.has(principalKey(a));
   const creates = [...desired.values()]
@@ -52,8 +41,4 @@ export function toOperations(plan: Plan): Operation[] {
     ...plan.provisions.map((p): Operation => ({ kind: 'provision', ...p })),
     ...plan.deletes.map((assignment): Operation => ({ kind: 'delete', assignment })),
   ];
-}
-
-function sortAssignments(list: Assignment[]): Assignment[] {
-  return list.sort((a, b) => (assignmentKey(a) < assignmentKey(b) ? -1 : assignmentKey(a) > assignmentKey(b) ? 1 : 0));
 }

@@ -1,4 +1,5 @@
-import { Assignment, OperationKind, OperationStatus, PrincipalId, PrincipalType } from './model';
+import type { ReconcilerState } from './memory';
+import { Assignment, PrincipalId, PrincipalType } from './model';
 import { ConfigDocument } from '../config/document';
 
 // Narrow ports the core depends on. Adapters implement them with the AWS SDK (and paginate to the
@@ -27,6 +28,17 @@ export interface IdentityCenterReadPort {
   listAssignments(accountId: string, permissionSetArn: string): Promise<PrincipalId[]>;
   /** Accounts where the permission set is provisioned at an older version than its latest. */
   listOutdatedAccounts(permissionSetArn: string): Promise<string[]>;
+}
+
+export type OperationKind = 'create' | 'delete' | 'provision';
+
+export type OperationState = 'IN_PROGRESS' | 'SUCCEEDED' | 'FAILED';
+
+/** The status of an asynchronous Identity Center operation. */
+export interface OperationStatus {
+  readonly requestId: string;
+  readonly status: OperationState;
+  readonly failureReason?: string;
 }
 
 export interface IdentityCenterWritePort {
@@ -65,13 +77,10 @@ export interface ConfigPort {
   read(): Promise<ConfigRead>;
 }
 
-/** What the reconciler remembers between runs: everything it has ever been asked to manage and not yet released. */
-export interface ReconcilerState {
-  /** `principalKey`s. */
-  readonly principals: string[];
-  readonly permissionSets: string[];
-  /** Names of principals (`group Admins`) and permission sets by key or ARN, for readable reports after a rule is gone. */
-  readonly labels?: Record<string, string>;
+/** The ports of one Identity Center instance and its identity store, which the config document names. */
+export interface InstancePorts {
+  readonly identityStore: IdentityStorePort;
+  readonly identityCenter: IdentityCenterReadPort & IdentityCenterWritePort;
 }
 
 export interface StatePort {

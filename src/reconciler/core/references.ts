@@ -1,9 +1,25 @@
 import { errorMessage, settleLimit } from './concurrency';
-import { ResolvedReferences, principalLookupKey } from './desired';
 import { PrincipalId } from './model';
 import { Resolution } from './org-index';
 import { IdentityCenterReadPort, IdentityStorePort } from './ports';
+import { describePrincipal } from '../config/describe';
 import { ConfigDocument, PrincipalDocument } from '../config/document';
+
+/** Principal and permission set references resolved against Identity Store and Identity Center. */
+export interface ResolvedReferences {
+  /** Keyed by `principalLookupKey`. */
+  readonly principals: ReadonlyMap<string, Resolution<PrincipalId>>;
+  /** Keyed by permission set name. */
+  readonly permissionSets: ReadonlyMap<string, Resolution<string>>;
+}
+
+/** The identity of a principal reference, with the group name suffix applied as the lookup will see it. */
+export function principalLookupKey(principal: PrincipalDocument, groupNameSuffix = ''): string {
+  if ('group' in principal) return `group:${principal.group}${groupNameSuffix}`;
+  if ('groupId' in principal) return `groupId:${principal.groupId}`;
+  if ('user' in principal) return `user:${principal.user}`;
+  return `userId:${principal.userId}`;
+}
 
 /**
  * Resolves every principal and permission set the config names. Unknown names and failed lookups
@@ -23,7 +39,7 @@ export async function resolveReferences(
   const principalResults = await settleLimit([...distinct.entries()], concurrency, ([, p]) => lookupPrincipal(p, suffix ?? '', identityStore));
   const principals = new Map<string, Resolution<PrincipalId>>(principalResults.map(({ item: [key, p], value, error }) => [
     key,
-    error !== undefined ? { error: `looking up ${describe(p, suffix)} failed (${errorMessage(error)})` } : value!,
+    error !== undefined ? { error: `looking up ${describePrincipal(p, suffix)} failed (${errorMessage(error)})` } : value!,
   ]));
 
   return { principals, permissionSets: await resolvePermissionSets(doc, identityCenter, concurrency) };
@@ -70,10 +86,4 @@ async function resolvePermissionSets(
     for (const name of wanted) result.set(name, { error: `looking up permission set '${name}' failed (${errorMessage(error)})` });
   }
   return result;
-}
-
-function describe(p: PrincipalDocument, suffix?: string): string {
-  if ('group' in p) return `group '${p.group}${suffix ?? ''}'`;
-  if ('user' in p) return `user '${p.user}'`;
-  return 'groupId' in p ? `group id '${p.groupId}'` : `user id '${p.userId}'`;
 }

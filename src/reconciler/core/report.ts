@@ -1,6 +1,10 @@
-import { OperationOutcome, OutcomeStatus } from './apply';
+import { OperationOutcome } from './apply';
+import { Decision } from './decide';
+import { Execution } from './execute';
+import { Observation, Stop } from './gather';
 import { Refusal } from './guard';
-import { Assignment, Operation, OrgSnapshot, principalKey } from './model';
+import { ChangeLine, Namer } from './labels';
+import { toOperations } from './plan';
 
 export type RunOutcome =
   | 'no-changes'
@@ -11,16 +15,6 @@ export type RunOutcome =
   | 'invalid-config'
   | 'inconsistent-config'
   | 'failed';
-
-/** One planned change in words an operator reads: names where known, ids always. */
-export interface ChangeLine {
-  readonly action: 'create' | 'delete' | 'provision';
-  readonly principal?: string;
-  readonly permissionSet: string;
-  readonly account: string;
-  readonly status?: OutcomeStatus;
-  readonly reason?: string;
-}
 
 export interface RunCounts {
   rules: number;
@@ -60,6 +54,29 @@ export interface RunReport {
   apiCalls?: Record<string, number>;
 }
 
+/** How the operations of a run ended, counted. */
+export interface OutcomeTally {
+  readonly created: number;
+  readonly deleted: number;
+  readonly provisioned: number;
+  readonly failed: number;
+  readonly unknown: number;
+  readonly notStarted: number;
+}
+
+export function tallyOutcomes(outcomes: readonly OperationOutcome[]): OutcomeTally {
+  const count = (test: (o: OperationOutcome) => boolean) => outcomes.filter(test).length;
+  const succeeded = (kind: string) => (o: OperationOutcome) => o.status === 'succeeded' && o.op.kind === kind;
+  return {
+    created: count(succeeded('create')),
+    deleted: count(succeeded('delete')),
+    provisioned: count(succeeded('provision')),
+    failed: count((o) => o.status === 'failed'),
+    unknown: count((o) => o.status === 'unknown'),
+    notStarted: count((o) => o.status === 'not-started'),
+  };
+}
+
 export function emptyCounts(): RunCounts {
   return {
     rules: 0,
@@ -80,41 +97,67 @@ export function emptyCounts(): RunCounts {
   };
 }
 
-/** Turns ids into the names operators know. */
-export class Namer {
-  /** `labels` maps principal keys (`GROUP:<id>`) and permission set ARNs to names. */
-  constructor(private readonly org: OrgSnapshot | undefined, private readonly labels: Readonly<Record<string, string>>) {}
+/** When and how a run was started, for the report's header. */
+export interface RunMeta {
+  readonly runId: string;
+  readonly mode: 'plan' | 'apply';
+  readonly startedAt: number;
+  readonly finishedAt: number;
+}
 
-  account(accountId: string): string {
-    const name = this.org?.accounts.get(accountId)?.name;
-    return name ? `${name} (${accountId})` : accountId;
-  }
+function header(meta: RunMeta) {
+  return { runId: meta.runId, mode: meta.mode, startedAt: new Date(meta.startedAt).toISOString(), durationMs: meta.finishedAt - meta.startedAt };
+}
 
-  permissionSet(arn: string): string {
-    return this.labels[arn] ?? arn;
-  }
+/** The report of a run that stopped before deciding: nothing was changed. */
+export function summarizeStop(stop: Stop, meta: RunMeta): RunReport {
+  return {
+    ...header(meta),
+    dryRun: stop.document?.options.dryRun ?? false,
+    outcome: stop.outcome,
+    configRevision: stop.revision,
+    counts: { ...emptyCounts(), rules: stop.document?.rules.length ?? 0 },
+    changes: [],
+    refusals: [],
+    errors: stop.errors,
+    continuation: false,
+  };
+}
 
-  principal(a: { principalType: 'GROUP' | 'USER'; principalId: string }): string {
-    return this.labels[principalKey(a)] ?? `${a.principalType.toLowerCase()} ${a.principalId}`;
+/** The report of a run, every count derived from what the stages returned. */
+export function summarize(observed: Observation, decision: Decision, executed: Execution, meta: RunMeta): RunReport {
+  const { guarded, outcomes } = executed;
+  const tally = tallyOutcomes(outcomes);
+  const counts: RunCounts = {
+    rules: observed.document.rules.length,
+    accounts: observed.org.accounts.size,
+    desired: decision.desired.assignments.size,
+    current: observed.current.assignments.size,
+    foreign: observed.current.foreign,
+    creates: guarded.plan.creates.length,
+    deletes: guarded.plan.deletes.length,
+    provisions: guarded.plan.provisions.length,
+    ...tally,
+    deletionsRefused: guarded.refusals.reduce((n, r) => n + r.deletionsRefused, 0),
+  };
+  const namer = new Namer(observed.org, decision.labels);
+  const common = {
+    ...header(meta),
+    dryRun: decision.dryRun,
+    configRevision: observed.revision,
+    counts,
+    refusals: guarded.refusals,
+    errors: [...decision.errors, ...executed.errors],
+    readStrategy: observed.current.strategy,
+  };
+  if (!decision.writes) {
+    const planned = toOperations(guarded.plan).map((op) => namer.operation(op));
+    const refusedAll = decision.plan.deletes.length > 0 && guarded.plan.deletes.length === 0;
+    const refused = refusedAll ? decision.plan.deletes.map((a) => ({ ...namer.assignment('delete', a), status: 'not-started' as const, reason: 'refused' })) : [];
+    return { ...common, outcome: 'planned', continuation: false, changes: [...planned, ...refused] };
   }
-
-  assignment(action: 'create' | 'delete', a: Assignment, outcome?: OperationOutcome): ChangeLine {
-    return {
-      action,
-      principal: this.principal(a),
-      permissionSet: this.permissionSet(a.permissionSetArn),
-      account: this.account(a.accountId),
-      ...(outcome ? { status: outcome.status, reason: outcome.reason } : {}),
-    };
-  }
-
-  operation(op: Operation, outcome?: OperationOutcome): ChangeLine {
-    if (op.kind !== 'provision') return this.assignment(op.kind, op.assignment, outcome);
-    return {
-      action: 'provision',
-      permissionSet: this.permissionSet(op.permissionSetArn),
-      account: this.account(op.accountId),
-      ...(outcome ? { status: outcome.status, reason: outcome.reason } : {}),
-    };
-  }
+  const outcome: RunOutcome = executed.continuation ? 'continuing'
+    : !executed.clean || tally.notStarted > 0 ? 'partial'
+      : outcomes.length === 0 ? 'no-changes' : 'converged';
+  return { ...common, outcome, continuation: executed.continuation, changes: outcomes.map((o) => namer.operation(o.op, o)) };
 }

@@ -1,6 +1,30 @@
 import { mapLimit } from './concurrency';
-import { OrgAccount, OrgSnapshot, OrgUnit } from './model';
 import { OrganizationsPort } from './ports';
+
+export type AccountStatus = 'ACTIVE' | 'SUSPENDED' | 'PENDING_CLOSURE' | 'CLOSED' | string;
+
+export interface OrgAccount {
+  readonly id: string;
+  readonly name: string;
+  readonly status: AccountStatus;
+  readonly parentId: string;
+}
+
+export interface OrgUnit {
+  readonly id: string;
+  readonly name: string;
+  /** Undefined for the root. */
+  readonly parentId?: string;
+}
+
+/** The organization as read at the start of a run. */
+export interface OrgSnapshot {
+  readonly rootId: string;
+  readonly units: ReadonlyMap<string, OrgUnit>;
+  readonly accounts: ReadonlyMap<string, OrgAccount>;
+  /** Only read when a rule targets tags. */
+  readonly tags?: ReadonlyMap<string, Readonly<Record<string, string>>>;
+}
 
 /**
  * Reads the OU tree breadth first and every account under it (each list paginated to the end by

@@ -1,0 +1,97 @@
+import { Token } from 'aws-cdk-lib';
+import { IConstruct } from 'constructs';
+import { Problems } from './validation';
+import type { AssignmentRule } from '../assignment-rule';
+import type { PermissionSetCatalog } from '../permission-set-catalog';
+import { describeRule } from '../reconciler/config/describe';
+import { CONFIG_VERSION, ConfigDocument, OptionsDocument, PermissionSetDocument, RuleDocument } from '../reconciler/config/document';
+import { isIdentifier } from '../reconciler/config/identifiers';
+
+/** The header of an automation's config document: everything but its permission sets and rules. */
+export type DocumentHeader = Pick<ConfigDocument, 'instanceArn' | 'identityStoreId'> & { readonly options: OptionsDocument };
+
+/**
+ * The assignment rules of one automation: each checked as it is added (malformed or unknown
+ * permission sets, duplicates), and all rendered into the config document with the permission
+ * sets they manage.
+ */
+export class RuleSet {
+  private readonly rules: RuleDocument[] = [];
+  private readonly indexByKey = new Map<string, number>();
+  private named = false;
+
+  /** `owner` is the automation, whose path problems are reported under. */
+  constructor(private readonly owner: IConstruct, private readonly catalog: PermissionSetCatalog | undefined) {}
+
+  public get size(): number {
+    return this.rules.length;
+  }
+
+  /** A rule names a permission set outside the catalog, whose ARN exists only at run time. */
+  public get usesNamedPermissionSets(): boolean {
+    return this.named;
+  }
+
+  /** Adds a rule, or throws every problem it has. */
+  public add(rule: AssignmentRule): void {
+    const index = this.rules.length;
+    const document = toRuleDocument(rule);
+    const description = describeRule(document, index);
+    const problems = new Problems(this.owner);
+    const name = rule.permissionSet.permissionSetName;
+    if (!Token.isUnresolved(name) && !isIdentifier('permissionSetName', name)) {
+      problems.add(`${description}: permission set name '${name}' is malformed; names are 1 to 32 characters of [\\w+=,.@-]`);
+    }
+    problems.add(this.catalogProblem(rule, description));
+    const key = ruleKey(document);
+    const previous = this.indexByKey.get(key);
+    if (previous !== undefined) problems.add(`${description} duplicates rule ${previous + 1}; remove one of them`);
+    problems.throwIfAny();
+
+    this.indexByKey.set(key, index);
+    this.rules.push(document);
+    if (rule.permissionSet.permissionSetArn === undefined) this.named = true;
+  }
+
+  /** The config document: the header, every managed permission set (sorted by name) and the rules in order. */
+  public document(header: DocumentHeader): ConfigDocument {
+    const permissionSets = new Map<string, PermissionSetDocument>();
+    for (const ps of this.catalog?.permissionSets ?? []) {
+      permissionSets.set(ps.permissionSetName, { name: ps.permissionSetName, arn: ps.permissionSetArn });
+    }
+    for (const rule of this.rules) {
+      if (!permissionSets.has(rule.permissionSet)) permissionSets.set(rule.permissionSet, { name: rule.permissionSet });
+    }
+    return {
+      version: CONFIG_VERSION,
+      ...header,
+      permissionSets: [...permissionSets.values()].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0)),
+      rules: [...this.rules],
+    };
+  }
+
+  private catalogProblem(rule: AssignmentRule, description: string): string | undefined {
+    const { permissionSetName: name, permissionSetArn: arn } = rule.permissionSet;
+    if (arn === undefined) return undefined;
+    if (!this.catalog) {
+      return `${description}: permission set '${name}' comes from a catalog, but this automation has no catalog; `
+        + 'pass it as the catalog prop, or use PermissionSetRef.fromName for a permission set managed elsewhere';
+    }
+    if (!this.catalog.permissionSets.some((ps) => ps.permissionSetArn === arn)) {
+      return `${description}: permission set '${name}' is not in the automation's catalog '${this.catalog.node.path}'; `
+        + 'add it to that catalog, or use PermissionSetRef.fromName for a permission set managed elsewhere';
+    }
+    return undefined;
+  }
+}
+
+function toRuleDocument(rule: AssignmentRule): RuleDocument {
+  return { principal: rule.principal._toDocument(), permissionSet: rule.permissionSet.permissionSetName, target: rule.target._toDocument() };
+}
+
+/** Two rules are the same when principal, permission set and target are, whatever the order of exclusions. */
+function ruleKey(rule: RuleDocument): string {
+  const { exclude, ...base } = rule.target;
+  const exclusions = (exclude ?? []).map((e) => JSON.stringify(e)).sort();
+  return JSON.stringify([rule.principal, rule.permissionSet, base, exclusions]);
+}

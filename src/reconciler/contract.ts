@@ -1,0 +1,86 @@
+// The contract between AssignmentAutomation (which deploys the reconciler) and the reconciler Lambda
+// and the operator command (which run it): names that both sides must spell alike. It has no
+// dependencies, so that the construct (compiled by jsii) and the bundles (esbuild) import it, and
+// every other file takes these names from here instead of writing them again.
+
+/** The automation's event bus, and the prefix of its SSM parameters, when `eventBusName` is not set. */
+export const DEFAULT_BUS_NAME = 'identity-center-assignments';
+
+/** The SSM parameters of the automation whose bus is `busName`. */
+export function parameterNames(busName: string): { readonly head: string; readonly part: (n: number) => string; readonly statePrefix: string } {
+  return {
+    head: `/${busName}/config`,
+    part: (n) => `/${busName}/config-part-${n}`,
+    statePrefix: `/${busName}/state`,
+  };
+}
+
+/** The bus name of the automation whose head parameter this is (`/<bus>/config`), if it is one. */
+export function busNameOfParameter(headParameter: string): string | undefined {
+  const busName = /^\/(.+)\/config$/.exec(headParameter)?.[1];
+  return busName !== undefined && parameterNames(busName).head === headParameter ? busName : undefined;
+}
+
+/** The one FIFO message group: every run, event and continuation is serialized through it. */
+export const MESSAGE_GROUP = 'reconcile';
+
+/** What the reconciler puts on the automation's bus. */
+export const EVENTS = {
+  source: 'cdk-identity-center-permissions',
+  summaryDetailType: 'Assignment Reconcile Summary',
+  changeDetailType: 'Account Assignment Change',
+} as const;
+
+/**
+ * The reconciler's metrics (CloudWatch embedded metric format). The construct sets the service
+ * name to the bus name, so two automations in one account and region publish, and alarm, apart.
+ */
+export const METRICS = {
+  namespace: 'IdentityCenterAssignments',
+  /** The dimension that carries the service name (Powertools' default dimension). */
+  serviceDimension: 'service',
+  created: 'AssignmentsCreated',
+  deleted: 'AssignmentsDeleted',
+  failed: 'AssignmentsFailed',
+  deletionsRefused: 'DeletionsRefused',
+  drift: 'ProvisioningDrift',
+  reprovisioned: 'PermissionSetsReprovisioned',
+  resolutionErrors: 'ResolutionErrors',
+  configInvalid: 'ConfigInvalid',
+  duration: 'RunDuration',
+  apiCalls: 'ApiCalls',
+  /** The dimension of `apiCalls`: `service:Operation`. */
+  operationDimension: 'Operation',
+} as const;
+
+/** The reconciler's environment variables, which the construct sets and the Lambda reads. */
+export const ENV = {
+  /** Name of the SSM parameter holding the head of the config document. Required. */
+  configParameter: 'CONFIG_PARAMETER_NAME',
+  /** SSM path under which the reconciler keeps what it manages. Required. */
+  statePrefix: 'STATE_PARAMETER_PREFIX',
+  /** Name of the automation's event bus, for the run summary and change events. Optional. */
+  eventBusName: 'EVENT_BUS_NAME',
+  /** URL of the FIFO queue in front of the reconciler, for continuation messages. Optional. */
+  queueUrl: 'QUEUE_URL',
+  /** ARN of a Secrets Manager secret holding a Teams Workflows webhook URL. Optional. */
+  teamsWebhookSecretArn: 'TEAMS_WEBHOOK_SECRET_ARN',
+  /** ARN of an SNS topic for run summaries. Optional. */
+  notificationTopicArn: 'NOTIFICATION_TOPIC_ARN',
+  /** Identity Center admin API calls per second this client allows itself. @default 15 of the 20 TPS quota */
+  maxRequestsPerSecond: 'IDENTITY_CENTER_MAX_RPS',
+  /** Organizations calls per second (the service publishes no rate; throttling is retried). @default 5 */
+  organizationsMaxRequestsPerSecond: 'ORGANIZATIONS_MAX_RPS',
+  /** Identity Store calls per second. @default 10 */
+  identityStoreMaxRequestsPerSecond: 'IDENTITY_STORE_MAX_RPS',
+  /** Asynchronous assignment operations kept in flight. @default 15, the service's cap */
+  maxOutstanding: 'IDENTITY_CENTER_MAX_OUTSTANDING',
+  /** Concurrent read calls while taking the snapshot. @default 8 */
+  readConcurrency: 'READ_CONCURRENCY',
+  /** Seconds before the Lambda deadline at which no new operation starts. @default 60 */
+  stopMarginSeconds: 'STOP_MARGIN_SECONDS',
+  /** Powertools: the service name of logs and metrics (the bus name). */
+  serviceName: 'POWERTOOLS_SERVICE_NAME',
+  /** Powertools: the metric namespace (`METRICS.namespace`). */
+  metricsNamespace: 'POWERTOOLS_METRICS_NAMESPACE',
+} as const;

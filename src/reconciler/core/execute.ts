@@ -1,0 +1,93 @@
+import { OperationOutcome, applyOperations } from './apply';
+import { errorMessage } from './concurrency';
+import { Decision } from './decide';
+import { Observation } from './gather';
+import { Guarded, guardPlan } from './guard';
+import { release, sameState } from './memory';
+import { Assignment, assignmentKey } from './model';
+import { toOperations } from './plan';
+import { Clock, IdentityCenterWritePort, StatePort } from './ports';
+import { tallyOutcomes } from './report';
+
+export interface ReconcileLog {
+  info(message: string, data?: Record<string, unknown>): void;
+  warn(message: string, data?: Record<string, unknown>): void;
+}
+
+export interface ExecuteDeps {
+  readonly state: StatePort;
+  readonly clock: Clock;
+  readonly log: ReconcileLog;
+  readonly limits: {
+    /** Asynchronous writes in flight (Identity Center allows 15). */
+    readonly maxOutstanding: number;
+  };
+  /** The Lambda's clock: when to stop starting work and when to stop waiting for it. */
+  readonly time: { shouldStop(): boolean; drainDeadline(): number };
+}
+
+/** What a run did. */
+export interface Execution {
+  /** The plan as finally guarded: a state that could not be saved refuses every deletion. */
+  readonly guarded: Guarded;
+  readonly outcomes: OperationOutcome[];
+  /** Problems of this stage (state writes, time), for the report. */
+  readonly errors: string[];
+  /** The run stopped for time after making progress; a follow-up invocation continues it. */
+  readonly continuation: boolean;
+  /** Nothing failed, was refused, left for later or reported as an error. */
+  readonly clean: boolean;
+}
+
+/**
+ * Carries a decision out: remembers the scope before any write, applies the guarded plan under
+ * the quotas, and once converged forgets what no longer needs remembering. A run that does not
+ * write (plan mode, dry run) only reports the guard's refusals.
+ */
+export async function execute(decision: Decision, observed: Observation, port: IdentityCenterWritePort, deps: ExecuteDeps): Promise<Execution> {
+  const errors: string[] = [];
+  let guarded = decision.guarded;
+  if (decision.writes && decision.stateToSave) {
+    await deps.state.write(decision.stateToSave).catch((e) => {
+      const reason = `the reconciler state could not be saved (${errorMessage(e)})`;
+      errors.push(reason);
+      guarded = guardPlan(decision.plan, { ...decision.guardFacts, incompleteBecause: [...decision.guardFacts.incompleteBecause, reason] });
+    });
+  }
+  for (const refusal of guarded.refusals) deps.log.warn('deletions refused', { reason: refusal.reason, message: refusal.message });
+  if (!decision.writes) return { guarded, outcomes: [], errors, continuation: false, clean: false };
+
+  const operations = toOperations(guarded.plan);
+  deps.log.info('applying', { creates: guarded.plan.creates.length, deletes: guarded.plan.deletes.length, provisions: guarded.plan.provisions.length });
+  if (operations.length > 0 && deps.time.shouldStop()) {
+    errors.push('reading the organization and the assignments took the whole run; nothing was applied. Raise the function\'s timeout or the read rates');
+  }
+  const outcomes = operations.length === 0 ? [] : await applyOperations(operations, port, {
+    maxOutstanding: deps.limits.maxOutstanding,
+    clock: deps.clock,
+    shouldStop: deps.time.shouldStop,
+    drainDeadline: deps.time.drainDeadline,
+  });
+
+  const tally = tallyOutcomes(outcomes);
+  // A follow-up run only helps when this one made progress; otherwise the schedule takes over.
+  const started = outcomes.length - tally.notStarted;
+  const continuation = tally.notStarted + tally.unknown > 0 && started > 0;
+  const clean = !continuation && tally.failed === 0 && guarded.refusals.length === 0 && decision.errors.length + errors.length === 0;
+  // Once converged, forget principals and permission sets that no longer have anything to remove.
+  // The per-account reading sees ACTIVE accounts only, so it cannot tell that nothing is left elsewhere.
+  if (clean && observed.current.strategy === 'per-principal') {
+    await forgetReleased(decision, observed, outcomes, deps.state).catch((e) => errors.push(`the reconciler state could not be saved (${errorMessage(e)})`));
+  }
+  return { guarded, outcomes, errors, continuation, clean };
+}
+
+async function forgetReleased(decision: Decision, observed: Observation, outcomes: OperationOutcome[], state: StatePort): Promise<void> {
+  const deleted = new Set(outcomes
+    .filter((o) => o.status === 'succeeded' && o.op.kind === 'delete')
+    .map((o) => assignmentKey((o.op as { assignment: Assignment }).assignment)));
+  const { scope, configured, current } = observed;
+  const released = release({ scope, configured, current, desired: decision.desired.assignments, deleted, labels: decision.labels });
+  const saved = decision.stateToSave ?? observed.remembered;
+  if (!sameState(saved, released)) await state.write(released);
+}

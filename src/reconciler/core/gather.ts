@@ -1,0 +1,94 @@
+import { errorMessage } from './concurrency';
+import { CurrentRead, readCurrent } from './current';
+import { DriftRead, readDrift } from './drift';
+import { ReconcilerState } from './memory';
+import { parsePrincipalKey } from './model';
+import { OrgIndex } from './org-index';
+import { ConfigPort, ConfigRead, InstancePorts, OrganizationsPort, StatePort } from './ports';
+import { ResolvedReferences, resolveReferences } from './references';
+import { ConfiguredNames, ManagedScope, configuredNames, eligibility, managedScope } from './scope';
+import { OrgSnapshot, readOrganization } from './snapshot';
+import { ConfigDocument } from '../config/document';
+
+/** Everything one run reads, in one value: the decision is taken on it alone. */
+export interface Observation {
+  readonly document: ConfigDocument;
+  readonly revision: string;
+  /** What previous runs remembered; undefined when nothing was ever saved (or it could not be read). */
+  readonly remembered?: ReconcilerState;
+  /** Why the remembered state could not be read: it is then never overwritten, and nothing is deleted. */
+  readonly stateError?: string;
+  readonly org: OrgSnapshot;
+  readonly index: OrgIndex;
+  readonly refs: ResolvedReferences;
+  readonly configured: ConfiguredNames;
+  /** The scope the current assignments were read for. */
+  readonly scope: ManagedScope;
+  readonly current: CurrentRead;
+  readonly drift: DriftRead;
+}
+
+/** Why a run stopped before deciding anything; nothing is changed. */
+export interface Stop {
+  readonly outcome: 'invalid-config' | 'inconsistent-config' | 'failed';
+  readonly errors: string[];
+  readonly document?: ConfigDocument;
+  readonly revision?: string;
+}
+
+export interface GatherDeps {
+  readonly config: ConfigPort;
+  readonly state: StatePort;
+  readonly organizations: OrganizationsPort;
+  readonly connect: (instance: { readonly instanceArn: string; readonly identityStoreId: string }) => InstancePorts;
+  readonly limits: { readonly readConcurrency: number };
+}
+
+export type Gathered = { readonly observation: Observation; readonly instance: InstancePorts } | { readonly stop: Stop };
+
+/**
+ * All reads of a run: the config document (once; the instance ports are built from it), the
+ * remembered state, the organization, every reference the rules make, the current assignments of
+ * the managed scope and provisioning drift. An unusable document or an unreadable organization
+ * stops the run here.
+ */
+export async function gather(deps: GatherDeps): Promise<Gathered> {
+  let config: ConfigRead;
+  try {
+    config = await deps.config.read();
+  } catch (e) {
+    // A failed read is not a bad document: the run fails, so that it is retried.
+    return { stop: { outcome: 'failed', errors: [`reading the config failed (${errorMessage(e)}); nothing was changed`] } };
+  }
+  if ('invalid' in config) return { stop: { outcome: 'invalid-config', errors: [config.invalid] } };
+  if ('inconsistent' in config) return { stop: { outcome: 'inconsistent-config', errors: [config.inconsistent] } };
+  const { document, revision } = config;
+  const concurrency = deps.limits.readConcurrency;
+
+  let stateError: string | undefined;
+  const remembered = await deps.state.read().catch((e) => {
+    stateError = `the reconciler state could not be read (${errorMessage(e)})`;
+    return undefined;
+  });
+  let org: OrgSnapshot;
+  try {
+    org = await readOrganization(deps.organizations, { withTags: usesTags(document), concurrency });
+  } catch (e) {
+    return { stop: { outcome: 'failed', document, revision, errors: [`reading the organization failed (${errorMessage(e)}); nothing was changed`] } };
+  }
+  const instance = deps.connect(document);
+  const refs = await resolveReferences(document, instance.identityStore, instance.identityCenter, concurrency);
+  const configured = configuredNames(refs);
+  const scope = managedScope(configured, remembered, org, eligibility(document.options.managementAccountId));
+  const principals = [...scope.principals].map(parsePrincipalKey);
+  const current = await readCurrent(principals, scope.permissionSets, [...scope.plannableAccounts], instance.identityCenter, concurrency);
+  const drift = await readDrift([...configured.permissionSets], instance.identityCenter, concurrency);
+  return {
+    observation: { document, revision, remembered, stateError, org, index: new OrgIndex(org), refs, configured, scope, current, drift },
+    instance,
+  };
+}
+
+function usesTags(doc: ConfigDocument): boolean {
+  return doc.rules.some((r) => 'tag' in r.target || (r.target.exclude ?? []).some((t) => 'tag' in t));
+}
