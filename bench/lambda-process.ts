@@ -24,6 +24,7 @@ export function simulatedLambdaEnvironment(
     [ENV.maxRequestsPerSecond]: String(DEFAULT_RATES.identityCenter * speed),
     [ENV.organizationsMaxRequestsPerSecond]: String(DEFAULT_RATES.organizations * speed),
     [ENV.identityStoreMaxRequestsPerSecond]: String(DEFAULT_RATES.identityStore * speed),
+    [ENV.ssmMaxWritesPerSecond]: String(DEFAULT_RATES.ssmWrites * speed),
   };
 }
 

@@ -6,6 +6,7 @@ import { hashString, SeededRandom } from './core/seeded-random';
 import { SimulatedClock, SimulatedClockOptions } from './core/simulated-clock';
 import { TokenBucket } from './core/token-bucket';
 import { HttpFront } from './protocol/http-front';
+import { IamModel } from './services/iam/iam-model';
 import { AsyncOperations, IdentityCenterBehaviour } from './services/identity-center/async-operations';
 import { IdentityCenterModel } from './services/identity-center/identity-center';
 import { IdentityCenterApi, SSO_ADMIN_PAGE } from './services/identity-center/identity-center-api';
@@ -75,6 +76,14 @@ export class AwsSimulator {
   public readonly sns: SnsModel;
   public readonly secretsManager: SecretsManagerModel;
   public readonly webhooks = new WebhookRecorder();
+  /**
+   * Who calls: requests signed with `sim.clientConfig()` (or any key it did not issue) come from an
+   * administrator of the management account, or of the delegated administrator account;
+   * `iam.credentialsFor(role.arn)` gives credentials whose calls the role's policy governs.
+   */
+  public readonly iam: IamModel;
+  /** The account the default caller works in when `identityCenter.delegatedAdministrator` is set. */
+  public readonly delegatedAdministratorAccountId?: string;
   public readonly region: string;
   private readonly quotas: ResolvedQuotas;
   private readonly front: HttpFront;
@@ -92,6 +101,13 @@ export class AwsSimulator {
     const rate = (q: { requestsPerSecond: number; burst: number }) => new TokenBucket(q.requestsPerSecond, q.burst);
 
     this.organizations = new OrganizationsModel(random('organizations'), now, options.managementAccountName);
+    this.iam = new IamModel(random('iam'), { accountId: this.organizations.managementAccountId });
+    if (options.identityCenter?.delegatedAdministrator) {
+      // A delegated administrator is a member account registered for Identity Center; the caller works there
+      // (https://docs.aws.amazon.com/singlesignon/latest/userguide/delegated-admin.html).
+      this.delegatedAdministratorAccountId = this.organizations.createAccount({ name: 'Delegated Admin' }).id;
+      this.iam.setDefaultCallerAccount(this.delegatedAdministratorAccountId);
+    }
     const identityRandom = random('identity');
     this.identityStore = new IdentityStoreModel(identityRandom, `d-${identityRandom.hex(10)}`);
     const state = new IdentityCenterState(random('identity-center'), now, this.identityStore.identityStoreId);
@@ -105,6 +121,7 @@ export class AwsSimulator {
       latency: this.quotas.asyncLatency,
       maxOutstanding: this.quotas.ssoAdmin.maxOutstandingAsyncOperations,
       behaviour,
+      iam: this.iam,
     });
     this.identityCenter = new IdentityCenterModel(state, operations, this.clock);
     this.ssm = new SsmModel(now);
@@ -119,10 +136,10 @@ export class AwsSimulator {
         {
           targetPrefix: 'SWBExternalService',
           jsonVersion: '1.1',
-          handler: new IdentityCenterApi(state, operations, this.organizations, paginator, behaviour, rate(this.quotas.ssoAdmin)),
+          handler: new IdentityCenterApi(state, operations, this.organizations, paginator, this.iam, rate(this.quotas.ssoAdmin)),
         },
         { targetPrefix: 'AWSIdentityStore', jsonVersion: '1.1', handler: new IdentityStoreApi(this.identityStore, paginator, rate(this.quotas.identityStore)) },
-        { targetPrefix: 'AmazonSSM', jsonVersion: '1.1', handler: new SsmApi(this.ssm, paginator, accountId) },
+        { targetPrefix: 'AmazonSSM', jsonVersion: '1.1', handler: new SsmApi(this.ssm, paginator, accountId, this.quotas.ssm) },
         { targetPrefix: 'AmazonSQS', jsonVersion: '1.0', queryCompatible: true, handler: new SqsApi(this.sqs, messageIds) },
         { targetPrefix: 'AWSEvents', jsonVersion: '1.1', handler: new EventBridgeApi(this.eventBridge, messageIds) },
         { targetPrefix: 'secretsmanager', jsonVersion: '1.1', handler: new SecretsManagerApi(this.secretsManager) },
@@ -134,6 +151,7 @@ export class AwsSimulator {
       clock: this.clock,
       requestIds: random('request-ids'),
       region: this.region,
+      iam: this.iam,
     });
   }
 

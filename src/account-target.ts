@@ -1,5 +1,6 @@
 import { Token } from 'aws-cdk-lib';
 import { identifierProblem } from './private/identifiers';
+import { isIdentifier } from './reconciler/config/identifiers';
 import { throwIf } from './private/validation';
 import { describeTarget } from './reconciler/config/describe';
 import { BaseTargetDocument, TargetDocument } from './reconciler/config/document';
@@ -123,8 +124,9 @@ export class AccountTarget {
 
 function checkOrganizationalUnit(ref: string): void {
   if (Token.isUnresolved(ref)) return;
-  if (/^ou-/i.test(ref)) return throwIf(identifierProblem('organizationalUnitId', ref, 'organizational unit id'));
-  if (/^r-/i.test(ref) && !ref.includes('/')) return throwIf(identifierProblem('rootId', ref, 'organization root id'));
+  // Only a string of the id pattern is an id: OU names are free text (1 to 128 of any character,
+  // API_OrganizationalUnit.html), so 'OU-Payments' is a name, resolved as one at run time.
+  if (isIdentifier('organizationalUnitId', ref) || isIdentifier('rootId', ref)) return;
   if (ref.length === 0) {
     throw new Error('organizational unit reference is empty; give a path (Root/Workloads/Prod), an id (ou-ab12-cd34ef56) or a unique OU name');
   }

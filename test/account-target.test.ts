@@ -1,5 +1,6 @@
 import { CfnParameter, Stack } from 'aws-cdk-lib';
-import { AccountTarget } from '../src';
+import { Annotations, Match } from 'aws-cdk-lib/assertions';
+import { AccountTarget, AssignmentAutomation, PermissionSetRef, Principal } from '../src';
 
 describe('AccountTarget documents', () => {
   test.each([
@@ -31,12 +32,22 @@ describe('AccountTarget documents', () => {
 });
 
 describe('AccountTarget validation', () => {
-  test('a malformed OU id', () => {
-    expect(() => AccountTarget.organizationalUnit('ou-123')).toThrow("organizational unit id 'ou-123' is malformed; expected the form ou-ab12-cd34ef56");
+  test('only the exact id pattern is an OU or root id: OU names are free text, even when they start like an id', () => {
+    // API_OrganizationalUnit.html: Name is 1-128 characters of any kind; Id is ^ou-[0-9a-z]{4,32}-[a-z0-9]{8,32}$.
+    for (const name of ['OU-Payments', 'ou-123', 'r-x', 'ou-Payments/Prod']) {
+      expect(AccountTarget.organizationalUnit(name)._toDocument()).toEqual({ ou: name });
+    }
   });
 
-  test('a malformed root id', () => {
-    expect(() => AccountTarget.organizationalUnit('r-x')).toThrow("organization root id 'r-x' is malformed; expected the form r-ab12");
+  test('a reference that looks like a mistyped id is accepted as a name, with a warning on the automation', () => {
+    const stack = new Stack(undefined, 'S', { env: { account: '111111111111', region: 'eu-west-1' } });
+    new AssignmentAutomation(stack, 'A', {
+      instanceArn: 'arn:aws:sso:::instance/ssoins-1234567890abcdef',
+      identityStoreId: 'd-1234567890',
+      assignments: [{ principal: Principal.group('G'), permissionSet: PermissionSetRef.fromName('P'), target: AccountTarget.organizationalUnit('ou-123') }],
+    });
+    Annotations.fromStack(stack).hasWarning('/S/A', Match.stringLikeRegexp("'ou-123' is not an organizational unit id .* looked up as an OU name"));
+    Annotations.fromStack(stack).hasNoWarning('/S/A', Match.stringLikeRegexp('OU-Payments'));
   });
 
   test('an empty OU reference', () => {

@@ -145,9 +145,9 @@ describe('SeedConfig validation', () => {
       .toThrow('GlobalAssignments[0]: PermissionSetNames[1] must be a non-empty string, got 3');
   });
 
-  test('a malformed OU or account key names its place in the seed', () => {
-    expect(() => SeedConfig.fromJson({ OuAssignments: { 'ou-123': [] } }))
-      .toThrow("OuAssignments['ou-123']: organizational unit id 'ou-123' is malformed");
+  test('a malformed account key names its place in the seed; an OU key that is not an exact id is an OU name', () => {
+    // OU names are free text (API_OrganizationalUnit.html), so only the exact id pattern is an id.
+    expect(() => SeedConfig.fromJson({ OuAssignments: { 'ou-123': [] } })).not.toThrow();
     expect(() => SeedConfig.fromJson({ AccountAssignments: { 12345: [] } }))
       .toThrow("AccountAssignments['12345']: account id '12345' is malformed");
   });

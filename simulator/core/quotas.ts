@@ -25,8 +25,16 @@ export interface AsyncLatency {
   readonly maxMs: number;
 }
 
+/** Parameter Store throughput (see SsmApi): reads shared by GetParameter(s) and GetParametersByPath, writes. */
+export interface SsmQuota {
+  readonly reads: RateQuota;
+  readonly writes: RateQuota;
+}
+
 export interface QuotaSettings {
   readonly ssoAdmin?: Partial<RateQuota> & { readonly maxOutstandingAsyncOperations?: number };
+  /** @default reads 40 per second, writes 3 per second (burst equal to the rate) */
+  readonly ssm?: { readonly reads?: Partial<RateQuota>; readonly writes?: Partial<RateQuota> };
   readonly identityStore?: Partial<RateQuota>;
   readonly organizations?: Partial<RateQuota>;
   /** Latency of asynchronous Identity Center operations. @default 2,000 to 6,000 simulated ms */
@@ -35,6 +43,7 @@ export interface QuotaSettings {
 
 export interface ResolvedQuotas {
   readonly ssoAdmin: RateQuota & { readonly maxOutstandingAsyncOperations: number };
+  readonly ssm: SsmQuota;
   readonly identityStore: RateQuota;
   readonly organizations: RateQuota;
   readonly asyncLatency: AsyncLatency;
@@ -47,6 +56,10 @@ export function resolveQuotas(settings: QuotaSettings = {}): ResolvedQuotas {
   }
   return {
     ssoAdmin: { requestsPerSecond: 20, burst: 20, maxOutstandingAsyncOperations: 15, ...settings.ssoAdmin },
+    ssm: {
+      reads: { requestsPerSecond: 40, burst: 40, ...settings.ssm?.reads },
+      writes: { requestsPerSecond: 3, burst: 3, ...settings.ssm?.writes },
+    },
     identityStore: { requestsPerSecond: 20, burst: 20, ...settings.identityStore },
     organizations: { requestsPerSecond: 5, burst: 10, ...settings.organizations },
     asyncLatency,

@@ -7,6 +7,7 @@ import { CallCounter } from '../core/call-counter';
 import { FaultDecision, FaultInjector } from '../core/fault-injector';
 import { SeededRandom } from '../core/seeded-random';
 import { SimulatedClock } from '../core/simulated-clock';
+import { IamModel } from '../services/iam/iam-model';
 import { WebhookRecorder } from '../services/webhook-recorder';
 
 /** A service reached through `X-Amz-Target: <prefix>.<Operation>`. */
@@ -34,6 +35,8 @@ export interface HttpFrontOptions {
   /** A stream of its own for request ids, so concurrency does not shift other draws. */
   readonly requestIds: SeededRandom;
   readonly region: string;
+  /** Resolves the signer's access key id to the caller handlers authorize. */
+  readonly iam: IamModel;
 }
 
 interface Outcome {
@@ -147,9 +150,10 @@ export class HttpFront {
 
     const error = this.admit(handler, req, decision.serverError);
     if (error) return this.failed(handler, operation, error);
+    const caller = this.options.iam.callerFor(accessKeyIdOf(header(req, 'authorization')));
     let output: unknown;
     try {
-      output = handler.handle(operation, input, { requestId, now: clock.now(), endpoint: this.baseUrl, region: this.options.region });
+      output = handler.handle(operation, input, { requestId, now: clock.now(), endpoint: this.baseUrl, region: this.options.region, caller });
     } catch (thrown) {
       if (thrown instanceof AwsError) return this.failed(handler, operation, thrown);
       throw thrown;
@@ -199,6 +203,15 @@ function jsonError(error: AwsError, jsonVersion: '1.0' | '1.1', queryCompatible:
   };
   if (queryCompatible) headers['x-amzn-query-error'] = `${error.queryCode};${error.faultType}`;
   return { status: error.status, headers, body: JSON.stringify(error.toJsonBody()) };
+}
+
+/**
+ * The access key id of a SigV4 `Authorization` header,
+ * `AWS4-HMAC-SHA256 Credential=<AKID>/<date>/<region>/<service>/aws4_request, SignedHeaders=..., Signature=...`
+ * (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_sigv-signing-elements.html). Undefined if absent.
+ */
+export function accessKeyIdOf(authorization: string | undefined): string | undefined {
+  return /Credential=([^/,\s]+)\//.exec(authorization ?? '')?.[1];
 }
 
 function header(req: http.IncomingMessage, name: string): string | undefined {

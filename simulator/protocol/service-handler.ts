@@ -1,5 +1,6 @@
 import { AwsError } from './aws-error';
 import { TokenBucket } from '../core/token-bucket';
+import type { Caller } from '../services/iam/iam-model';
 
 /** What a handler knows about the request it serves. */
 export interface RequestContext {
@@ -9,6 +10,8 @@ export interface RequestContext {
   /** The simulator's base URL, for resources that embed it (SQS queue URLs). */
   readonly endpoint: string;
   readonly region: string;
+  /** Who signed the request, resolved from its SigV4 access key id; handlers authorize against it. */
+  readonly caller: Caller;
 }
 
 /** JSON input as decoded from the request; handlers validate what they read. */

@@ -24,6 +24,7 @@ export function formatReport(report: RunReport, limit = 200): string {
   const c = report.counts;
   const refusedLines = report.refusals.map((r) => `  REFUSED (${r.reason}): ${r.message}`);
   const errorLines = report.errors.map((e) => `  ERROR: ${e}`);
+  const noteLines = report.notices.map((n) => `  NOTE: ${n}`);
   return [
     report.mode === 'plan' || report.dryRun ? `Plan (${report.outcome}): ${c.creates} create(s), ${c.deletes} delete(s), ${c.provisions} re-provisioning(s)` : headline(report),
     `  ${c.rules} rules, ${c.accounts} accounts, ${c.desired} desired and ${c.current} current managed assignments; `
@@ -31,6 +32,7 @@ export function formatReport(report: RunReport, limit = 200): string {
     changeTable(report.changes, limit),
     ...refusedLines,
     ...errorLines,
+    ...noteLines,
     ...(report.continuation ? ['  The run stopped for time; a continuation is queued.'] : []),
   ].join('\n');
 }

@@ -55,6 +55,7 @@ export function grantReconcilerPermissions(fn: lambda.Function, stack: Stack, op
       'sso:ListAccountsForProvisionedPermissionSet',
       'sso:ListPermissionSetProvisioningStatus',
       'sso:ListPermissionSets',
+      'sso:ListPermissionSetsProvisionedToAccount',
     ],
     resources: [instanceArn, allPermissionSets, allAccounts],
   }));
@@ -145,9 +146,14 @@ export function grantReconcilerPermissions(fn: lambda.Function, stack: Stack, op
 
   if (!delegated) {
     // Assigning access in the management account itself makes Identity Center create and update
-    // the AWSReservedSSO_* role there with the caller's permissions (IAM Identity Center User
-    // Guide, "Identity-based policy examples", Example 2). A delegated administrator never
-    // assigns in the management account, so it gets none of these.
+    // the AWSReservedSSO_* role and the AWSSSO_*_DO_NOT_DELETE SAML provider there with the
+    // caller's permissions: its service-linked role does this everywhere else, and its policy
+    // (AWSSSOServiceRolePolicy) excludes the management account (aws:PrincipalOrgMasterAccountId).
+    // The user guide's Example 2 ("Identity-based policy examples") lists the role actions and
+    // iam:GetSAMLProvider; callers without iam:CreateSAMLProvider or iam:UpdateSAMLProvider get
+    // FAILED "Received a 403 status error: Access denied by IAM" (landing-zone-accelerator-on-aws#496,
+    // fivexl/terraform-aws-sso-elevator#15), so this grants what the service-linked role has.
+    // A delegated administrator never assigns in the management account, so it gets none of these.
     const account = stack.account;
     fn.addToRolePolicy(new iam.PolicyStatement({
       sid: 'ManageManagementAccountSsoRoles',
@@ -163,14 +169,15 @@ export function grantReconcilerPermissions(fn: lambda.Function, stack: Stack, op
         'iam:ListRolePolicies',
         'iam:PutRolePermissionsBoundary',
         'iam:PutRolePolicy',
+        'iam:UpdateAssumeRolePolicy',
         'iam:UpdateRole',
         'iam:UpdateRoleDescription',
       ],
       resources: [`arn:${partition}:iam::${account}:role/aws-reserved/sso.amazonaws.com/*`],
     }));
     fn.addToRolePolicy(new iam.PolicyStatement({
-      sid: 'ReadManagementAccountSamlProvider',
-      actions: ['iam:GetSAMLProvider'],
+      sid: 'ManageManagementAccountSamlProvider',
+      actions: ['iam:CreateSAMLProvider', 'iam:DeleteSAMLProvider', 'iam:GetSAMLProvider', 'iam:UpdateSAMLProvider'],
       resources: [`arn:${partition}:iam::${account}:saml-provider/AWSSSO_*_DO_NOT_DELETE`],
     }));
     fn.addToRolePolicy(new iam.PolicyStatement({

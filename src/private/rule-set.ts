@@ -1,4 +1,4 @@
-import { Token } from 'aws-cdk-lib';
+import { Annotations, Token } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
 import { Problems } from './validation';
 import type { AssignmentRule } from '../assignment-rule';
@@ -47,6 +47,7 @@ export class RuleSet {
     const previous = this.indexByKey.get(key);
     if (previous !== undefined) problems.add(`${description} duplicates rule ${previous + 1}; remove one of them`);
     problems.throwIfAny();
+    this.warnAboutIdLookalikes(document, description);
 
     this.indexByKey.set(key, index);
     this.rules.push(document);
@@ -68,6 +69,20 @@ export class RuleSet {
       permissionSets: [...permissionSets.values()].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0)),
       rules: [...this.rules],
     };
+  }
+
+  /** `ou-123` may be an OU's name (names are free text), or a mistyped id: say how it will be read. */
+  private warnAboutIdLookalikes(rule: RuleDocument, description: string): void {
+    for (const target of [rule.target, ...(rule.target.exclude ?? [])]) {
+      if (!('ou' in target) || Token.isUnresolved(target.ou)) continue;
+      const ref = target.ou;
+      const looksLikeId = /^ou-[0-9a-z]+-/i.test(ref) || /^ou-\w*$/i.test(ref) || /^r-\w*$/i.test(ref);
+      if (looksLikeId && !isIdentifier('organizationalUnitId', ref) && !isIdentifier('rootId', ref)) {
+        Annotations.of(this.owner).addWarningV2('cdk-identity-center-permissions:ouIdLookalike',
+          `${description}: '${ref}' is not an organizational unit id (ou-ab12-cd34ef56) or root id (r-ab12), so it is looked up as an OU name; `
+          + 'if it is meant as an id, copy it from the Organizations console');
+      }
+    }
   }
 
   private catalogProblem(rule: AssignmentRule, description: string): string | undefined {

@@ -30,7 +30,7 @@ export interface Composition {
  */
 export function composeReconciler(c: Composition): ReconcileDeps {
   const aws = awsAdapters({ counter: c.counter, rates: c.rates, region: c.region });
-  const state = new SsmStateAdapter(aws.ssm, c.statePrefix);
+  const state = new SsmStateAdapter(aws.ssm, c.statePrefix, aws.ssmWrites);
   return {
     runId: c.runId,
     config: c.configSource ?? new SsmConfigAdapter(aws.ssm, c.configParameter),

@@ -73,6 +73,8 @@ export const ENV = {
   organizationsMaxRequestsPerSecond: 'ORGANIZATIONS_MAX_RPS',
   /** Identity Store calls per second. @default 10 */
   identityStoreMaxRequestsPerSecond: 'IDENTITY_STORE_MAX_RPS',
+  /** SSM PutParameter and DeleteParameters calls per second (Parameter Store allows about 3). @default 2 */
+  ssmMaxWritesPerSecond: 'SSM_MAX_WRITES_PER_SECOND',
   /** Asynchronous assignment operations kept in flight. @default 15, the service's cap */
   maxOutstanding: 'IDENTITY_CENTER_MAX_OUTSTANDING',
   /** Concurrent read calls while taking the snapshot. @default 8 */

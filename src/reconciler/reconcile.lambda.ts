@@ -50,6 +50,7 @@ export async function handler(event: SQSEvent | DirectInvocation, context: Conte
       identityCenter: settings.maxRequestsPerSecond,
       organizations: settings.organizationsMaxRequestsPerSecond,
       identityStore: settings.identityStoreMaxRequestsPerSecond,
+      ssmWrites: settings.ssmMaxWritesPerSecond,
     },
     log: { info: (m, d) => logger.info(m, d ?? {}), warn: (m, d) => logger.warn(m, d ?? {}) },
     limits: { maxOutstanding: settings.maxOutstanding, readConcurrency: settings.readConcurrency },

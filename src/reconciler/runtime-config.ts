@@ -5,7 +5,7 @@
 import { ENV } from './contract';
 
 /** Client-side request rates per second when the environment sets none. */
-export const DEFAULT_RATES = { identityCenter: 15, organizations: 5, identityStore: 10 } as const;
+export const DEFAULT_RATES = { identityCenter: 15, organizations: 5, identityStore: 10, ssmWrites: 2 } as const;
 
 export interface RuntimeConfig {
   readonly configParameter: string;
@@ -17,6 +17,7 @@ export interface RuntimeConfig {
   readonly maxRequestsPerSecond: number;
   readonly organizationsMaxRequestsPerSecond: number;
   readonly identityStoreMaxRequestsPerSecond: number;
+  readonly ssmMaxWritesPerSecond: number;
   readonly maxOutstanding: number;
   readonly readConcurrency: number;
   readonly stopMarginSeconds: number;
@@ -47,6 +48,7 @@ export function readRuntimeConfig(env: Record<string, string | undefined>): Runt
     maxRequestsPerSecond: positive(ENV.maxRequestsPerSecond, DEFAULT_RATES.identityCenter),
     organizationsMaxRequestsPerSecond: positive(ENV.organizationsMaxRequestsPerSecond, DEFAULT_RATES.organizations),
     identityStoreMaxRequestsPerSecond: positive(ENV.identityStoreMaxRequestsPerSecond, DEFAULT_RATES.identityStore),
+    ssmMaxWritesPerSecond: positive(ENV.ssmMaxWritesPerSecond, DEFAULT_RATES.ssmWrites),
     maxOutstanding: Math.floor(positive(ENV.maxOutstanding, 15)),
     readConcurrency: Math.floor(positive(ENV.readConcurrency, 8)),
     stopMarginSeconds: positive(ENV.stopMarginSeconds, 60),

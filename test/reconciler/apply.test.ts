@@ -1,5 +1,5 @@
 import { FakeIdentityCenter, PS, VirtualClock } from './fakes';
-import { OperationOutcome, alreadyGone, applyOperations } from '../../src/reconciler/core/apply';
+import { OperationOutcome, alreadyGone, applyOperations, transientFailure } from '../../src/reconciler/core/apply';
 import { Assignment } from '../../src/reconciler/core/model';
 import { Operation } from '../../src/reconciler/core/plan';
 
@@ -107,14 +107,74 @@ describe('applyOperations', () => {
   });
 });
 
+const ENTITLEMENT_404 = 'Received a 404 status error: EntitlementItem doesn\'t exist with the given entitlement key EntitlementKey{accessorId=AccessorId{value=g-1}, '
+  + 'resourceId=ResourceId{value=ps-admin0000000000}, auxiliaryResourceId=AuxiliaryResourceId{value=ssoins-1111222233334444}, containerId=ContainerId{value=100000000001}}';
+
 describe('alreadyGone', () => {
   const del: Operation = { kind: 'delete', assignment: assignment(1, 1) };
-  test('a deletion that finds nothing to delete is a success', () => {
-    expect(alreadyGone(del, 'Received a 404 status error: Assignment not found.')).toBe(true);
+  test('a deletion that finds nothing to delete is a success (the reason AWS gives, as terraform-provider-aws quotes it)', () => {
+    expect(alreadyGone(del, ENTITLEMENT_404)).toBe(true);
   });
-  test('a missing principal and creates are never taken for success', () => {
+  test('a missing principal, a provisioning race and creates are never taken for success', () => {
     expect(alreadyGone(del, 'Received a 404 status error: the GROUP assignee g-1 was not found in directory d-1234567890')).toBe(false);
-    expect(alreadyGone({ kind: 'create', assignment: assignment(1, 1) }, 'Received a 404 status error: Assignment not found.')).toBe(false);
+    // The reason a provisioning gets when the last assignment goes under it (terraform-provider-aws#35158): not a deletion's.
+    expect(alreadyGone(del, 'Received a 404 status error: Assignment not found.')).toBe(false);
+    expect(alreadyGone({ kind: 'create', assignment: assignment(1, 1) }, ENTITLEMENT_404)).toBe(false);
     expect(alreadyGone(del, undefined)).toBe(false);
+  });
+});
+
+describe('transient FAILED statuses', () => {
+  test('the reasons AWS gives for passing trouble are transient; a missing principal or a quota is not', () => {
+    expect(transientFailure('An unexpected internal service exception was encountered')).toBe(true);
+    expect(transientFailure('Received a 403 status error: Access denied by IAM. Please check your policy, or wait for role propagation to complete. IAM Error: ...')).toBe(true);
+    expect(transientFailure("AWS SSO is unable to complete your request at this time. Obtaining permissions to manage your AWS account '111111111111' takes longer than usual.")).toBe(true);
+    expect(transientFailure("... Obtaining permissions to manage your AWS account 'REDACTED' is taking longer than usual.")).toBe(true);
+    expect(transientFailure(undefined)).toBe(true);
+    expect(transientFailure('')).toBe(true);
+    expect(transientFailure('Received a 404 status error: the GROUP assignee g-1 was not found in directory d-1234567890')).toBe(false);
+    expect(transientFailure('Received a 400 status error: Max number of roles reached')).toBe(false);
+  });
+
+  test('are retried within the run with backoff, and succeed without waiting for the next run', async () => {
+    const { clock, ic, options } = setup();
+    const list = Array.from({ length: 4 }, (_, i) => assignment(1, i));
+    ic.failTimes.set(`GROUP:g-1|${PS('Admin')}|100000000002`, { reason: 'An unexpected internal service exception was encountered', times: 2 });
+    const outcomes = await applyOperations(creates(list), ic, options);
+    expect(outcomes.map((o) => o.status)).toEqual(['succeeded', 'succeeded', 'succeeded', 'succeeded']);
+    expect(outcomes.find((o) => o.op.kind === 'create' && o.op.assignment.accountId === '100000000002')!.attempts).toBe(3);
+    // Two backoffs of 1 to 2 and 2 to 4 operation latencies (1 s here), on top of three 1 s attempts.
+    expect(clock.now()).toBeGreaterThan(3 * 1000 + 1000 + 2000);
+  });
+
+  test('that persist are reported with their reason and how often they failed', async () => {
+    const { ic, options } = setup();
+    ic.failTimes.set(`GROUP:g-1|${PS('Admin')}|100000000001`, { reason: 'An unexpected internal service exception was encountered', times: 10 });
+    const [outcome] = await applyOperations(creates([assignment(1, 1)]), ic, options);
+    expect(outcome).toMatchObject({ status: 'failed', attempts: 4, reason: 'An unexpected internal service exception was encountered (FAILED 4 times)' });
+  });
+
+  test('are not retried past the point where the run must stop', async () => {
+    const { clock, ic, options } = setup();
+    ic.failTimes.set(`GROUP:g-1|${PS('Admin')}|100000000001`, { reason: '', times: 10 });
+    const [outcome] = await applyOperations(creates([assignment(1, 1)]), ic, { ...options, shouldStop: () => clock.now() > 1_500 });
+    expect(outcome).toMatchObject({ status: 'not-started', reason: 'stopped before a retry' });
+  });
+});
+
+describe('a deletion refused at once because what it deletes is gone', () => {
+  test('ResourceNotFoundException to a deletion is done; to a creation it is a failure', async () => {
+    const { ic, options } = setup();
+    ic.add(assignment(1, 1));
+    ic.refuseOps.set(`GROUP:g-1|${PS('Admin')}|100000000001`, 'ResourceNotFoundException');
+    ic.refuseOps.set(`GROUP:g-1|${PS('Admin')}|100000000002`, 'ResourceNotFoundException');
+    const outcomes = await applyOperations([
+      { kind: 'delete', assignment: assignment(1, 1) },
+      { kind: 'create', assignment: assignment(1, 2) },
+    ], ic, options);
+    expect(outcomes.map((o) => [o.op.kind, o.status, o.reason])).toEqual(expect.arrayContaining([
+      ['delete', 'succeeded', 'already gone'],
+      ['create', 'failed', 'ResourceNotFoundException: refused: ResourceNotFoundException'],
+    ]));
   });
 });

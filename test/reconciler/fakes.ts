@@ -159,6 +159,10 @@ export class FakeIdentityCenter implements IdentityCenterReadPort, IdentityCente
   forPrincipalRefused = false;
   /** Operations on these assignment keys end FAILED with this reason. */
   failOps = new Map<string, string>();
+  /** Operations on these assignment keys end FAILED with this reason the first `times` times, then succeed. */
+  failTimes = new Map<string, { reason: string; times: number }>();
+  /** Start calls on these assignment keys are refused at once with this error name. */
+  refuseOps = new Map<string, string>();
   /** Start calls that throw a retryable error before succeeding. */
   transientFailures = 0;
   private nextId = 1;
@@ -189,12 +193,22 @@ export class FakeIdentityCenter implements IdentityCenterReadPort, IdentityCente
   async listOutdatedAccounts(permissionSetArn: string) {
     return this.outdated.filter((o) => o.permissionSetArn === permissionSetArn).map((o) => o.accountId);
   }
+  /** Provisioned where assigned, as Identity Center does on CreateAccountAssignment, plus `provisionedOnly`. */
+  readonly provisionedOnly: Array<{ permissionSetArn: string; accountId: string }> = [];
+  async listPermissionSetsProvisionedToAccount(accountId: string) {
+    return [...new Set([...this.assignments.values(), ...this.provisionedOnly].filter((a) => a.accountId === accountId).map((a) => a.permissionSetArn))];
+  }
 
   async start(kind: 'create' | 'delete', a: Assignment): Promise<OperationStatus> {
+    const key = assignmentKey(a);
+    const refusal = this.refuseOps.get(key);
+    if (refusal) throw new WriteError(`refused: ${refusal}`, false, refusal);
+    const transient = this.failTimes.get(key);
+    const failure = this.failOps.get(key) ?? (transient && transient.times > 0 ? (transient.times--, transient.reason) : undefined);
     return this.begin(kind, targetKey(a.permissionSetArn, a.accountId), () => {
-      if (kind === 'create') this.assignments.set(assignmentKey(a), a);
-      else this.assignments.delete(assignmentKey(a));
-    }, this.failOps.get(assignmentKey(a)));
+      if (kind === 'create') this.assignments.set(key, a);
+      else this.assignments.delete(key);
+    }, failure);
   }
 
   async startProvisioning(permissionSetArn: string, accountId: string): Promise<OperationStatus> {
@@ -239,8 +253,8 @@ export class FakeIdentityCenter implements IdentityCenterReadPort, IdentityCente
     for (const p of [...this.pending.values()]) {
       if (p.doneAt > this.clock.now()) continue;
       this.pending.delete(p.requestId);
-      if (p.fail) {
-        this.finished.set(p.requestId, { requestId: p.requestId, status: 'FAILED', failureReason: p.fail });
+      if (p.fail !== undefined) {
+        this.finished.set(p.requestId, { requestId: p.requestId, status: 'FAILED', failureReason: p.fail || undefined });
       } else {
         p.apply();
         this.finished.set(p.requestId, { requestId: p.requestId, status: 'SUCCEEDED' });

@@ -170,6 +170,52 @@ describe('reconcile', () => {
     });
   });
 
+  describe('what AWS refuses is not attempted', () => {
+    test('a principal deleted from the identity store is released: its assignments are left and reported, and nothing else waits', async () => {
+      const opsEverywhere: RuleDocument = { principal: { group: 'Ops' }, permissionSet: 'Admin', target: { ou: 'Root/Workloads' } };
+      const world = new World(org(), configWith([adminsEverywhere, devsInDev, opsEverywhere]), ['Admins', 'Devs', 'Ops']);
+      await world.run();
+      // The Devs group is deleted in the IdP and its rule removed; Ops is narrowed, which deletes one assignment.
+      world.store.groups.delete('Devs');
+      world.document = configWith([adminsEverywhere, { ...opsEverywhere, target: { ou: 'Root/Workloads/Prod' } }]);
+      const writes = world.ic.started.length;
+      const report = await world.run();
+      // Identity Center would end the deletion FAILED "assignee ... not found in directory", run after run.
+      expect(world.ic.started.slice(writes).filter((s) => s.kind === 'delete')).toHaveLength(1);
+      expect(report.counts).toMatchObject({ deleted: 1, failed: 0, orphaned: 1 });
+      expect(report.outcome).toBe('converged');
+      expect(report.notices).toEqual([expect.stringMatching(/^group Devs no longer exists in the identity store: it is no longer managed, and its 1 assignment\(s\) stay listed/)]);
+      expect(world.live()).toContain('Devs:Dev@dev-1');
+      expect(world.state.state!.principals).toEqual(['GROUP:g-Admins', 'GROUP:g-Ops']);
+      // The next run does not look at it again.
+      const next = await world.run();
+      expect(next.outcome).toBe('no-changes');
+      expect(next.notices).toEqual([]);
+    });
+
+    test('a failed lookup of a remembered principal proves nothing: its deletion is attempted', async () => {
+      const world = new World(org(), configWith([adminsEverywhere, devsInDev]));
+      await world.run();
+      world.document = configWith([adminsEverywhere]);
+      world.store.principalExists = async () => { throw new Error('ThrottlingException: rate exceeded'); };
+      const report = await world.run();
+      expect(report.counts.deleted).toBe(1);
+      expect(report.notices).toEqual([]);
+    });
+
+    test('in delegated-admin mode, no write uses a permission set provisioned to the management account', async () => {
+      const management = accountIdOf(org(), 'management');
+      const world = new World(org(), configWith([adminsEverywhere, devsInDev], { managementAccountId: management }));
+      world.ic.provisionedOnly.push({ permissionSetArn: PS('Admin'), accountId: management });
+      const report = await world.run();
+      expect(world.live()).toEqual(['Devs:Dev@dev-1']);
+      expect(report.counts.created).toBe(1);
+      expect(report.errors).toEqual([expect.stringMatching(
+        /^permission set Admin is provisioned to the management account, so a delegated administrator may not manage it in any account .*: 4 create\(s\), 0 deletion\(s\)/)]);
+      expect(report.outcome).toBe('partial');
+    });
+  });
+
   test('an invalid config document changes nothing', async () => {
     const world = new World(org(), configWith([adminsEverywhere]));
     await world.run();

@@ -2,16 +2,22 @@ import { PutParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { AwsSimulator } from '../../simulator';
 import { SsmStateAdapter, chunkByBytes } from '../../src/reconciler/adapters/ssm-state';
 import { ReconcilerState } from '../../src/reconciler/core/memory';
+import { systemClock } from '../../src/reconciler/core/ports';
+import { RateLimiter } from '../../src/reconciler/core/rate-limiter';
 
 // The reconciler's memory must survive any interrupted write: a torn state would stop deletions
 // for good. Run against the simulator's SSM, which enforces the 4 KB Standard limit in bytes.
 describe('SsmStateAdapter', () => {
   let sim: AwsSimulator;
   let client: SSMClient;
+  // Parameter Store allows about 3 writes per simulated second; the clock runs 20 times faster.
+  const SPEED = 20;
   beforeEach(async () => {
-    sim = await AwsSimulator.start({ seed: 3 });
+    sim = await AwsSimulator.start({ seed: 3, clock: { speed: SPEED } });
     client = new SSMClient({ ...sim.clientConfig(), maxAttempts: 1 });
   });
+  /** The pacing the reconciler uses: 2 writes per simulated second (in real time at this clock speed). */
+  const paced = () => new RateLimiter(2 * SPEED, systemClock, 1);
   afterEach(async () => {
     client.destroy();
     await sim.stop();
@@ -34,8 +40,14 @@ describe('SsmStateAdapter', () => {
     },
   }) as unknown as SSMClient;
 
+  test('paced writes stay under Parameter Store\'s write throughput; unpaced ones are throttled', async () => {
+    await new SsmStateAdapter(client, '/paced/state', paced()).write(state(120));
+    expect(sim.calls.throttled('ssm', 'PutParameter')).toBe(0);
+    await expect(new SsmStateAdapter(client, '/unpaced/state').write(state(120))).rejects.toThrow('Rate exceeded');
+  });
+
   test('round-trips a state of many chunks with non-ASCII names, each chunk within 4 KB', async () => {
-    const adapter = new SsmStateAdapter(client, '/bus/state');
+    const adapter = new SsmStateAdapter(client, '/bus/state', paced());
     expect(await adapter.read()).toBeUndefined();
     const written = state(120);
     await adapter.write(written);
@@ -46,18 +58,18 @@ describe('SsmStateAdapter', () => {
   });
 
   test('a write interrupted before the pointer moves leaves the previous state readable', async () => {
-    const adapter = new SsmStateAdapter(client, '/bus/state');
+    const adapter = new SsmStateAdapter(client, '/bus/state', paced());
     const before = state(80, 'a');
     await adapter.write(before);
-    await expect(new SsmStateAdapter(failingOn(/\/head$/), '/bus/state').write(state(90, 'b'))).rejects.toThrow('Rate exceeded');
+    await expect(new SsmStateAdapter(failingOn(/\/head$/), '/bus/state', paced()).write(state(90, 'b'))).rejects.toThrow('Rate exceeded');
     expect(await adapter.read()).toEqual(before);
   });
 
   test('a write interrupted between chunks leaves the previous state readable', async () => {
-    const adapter = new SsmStateAdapter(client, '/bus/state');
+    const adapter = new SsmStateAdapter(client, '/bus/state', paced());
     const before = state(80, 'a');
     await adapter.write(before);
-    await expect(new SsmStateAdapter(failingOn(/-2$/), '/bus/state').write(state(90, 'b'))).rejects.toThrow('Rate exceeded');
+    await expect(new SsmStateAdapter(failingOn(/-2$/), '/bus/state', paced()).write(state(90, 'b'))).rejects.toThrow('Rate exceeded');
     expect(await adapter.read()).toEqual(before);
     // The next write succeeds and clears the orphaned chunks of both earlier revisions.
     const after = state(10, 'c');
@@ -67,7 +79,7 @@ describe('SsmStateAdapter', () => {
   });
 
   test('a missing chunk is an error, never an empty memory', async () => {
-    const adapter = new SsmStateAdapter(client, '/bus/state');
+    const adapter = new SsmStateAdapter(client, '/bus/state', paced());
     await adapter.write(state(80));
     const chunk = sim.ssm.parameters().find((p) => p.name.startsWith('/bus/state/r'))!;
     sim.ssm.delete(chunk.name);

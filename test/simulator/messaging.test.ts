@@ -10,11 +10,29 @@ import { AwsSimulator } from '../../simulator';
 describe('SSM, SQS and EventBridge limits', () => {
   let sim: AwsSimulator;
   beforeEach(async () => {
-    sim = await AwsSimulator.start({ seed: 9, clock: { speed: 0 } });
+    // The clock is frozen, so Parameter Store's write throughput (3 per second) is raised for these semantics tests.
+    sim = await AwsSimulator.start({ seed: 9, clock: { speed: 0 }, quotas: { ssm: { writes: { burst: 100 } } } });
   });
   afterEach(async () => {
     expect(sim.unexpectedErrors).toEqual([]);
     await sim.stop();
+  });
+
+  test('SSM: Parameter Store throughput: 3 writes and 40 reads per second, then ThrottlingException "Rate exceeded"', async () => {
+    const throttled = await AwsSimulator.start({ seed: 9, clock: { speed: 0 } });
+    try {
+      const ssm = new SSMClient({ ...throttled.clientConfig(), maxAttempts: 1 });
+      const put = (i: number) => ssm.send(new PutParameterCommand({ Name: `/p/${i}`, Value: 'v', Type: 'String', Overwrite: true }));
+      for (let i = 0; i < 3; i++) await put(i);
+      await expect(put(3)).rejects.toMatchObject({ name: 'ThrottlingException', message: 'Rate exceeded' });
+      throttled.clock.advance(1000);
+      await put(3);
+      for (let i = 0; i < 40; i++) await ssm.send(new GetParametersCommand({ Names: ['/p/0'] }));
+      await expect(ssm.send(new GetParametersByPathCommand({ Path: '/p' }))).rejects.toMatchObject({ name: 'ThrottlingException' });
+      expect(throttled.calls.throttled('ssm')).toBe(2);
+    } finally {
+      await throttled.stop();
+    }
   });
 
   test('SSM: Standard holds 4 KB, Advanced 8 KB, Intelligent-Tiering picks the tier, Advanced never downgrades', async () => {

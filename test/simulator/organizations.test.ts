@@ -39,7 +39,7 @@ describe('Organizations model and API', () => {
       Id: account.id,
       Name: 'Payments Prod',
       Email: 'payments-prod@example.com',
-      Status: 'ACTIVE',
+      State: 'ACTIVE',
       JoinedMethod: 'CREATED',
       Arn: `arn:aws:organizations::${org.managementAccountId}:account/${org.organizationId}/${account.id}`,
     })]);
@@ -56,7 +56,10 @@ describe('Organizations model and API', () => {
     org.untagAccount(account.id, ['team']);
     org.renameOrganizationalUnit(suspended.id, 'Closed');
     expect((await client.send(new ListAccountsForParentCommand({ ParentId: sandbox.id }))).Accounts).toEqual([]);
-    expect((await client.send(new ListAccountsForParentCommand({ ParentId: suspended.id }))).Accounts).toEqual([expect.objectContaining({ Status: 'SUSPENDED' })]);
+    const listed = (await client.send(new ListAccountsForParentCommand({ ParentId: suspended.id }))).Accounts!;
+    expect(listed).toEqual([expect.objectContaining({ State: 'SUSPENDED' })]);
+    // `Status` was retired on September 9, 2026.
+    expect(listed[0].Status).toBeUndefined();
     expect((await client.send(new ListTagsForResourceCommand({ ResourceId: account.id }))).Tags).toEqual([{ Key: 'env', Value: 'dev' }]);
     expect((await client.send(new DescribeOrganizationalUnitCommand({ OrganizationalUnitId: suspended.id }))).OrganizationalUnit?.Name).toBe('Closed');
     expect(() => org.deleteOrganizationalUnit(suspended.id)).toThrow('not empty');

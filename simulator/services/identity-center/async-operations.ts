@@ -1,9 +1,11 @@
 import { Assignment, IdentityCenterState, PrincipalType, targetKey } from './identity-center-model';
+import { ManagementAccountStep, managementAccountDenial, requiredIamActions, reservedRoleArn, samlProviderArn } from './management-account-iam';
 import { FaultInjector } from '../../core/fault-injector';
 import { AsyncLatency } from '../../core/quotas';
 import { SeededRandom } from '../../core/seeded-random';
 import { SortedKeyIndex } from '../../core/sorted-key-index';
 import { AwsError } from '../../protocol/aws-error';
+import { Caller, IamModel } from '../iam/iam-model';
 import { IdentityStoreModel } from '../identity-store/identity-store-model';
 import { OrganizationsModel } from '../organizations/organizations-model';
 
@@ -29,17 +31,14 @@ export interface AsyncOperation {
   readonly principalId?: string;
   /** Accounts a provisioning operation covers (fixed at submission). */
   readonly provisionTargets?: readonly string[];
+  /** Which of them had the permission set provisioned at submission (whose role it updates). */
+  readonly provisionedAtSubmission?: ReadonlySet<string>;
+  /** Who asked: in the management account, Identity Center acts with the caller's IAM permissions. */
+  readonly caller: Caller;
 }
 
 /** Behaviours AWS leaves undocumented; each default is the one a careful client must survive. */
 export interface IdentityCenterBehaviour {
-  /**
-   * How DeleteAccountAssignment of a triple that does not exist ends. AWS does not document it;
-   * its asynchronous workflow reports 404s as FAILED statuses ("Received a 404 status error: ...",
-   * hashicorp/terraform-provider-aws#19341, #35158), so the default is FAILED with such a reason:
-   * a client that treats "already gone" as done must recognise it. @default 'FAILED'
-   */
-  readonly deleteOfMissingAssignment?: 'FAILED' | 'SUCCEEDED';
   /**
    * ConflictException granularity. Users report conflicts between operations on the same account
    * and permission set, e.g. a grant racing a revoke of the same role (aws-samples/iam-identity-center-team#513),
@@ -59,11 +58,33 @@ const INACTIVE_ACCOUNT_REASON = (accountId: string) =>
   // Observed for suspended accounts: aws-samples/aws-identitycenter-codepipeline-auto-assignment#31.
   `AWS SSO is unable to complete your request at this time. Obtaining permissions to manage your AWS account '${accountId}' takes longer than usual. `
   + 'Please try again in a few minutes. If this problem continues, contact AWS Support.';
+/**
+ * Operations on a suspended or closing account "hang on processing until eventually timing out"
+ * (61418/aws-sso-util#80) before they fail with INACTIVE_ACCOUNT_REASON. AWS publishes no figure:
+ * three minutes of simulated time is a guess on the long side, so that a caller that waits for
+ * them pays for it.
+ */
+const INACTIVE_ACCOUNT_HANG_MS = 3 * 60_000;
 const MISSING_PRINCIPAL_REASON = (type: PrincipalType, id: string, storeId: string) =>
   // Observed: hashicorp/terraform-provider-aws#19341.
   `Received a 404 status error: the ${type} assignee ${id} was not found in directory ${storeId}`;
-// Observed for provisioning after the last assignment went: hashicorp/terraform-provider-aws#35158.
-const MISSING_ASSIGNMENT_REASON = 'Received a 404 status error: Assignment not found.';
+/**
+ * How DeleteAccountAssignment of a triple that does not exist ends: accepted, then FAILED with this
+ * reason. terraform-provider-aws quotes it and treats it as deleted
+ * (internal/service/ssoadmin/account_assignment.go, resourceAccountAssignmentDelete: "last error:
+ * Received a 404 status error: EntitlementItem doesn't exist with the given entitlement key
+ * EntitlementKey{accessorId=AccessorId{value=...}, ...}"). The values are redacted there; which id
+ * fills which field here is a guess.
+ */
+const MISSING_ENTITLEMENT_REASON = (a: Assignment, instanceId: string) =>
+  `Received a 404 status error: EntitlementItem doesn't exist with the given entitlement key EntitlementKey{accessorId=AccessorId{value=${a.principalId}}, `
+  + `resourceId=ResourceId{value=${a.permissionSetArn.split('/').pop()}}, auxiliaryResourceId=AuxiliaryResourceId{value=${instanceId}}, `
+  + `containerId=ContainerId{value=${a.accountId}}}`;
+/**
+ * A provisioning that races the deletion of the last assignment in an account, whose role it
+ * removes (hashicorp/terraform-provider-aws#35158, aws-samples/terraform-aws-identity-center#19).
+ */
+const PROVISION_RACE_REASON = 'Received a 404 status error: Assignment not found.';
 
 export interface AsyncOperationsOptions {
   readonly state: IdentityCenterState;
@@ -74,6 +95,7 @@ export interface AsyncOperationsOptions {
   readonly latency: AsyncLatency;
   readonly maxOutstanding: number;
   readonly behaviour: IdentityCenterBehaviour;
+  readonly iam: IamModel;
 }
 
 /**
@@ -92,6 +114,8 @@ export class AsyncOperations {
   private readonly inFlightTargets = new Map<string, number>();
   private readonly inFlightByPermissionSet = new Map<string, number>();
   private sequence = 0;
+  /** Accounts where Identity Center has created its SAML provider (only tracked for the management account). */
+  private readonly samlProviders = new Set<string>();
 
   constructor(private readonly options: AsyncOperationsOptions) {
     for (const kind of ['CREATE_ASSIGNMENT', 'DELETE_ASSIGNMENT', 'PROVISION_PERMISSION_SET'] as const) {
@@ -100,15 +124,16 @@ export class AsyncOperations {
     }
   }
 
-  public submitAssignment(kind: 'CREATE_ASSIGNMENT' | 'DELETE_ASSIGNMENT', assignment: Assignment, now: number): AsyncOperation {
+  public submitAssignment(kind: 'CREATE_ASSIGNMENT' | 'DELETE_ASSIGNMENT', assignment: Assignment, now: number, caller: Caller): AsyncOperation {
     this.admit(now, [targetKey(assignment.accountId, assignment.permissionSetArn)], assignment.permissionSetArn, false);
-    return this.start({ kind, now, ...assignment });
+    return this.start({ kind, now, caller, ...assignment });
   }
 
-  public submitProvisioning(permissionSetArn: string, accountId: string | undefined, now: number): AsyncOperation {
+  public submitProvisioning(permissionSetArn: string, accountId: string | undefined, now: number, caller: Caller): AsyncOperation {
     const targets = accountId !== undefined ? [accountId] : [...this.options.state.accountsProvisionedWith(permissionSetArn).values()];
     this.admit(now, accountId !== undefined ? [targetKey(accountId, permissionSetArn)] : [], permissionSetArn, accountId === undefined);
-    return this.start({ kind: 'PROVISION_PERMISSION_SET', now, permissionSetArn, accountId, provisionTargets: targets });
+    const provisionedAtSubmission = new Set(targets.filter((a) => this.options.state.provisionedVersion(a, permissionSetArn) !== undefined));
+    return this.start({ kind: 'PROVISION_PERMISSION_SET', now, caller, permissionSetArn, accountId, provisionTargets: targets, provisionedAtSubmission });
   }
 
   /** Completes every operation whose time has come, in completion order. */
@@ -162,15 +187,19 @@ export class AsyncOperations {
   private start(spec: {
     kind: AsyncOperationKind;
     now: number;
+    caller: Caller;
     permissionSetArn: string;
     accountId?: string;
     principalType?: PrincipalType;
     principalId?: string;
     provisionTargets?: string[];
+    provisionedAtSubmission?: ReadonlySet<string>;
   }): AsyncOperation {
     const { latency, random } = this.options;
     const requestId = random.uuid();
-    const delay = latency.minMs + random.forKey('async-latency', requestId) * (latency.maxMs - latency.minMs);
+    const targets = spec.provisionTargets ?? (spec.accountId !== undefined ? [spec.accountId] : []);
+    const hangs = targets.some((a) => this.options.organizations.account(a)?.status !== 'ACTIVE');
+    const delay = hangs ? INACTIVE_ACCOUNT_HANG_MS : latency.minMs + random.forKey('async-latency', requestId) * (latency.maxMs - latency.minMs);
     const op: AsyncOperation = {
       requestId,
       kind: spec.kind,
@@ -183,6 +212,8 @@ export class AsyncOperations {
       principalType: spec.principalType,
       principalId: spec.principalId,
       provisionTargets: spec.provisionTargets,
+      provisionedAtSubmission: spec.provisionedAtSubmission,
+      caller: spec.caller,
     };
     this.operations.set(requestId, op);
     this.ofKind(spec.kind).set(sequenceKey(op), op);
@@ -202,11 +233,14 @@ export class AsyncOperations {
 
   /** Applies a due operation; returns a FailureReason when AWS would fail it. */
   private apply(op: AsyncOperation): string | undefined {
-    const { state, organizations, identityStore, behaviour } = this.options;
+    const { state, organizations, identityStore } = this.options;
     if (op.kind === 'PROVISION_PERMISSION_SET') {
       let failure: string | undefined;
       for (const accountId of op.provisionTargets ?? []) {
-        if (organizations.account(accountId)?.status !== 'ACTIVE') failure ??= INACTIVE_ACCOUNT_REASON(accountId);
+        const problem = organizations.account(accountId)?.status !== 'ACTIVE' ? INACTIVE_ACCOUNT_REASON(accountId)
+          : op.provisionedAtSubmission?.has(accountId) && state.provisionedVersion(accountId, op.permissionSetArn) === undefined ? PROVISION_RACE_REASON
+            : this.managementAccountDenial(op, accountId, 'provision');
+        if (problem) failure ??= problem;
         else if (state.permissionSet(op.permissionSetArn)) state.provision(accountId, op.permissionSetArn);
       }
       return failure;
@@ -221,14 +255,31 @@ export class AsyncOperations {
       return MISSING_PRINCIPAL_REASON(assignment.principalType, assignment.principalId, identityStore.identityStoreId);
     }
     if (organizations.account(assignment.accountId)?.status !== 'ACTIVE') return INACTIVE_ACCOUNT_REASON(assignment.accountId);
+    const lastInAccount = op.kind === 'DELETE_ASSIGNMENT' && state.hasAssignment(assignment)
+      && state.assignmentsOfTarget(assignment.accountId, assignment.permissionSetArn).size === 1;
+    const denial = op.kind === 'CREATE_ASSIGNMENT' ? this.managementAccountDenial(op, assignment.accountId, 'assign')
+      : lastInAccount ? this.managementAccountDenial(op, assignment.accountId, 'unassign-last') : undefined;
+    if (denial) return denial;
     if (op.kind === 'CREATE_ASSIGNMENT') {
       // Creating a triple that exists succeeds and creates no duplicate: "the AWS SSO API doesn't
       // prevent us from creating duplicates" (terraform-provider-aws, internal/service/ssoadmin/account_assignment.go).
       state.addAssignment(assignment);
       return undefined;
     }
-    const removed = state.removeAssignment(assignment);
-    return removed || behaviour.deleteOfMissingAssignment === 'SUCCEEDED' ? undefined : MISSING_ASSIGNMENT_REASON;
+    return state.removeAssignment(assignment) ? undefined : MISSING_ENTITLEMENT_REASON(assignment, state.instanceId);
+  }
+
+  /** In the management account, the IAM work is done with the caller's permissions; why it fails, if it does. */
+  private managementAccountDenial(op: AsyncOperation, accountId: string, step: ManagementAccountStep): string | undefined {
+    const { organizations, state, iam } = this.options;
+    if (accountId !== organizations.managementAccountId) return undefined;
+    const ps = state.permissionSet(op.permissionSetArn);
+    const roleArn = reservedRoleArn(accountId, ps?.name ?? 'Unknown', op.permissionSetArn);
+    const samlArn = samlProviderArn(accountId, state.instanceId);
+    const facts = { samlProviderExists: this.samlProviders.has(accountId), roleExists: state.provisionedVersion(accountId, op.permissionSetArn) !== undefined };
+    const denial = managementAccountDenial(iam, op.caller, requiredIamActions(step, facts, roleArn, samlArn), op.requestId);
+    if (!denial && step !== 'unassign-last') this.samlProviders.add(accountId);
+    return denial;
   }
 
   private track(op: AsyncOperation, delta: number): void {

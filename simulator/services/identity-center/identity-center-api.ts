@@ -1,4 +1,5 @@
-import { AsyncOperation, AsyncOperationKind, AsyncOperations, IdentityCenterBehaviour } from './async-operations';
+import { AsyncOperation, AsyncOperationKind, AsyncOperations } from './async-operations';
+import { ssoAdminAuthorization } from './authorization';
 import { Assignment, IdentityCenterState, NAME_PATTERN, PermissionSetRecord, PrincipalType } from './identity-center-model';
 import { PageLimits, Paginator, PaginationErrors } from '../../core/paginator';
 import { SortedKeyIndex } from '../../core/sorted-key-index';
@@ -6,6 +7,7 @@ import { TokenBucket } from '../../core/token-bucket';
 import { AwsError, unknownOperation } from '../../protocol/aws-error';
 import { oneOf, optionalInteger, optionalObject, optionalString, requiredString } from '../../protocol/input';
 import { JsonInput, RequestContext, ServiceHandler } from '../../protocol/service-handler';
+import { IamModel } from '../iam/iam-model';
 import { OrganizationsModel } from '../organizations/organizations-model';
 
 /** "MaxResults ... Valid Range: Minimum value of 1. Maximum value of 100." (botocore sso-admin service-2.json, shape MaxResults). */
@@ -37,16 +39,20 @@ export class IdentityCenterApi implements ServiceHandler {
     private readonly operations: AsyncOperations,
     private readonly organizations: OrganizationsModel,
     private readonly paginator: Paginator,
-    private readonly behaviour: IdentityCenterBehaviour,
+    private readonly iam: IamModel,
     public readonly rateLimit: TokenBucket,
   ) {}
 
   public handle(operation: string, input: JsonInput, context: RequestContext): unknown {
     this.operations.settle(context.now);
+    // IAM decides first: the caller's policy must allow the action on every resource it names.
+    const { action, resources } = ssoAdminAuthorization(operation, input, this.state.instanceArn);
+    this.iam.authorize(context.caller, action, resources);
     switch (operation) {
       case 'ListInstances': return this.listInstances(input);
       case 'CreatePermissionSet': return this.createPermissionSet(input);
       case 'DescribePermissionSet': return { PermissionSet: permissionSetShape(this.permissionSetFrom(input)) };
+      case 'DeletePermissionSet': return this.deletePermissionSet(input, context);
       case 'ListPermissionSets': return this.listPermissionSets(input);
       case 'CreateAccountAssignment': return { AccountAssignmentCreationStatus: statusShape(this.submitAssignment('CREATE_ASSIGNMENT', input, context)) };
       case 'DeleteAccountAssignment': return { AccountAssignmentDeletionStatus: statusShape(this.submitAssignment('DELETE_ASSIGNMENT', input, context)) };
@@ -55,7 +61,7 @@ export class IdentityCenterApi implements ServiceHandler {
       case 'ListAccountAssignmentCreationStatus': return this.listStatuses(input, 'CREATE_ASSIGNMENT', 'AccountAssignmentsCreationStatus');
       case 'ListAccountAssignmentDeletionStatus': return this.listStatuses(input, 'DELETE_ASSIGNMENT', 'AccountAssignmentsDeletionStatus');
       case 'ListAccountAssignments': return this.listAccountAssignments(input);
-      case 'ListAccountAssignmentsForPrincipal': return this.listAccountAssignmentsForPrincipal(input);
+      case 'ListAccountAssignmentsForPrincipal': return this.listAccountAssignmentsForPrincipal(input, context);
       case 'ListAccountsForProvisionedPermissionSet': return this.listAccountsForProvisionedPermissionSet(input);
       case 'ListPermissionSetsProvisionedToAccount': return this.listPermissionSetsProvisionedToAccount(input);
       case 'ProvisionPermissionSet': return { PermissionSetProvisioningStatus: provisioningShape(this.provision(input, context)) };
@@ -106,6 +112,14 @@ export class IdentityCenterApi implements ServiceHandler {
     return { PermissionSets: page.items, NextToken: page.nextToken };
   }
 
+  private deletePermissionSet(input: JsonInput, context: RequestContext): unknown {
+    this.instanceFrom(input);
+    const permissionSet = this.permissionSetFrom(input);
+    this.checkDelegatedAdministrator(context, 'sso:DeletePermissionSet', undefined, permissionSet.arn);
+    this.state.deletePermissionSet(permissionSet.arn);
+    return {};
+  }
+
   private submitAssignment(kind: 'CREATE_ASSIGNMENT' | 'DELETE_ASSIGNMENT', input: JsonInput, context: RequestContext): AsyncOperation {
     this.instanceFrom(input);
     const accountId = requiredString(input, 'TargetId', validation, ACCOUNT_ID);
@@ -114,9 +128,9 @@ export class IdentityCenterApi implements ServiceHandler {
     const principalType = oneOf(requiredString(input, 'PrincipalType', validation), 'PrincipalType', PRINCIPAL_TYPES, validation) as PrincipalType;
     const principalId = requiredString(input, 'PrincipalId', validation, PRINCIPAL_ID);
     this.requireAccount(accountId);
-    this.checkDelegatedAdministrator(accountId, permissionSet.arn);
+    this.checkDelegatedAdministrator(context, kind === 'CREATE_ASSIGNMENT' ? 'sso:CreateAccountAssignment' : 'sso:DeleteAccountAssignment', accountId, permissionSet.arn);
     const assignment: Assignment = { accountId, permissionSetArn: permissionSet.arn, principalType, principalId };
-    return this.operations.submitAssignment(kind, assignment, context.now);
+    return this.operations.submitAssignment(kind, assignment, context.now, context.caller);
   }
 
   private provision(input: JsonInput, context: RequestContext): AsyncOperation {
@@ -125,13 +139,9 @@ export class IdentityCenterApi implements ServiceHandler {
     const targetType = oneOf(requiredString(input, 'TargetType', validation), 'TargetType', ['AWS_ACCOUNT', 'ALL_PROVISIONED_ACCOUNTS'] as const, validation);
     const targetId = optionalString(input, 'TargetId', validation, ACCOUNT_ID);
     if (targetType === 'AWS_ACCOUNT' && targetId === undefined) throw validation('TargetId is required when TargetType is AWS_ACCOUNT');
-    if (targetType === 'AWS_ACCOUNT') {
-      this.requireAccount(targetId!);
-      this.checkDelegatedAdministrator(targetId!, permissionSet.arn);
-    } else {
-      this.checkDelegatedAdministrator(undefined, permissionSet.arn);
-    }
-    return this.operations.submitProvisioning(permissionSet.arn, targetType === 'AWS_ACCOUNT' ? targetId : undefined, context.now);
+    if (targetType === 'AWS_ACCOUNT') this.requireAccount(targetId!);
+    this.checkDelegatedAdministrator(context, 'sso:ProvisionPermissionSet', targetId, permissionSet.arn);
+    return this.operations.submitProvisioning(permissionSet.arn, targetType === 'AWS_ACCOUNT' ? targetId : undefined, context.now, context.caller);
   }
 
   private describe(input: JsonInput, member: string, kind: AsyncOperationKind): AsyncOperation {
@@ -165,8 +175,16 @@ export class IdentityCenterApi implements ServiceHandler {
     return { AccountAssignments: page.items, NextToken: page.nextToken };
   }
 
-  private listAccountAssignmentsForPrincipal(input: JsonInput): unknown {
+  private listAccountAssignmentsForPrincipal(input: JsonInput, context: RequestContext): unknown {
     this.instanceFrom(input);
+    if (this.isDelegatedCaller(context)) {
+      // "This action must be called from the management account containing your organization instance
+      // of IAM Identity Center" (API_ListAccountAssignmentsForPrincipal.html). What a delegated
+      // administrator gets instead is not documented; a synchronous AccessDeniedException is the
+      // answer a caller must survive (it is how Identity Center refuses everything else it forbids).
+      throw new AwsError('AccessDeniedException', `User: ${context.caller.arn} is not authorized to perform: sso:ListAccountAssignmentsForPrincipal `
+        + `on resource: ${this.state.instanceArn}: this action must be called from the management account containing your organization instance of IAM Identity Center`);
+    }
     const principalId = requiredString(input, 'PrincipalId', validation, PRINCIPAL_ID);
     const principalType = oneOf(requiredString(input, 'PrincipalType', validation), 'PrincipalType', PRINCIPAL_TYPES, validation);
     const filter = optionalObject(input, 'Filter', validation);
@@ -232,12 +250,24 @@ export class IdentityCenterApi implements ServiceHandler {
     if (!this.organizations.account(accountId)) throw notFound(`Account ${accountId} is not a member of the organization`);
   }
 
-  /** A delegated administrator cannot act on the management account, nor on permission sets provisioned to it. */
-  private checkDelegatedAdministrator(accountId: string | undefined, permissionSetArn: string): void {
-    if (!this.behaviour.delegatedAdministrator) return;
+  /** A caller outside the management account is the delegated administrator (no other member account may call the admin API). */
+  private isDelegatedCaller(context: RequestContext): boolean {
+    return context.caller.accountId !== this.organizations.managementAccountId;
+  }
+
+  /**
+   * A delegated administrator may not act in the management account, nor "manage permission sets
+   * provisioned in the management account" (userguide/delegated-admin.html): a write with such a
+   * permission set is refused in any account, synchronously, naming the permission set
+   * (aws-samples/iam-identity-center-team#59, landing-zone-accelerator-on-aws#215,
+   * fivexl/terraform-aws-sso-elevator#101).
+   */
+  private checkDelegatedAdministrator(context: RequestContext, action: string, accountId: string | undefined, permissionSetArn: string): void {
+    if (!this.isDelegatedCaller(context)) return;
     const management = this.organizations.managementAccountId;
     if (accountId === management || this.state.provisionedVersion(management, permissionSetArn) !== undefined) {
-      throw new AwsError('AccessDeniedException', 'User is not authorized to perform this operation on the management account from a delegated administrator account.');
+      const resource = accountId === management ? `arn:aws:sso:::account/${management}` : permissionSetArn;
+      throw new AwsError('AccessDeniedException', `User: ${context.caller.arn} is not authorized to perform: ${action} on resource: ${resource}`);
     }
   }
 }

@@ -1,4 +1,5 @@
 import { SeededRandom } from '../../core/seeded-random';
+import { AwsError } from '../../protocol/aws-error';
 import { SortedKeyIndex } from '../../core/sorted-key-index';
 
 export type PrincipalType = 'USER' | 'GROUP';
@@ -113,6 +114,25 @@ export class IdentityCenterState {
     const affected = [...this.permissionSetIndex.values()].filter((ps) => ps.managedPolicies.has(policyArn));
     for (const ps of affected) ps.version++;
     return affected.map((ps) => ps.arn);
+  }
+
+  /**
+   * DeletePermissionSet. Refused while the set is assigned or provisioned anywhere: "ConflictException:
+   * Could not delete because PermissionSet has ApplicationProfile associated with it."
+   * (hashicorp/terraform-provider-aws#26757; the message tail as matched by noqdev/iambic's
+   * delete_permission_set). There is no deprovisioning API: provisioning goes with the last
+   * assignment of each account (aws-iam-identity-center-extensions#89). Returns false for an unknown ARN.
+   */
+  public deletePermissionSet(arn: string): boolean {
+    const record = this.permissionSetIndex.get(arn);
+    if (!record) return false;
+    const assigned = [...this.byTarget.entries()].some(([key, index]) => key.endsWith(`|${arn}`) && index.size > 0);
+    if (assigned || this.accountsProvisionedWith(arn).size > 0) {
+      throw new AwsError('ConflictException', 'Could not delete because PermissionSet has ApplicationProfile associated with it.');
+    }
+    this.permissionSetIndex.delete(arn);
+    this.permissionSetsByName.delete(record.name);
+    return true;
   }
 
   public permissionSet(arn: string): PermissionSetRecord | undefined {

@@ -167,7 +167,7 @@ export class OrganizationsApi implements ServiceHandler {
       Arn: account.arn,
       Email: account.email,
       Name: account.name,
-      Status: account.status,
+      // `Status` was retired on September 9, 2026 (see AccountStatus): only `State` is returned.
       State: account.status,
       Paths: [`${this.model.idPathOf(account.parentId)}${account.id}/`],
       JoinedMethod: account.joinedMethod,

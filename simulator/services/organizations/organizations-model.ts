@@ -1,8 +1,17 @@
 import { SeededRandom } from '../../core/seeded-random';
 import { SortedKeyIndex } from '../../core/sorted-key-index';
 
-/** Account status as Organizations reports it (`Status`, and the newer `State`). */
-export type AccountStatus = 'ACTIVE' | 'SUSPENDED' | 'PENDING_CLOSURE';
+/**
+ * An account's `State`, the five values of the Organizations API reference (API_Account.html):
+ * PENDING_ACTIVATION (sign-up started but not completed), ACTIVE, SUSPENDED, PENDING_CLOSURE
+ * (CloseAccount in progress) and CLOSED (the 90-day post-closure period is over). The older
+ * `Status` (ACTIVE | SUSPENDED | PENDING_CLOSURE) "will be retired on September 9, 2026"
+ * (DescribeAccount / ListAccounts reference), so the simulator, running after that date, returns
+ * `State` only. A closed account stays listed (AWS does not say when it stops appearing; the
+ * simulator keeps it, the less convenient answer), and account names are not unique: only the
+ * email must be (CreateAccount reference), so a new account may take a closed one's name.
+ */
+export type AccountStatus = 'PENDING_ACTIVATION' | 'ACTIVE' | 'SUSPENDED' | 'PENDING_CLOSURE' | 'CLOSED';
 
 export interface OrganizationAccount {
   readonly id: string;
@@ -131,8 +140,19 @@ export class OrganizationsModel {
     destination.accounts.set(accountId, account);
   }
 
+  /** Sets the account's `State` directly (closure, suspension by AWS, a sign-up left unfinished). */
   public setAccountStatus(accountId: string, status: AccountStatus): void {
     this.requireAccount(accountId).status = status;
+  }
+
+  /**
+   * CloseAccount: "While the close account request is in progress, Account status will indicate
+   * PENDING_CLOSURE. When the close account request completes, the status will change to SUSPENDED";
+   * after 90 days the account can no longer be reopened (API_CloseAccount.html), its State then CLOSED.
+   */
+  public closeAccount(accountId: string, stage: 'PENDING_CLOSURE' | 'SUSPENDED' | 'CLOSED' = 'SUSPENDED'): void {
+    if (accountId === this.managementAccountId) throw new Error('the management account cannot be closed with CloseAccount');
+    this.setAccountStatus(accountId, stage);
   }
 
   public tagAccount(accountId: string, tags: Record<string, string>): void {

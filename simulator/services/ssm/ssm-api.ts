@@ -1,5 +1,7 @@
 import { ParameterTier, ParameterType, SsmModel, SsmParameter } from './ssm-model';
 import { PageLimits, Paginator, PaginationErrors } from '../../core/paginator';
+import { SsmQuota } from '../../core/quotas';
+import { TokenBucket } from '../../core/token-bucket';
 import { AwsError, unknownOperation } from '../../protocol/aws-error';
 import { oneOf, optionalArray, optionalBoolean, optionalInteger, optionalString, requiredString } from '../../protocol/input';
 import { JsonInput, RequestContext, ServiceHandler } from '../../protocol/service-handler';
@@ -32,9 +34,26 @@ export class SsmApi implements ServiceHandler {
     invalidMaxResults: (value, max) => validation(`1 validation error detected: Value '${value}' at 'maxResults' failed to satisfy constraint: Member must have value less than or equal to ${max}`),
   };
 
-  constructor(private readonly model: SsmModel, private readonly paginator: Paginator, private readonly accountId: () => string) {}
+  /**
+   * Parameter Store throughput at the default (standard) setting, per account and region:
+   * GetParameter, GetParameters and GetParametersByPath share 40 TPS (the SSM quotas page, "Default
+   * throughput: 40 (shared by GetParameter, GetParameters, GetParametersByPath)"); PutParameter is
+   * undocumented, and AWS Support answered 3 TPS (github-aws-runners/terraform-aws-github-runner#2944;
+   * aws-ia/terraform-aws-control_tower_account_factory#271: "the limit for PutParameter API call is not
+   * currently disclosed"). Deletes are given the write rate, also undocumented. Over the limit:
+   * ThrottlingException "Rate exceeded" (AWS Knowledge Center, ssm-parameter-store-rate-exceeded).
+   */
+  private readonly reads: TokenBucket;
+  private readonly writes: TokenBucket;
+
+  constructor(private readonly model: SsmModel, private readonly paginator: Paginator, private readonly accountId: () => string, quota: SsmQuota) {
+    this.reads = new TokenBucket(quota.reads.requestsPerSecond, quota.reads.burst);
+    this.writes = new TokenBucket(quota.writes.requestsPerSecond, quota.writes.burst);
+  }
 
   public handle(operation: string, input: JsonInput, context: RequestContext): unknown {
+    const bucket = operation.startsWith('Get') ? this.reads : this.writes;
+    if (!bucket.tryTake(context.now)) throw this.throttlingError();
     switch (operation) {
       case 'GetParameter': return { Parameter: this.shape(this.require(requiredString(input, 'Name', validation)), context) };
       case 'GetParameters': return this.getParameters(input, context);

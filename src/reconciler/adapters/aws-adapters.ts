@@ -13,6 +13,8 @@ export interface ClientRates {
   readonly identityCenter: number;
   readonly organizations: number;
   readonly identityStore: number;
+  /** SSM writes per second: Parameter Store's PutParameter throughput is about 3 (see the simulator's SsmApi). @default 2 */
+  readonly ssmWrites?: number;
 }
 
 /**
@@ -25,13 +27,14 @@ export function awsAdapters(options: { counter: ApiCallCounter; rates: ClientRat
   const config = { region: options.region, maxAttempts: 8 };
   // A burst of 5 on top of the steady rate lets a freed slot's write go out at once instead of
   // queueing behind status reads; at 15 per second plus 5 it stays under the service's 20.
-  const limit = (rate: number) => new RateLimiter(rate, systemClock, 5);
+  const limit = (rate: number, burst = 5) => new RateLimiter(rate, systemClock, burst);
   const ssm = instrument(new SSMClient(config), 'ssm', options.counter);
   const ssoAdmin = instrument(new SSOAdminClient({ ...config, maxAttempts: 5 }), 'sso-admin', options.counter, limit(options.rates.identityCenter));
   const organizations = instrument(new OrganizationsClient(config), 'organizations', options.counter, limit(options.rates.organizations));
   const identityStore = instrument(new IdentitystoreClient(config), 'identitystore', options.counter, limit(options.rates.identityStore));
   return {
     ssm,
+    ssmWrites: limit(options.rates.ssmWrites ?? 2, 1),
     organizations: new OrganizationsAdapter(organizations),
     identityCenter: (instanceArn: string) => new IdentityCenterAdapter(ssoAdmin, instanceArn),
     identityStore: (identityStoreId: string) => new IdentityStoreAdapter(identityStore, identityStoreId),

@@ -14,6 +14,7 @@ import {
   paginateListAccountsForProvisionedPermissionSet,
   paginateListPermissionSetProvisioningStatus,
   paginateListPermissionSets,
+  paginateListPermissionSetsProvisionedToAccount,
 } from '@aws-sdk/client-sso-admin';
 import { Assignment, PrincipalId } from '../core/model';
 import { IdentityCenterReadPort, IdentityCenterWritePort, OperationKind, OperationStatus, WriteError } from '../core/ports';
@@ -71,6 +72,13 @@ export class IdentityCenterAdapter implements IdentityCenterReadPort, IdentityCe
     });
     for await (const page of pages) accounts.push(...(page.AccountIds ?? []));
     return accounts;
+  }
+
+  async listPermissionSetsProvisionedToAccount(accountId: string) {
+    const arns: string[] = [];
+    const pages = paginateListPermissionSetsProvisionedToAccount({ client: this.client, pageSize: 100 }, { InstanceArn: this.instanceArn, AccountId: accountId });
+    for await (const page of pages) arns.push(...(page.PermissionSets ?? []));
+    return arns;
   }
 
   async start(kind: 'create' | 'delete', a: Assignment): Promise<OperationStatus> {

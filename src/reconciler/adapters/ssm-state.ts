@@ -3,6 +3,7 @@ import {
 } from '@aws-sdk/client-ssm';
 import { ReconcilerState } from '../core/memory';
 import { StatePort } from '../core/ports';
+import { RateLimiter } from '../core/rate-limiter';
 
 /** Standard-tier values hold 4,096 bytes; chunks stay well under, counted in UTF-8 bytes. */
 const CHUNK_BYTES = 3900;
@@ -22,7 +23,8 @@ interface Pointer {
  * state is an error, which stops deletions for that run; it is never read as an empty memory.
  */
 export class SsmStateAdapter implements StatePort {
-  constructor(private readonly client: SSMClient, private readonly prefix: string) {}
+  /** `writes` paces PutParameter and DeleteParameters under Parameter Store's low write throughput. */
+  constructor(private readonly client: SSMClient, private readonly prefix: string, private readonly writes?: RateLimiter) {}
 
   private get pointerName(): string {
     return `${this.prefix}/head`;
@@ -64,6 +66,7 @@ export class SsmStateAdapter implements StatePort {
   }
 
   private async put(name: string, value: string): Promise<void> {
+    await this.writes?.take();
     await this.client.send(new PutParameterCommand({ Name: name, Value: value, Type: 'String', Tier: 'Standard', Overwrite: true }));
   }
 
@@ -76,6 +79,7 @@ export class SsmStateAdapter implements StatePort {
       }
     }
     for (let i = 0; i < stale.length; i += BATCH) {
+      await this.writes?.take();
       await this.client.send(new DeleteParametersCommand({ Names: stale.slice(i, i + BATCH) }));
     }
   }

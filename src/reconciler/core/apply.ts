@@ -11,6 +11,8 @@ export interface ApplyOptions {
   readonly drainDeadline: () => number;
   /** Attempts to start one operation through conflicts, throttling and faults. @default 8 */
   readonly maxAttempts?: number;
+  /** Times an operation that ended FAILED for a transient reason is tried again within the run. @default 3 */
+  readonly maxFailedRetries?: number;
   /**
    * First guess of how long an operation takes, refined by observation. Low on purpose: until the
    * first completions are seen, due operations are checked together with one list call.
@@ -34,7 +36,10 @@ export interface OperationOutcome {
 interface QueueItem {
   readonly op: Operation;
   readonly target: string;
+  /** Requests made to start it. */
   attempts: number;
+  /** Times it ended FAILED for a transient reason and was queued again. */
+  failedRetries: number;
   notBefore: number;
 }
 
@@ -54,6 +59,7 @@ export async function applyOperations(ops: Operation[], port: IdentityCenterWrit
     options.onOutcome?.(outcome);
   };
   const maxAttempts = options.maxAttempts ?? 8;
+  const maxFailedRetries = options.maxFailedRetries ?? 3;
 
   const worker = async () => {
     for (;;) {
@@ -64,9 +70,17 @@ export async function applyOperations(ops: Operation[], port: IdentityCenterWrit
       try {
         const started = await startOperation(port, item.op);
         const final = started.status === 'IN_PROGRESS' ? await poller.wait(item.op.kind, started) : started;
-        record(toOutcome(item, final));
+        if (final !== 'unknown' && final.status === 'FAILED' && !alreadyGone(item.op, final.failureReason)
+          && transientFailure(final.failureReason) && item.failedRetries < maxFailedRetries) {
+          item.failedRetries++;
+          queue.retryLater(item, failedBackoffMs(item.failedRetries, poller.typicalLatencyMs));
+        } else {
+          record(toOutcome(item, final));
+        }
       } catch (error) {
-        if (error instanceof WriteError && error.retryable && item.attempts < maxAttempts) {
+        if (goneAtOnce(item.op, error)) {
+          record({ op: item.op, status: 'succeeded', reason: 'already gone', attempts: item.attempts });
+        } else if (error instanceof WriteError && error.retryable && item.attempts < maxAttempts) {
           queue.retryLater(item, backoffMs(item.attempts));
         } else {
           record({ op: item.op, status: 'failed', reason: describeError(error), attempts: item.attempts });
@@ -95,10 +109,11 @@ function toOutcome(item: QueueItem, status: OperationStatus | 'unknown'): Operat
   if (status.status === 'FAILED' && alreadyGone(item.op, status.failureReason)) {
     return { op: item.op, status: 'succeeded', reason: 'already gone', attempts: item.attempts, requestId: status.requestId };
   }
+  const retried = item.failedRetries > 0 ? ` (FAILED ${item.failedRetries + 1} times)` : '';
   return {
     op: item.op,
     status: status.status === 'SUCCEEDED' ? 'succeeded' : 'failed',
-    reason: status.failureReason,
+    reason: status.status === 'FAILED' ? `${status.failureReason || 'no reason given'}${retried}` : status.failureReason,
     attempts: item.attempts,
     requestId: status.requestId,
   };
@@ -106,12 +121,45 @@ function toOutcome(item: QueueItem, status: OperationStatus | 'unknown'): Operat
 
 /**
  * Deleting an assignment that no longer exists is the goal reached, not a failure. Identity Center
- * ends such a deletion FAILED with a 404 reason ("Received a 404 status error: Assignment not found."),
- * as terraform-provider-aws#35158 reports. Creating an existing assignment already ends SUCCEEDED.
- * A 404 about the principal ("assignee ... was not found in directory") is a real failure and stays one.
+ * accepts the request and ends it FAILED with "Received a 404 status error: EntitlementItem doesn't
+ * exist with the given entitlement key ..."; terraform-provider-aws matches the same words and treats
+ * the assignment as deleted (internal/service/ssoadmin/account_assignment.go). Creating an existing
+ * assignment already ends SUCCEEDED. A 404 about the principal ("the GROUP assignee ... was not found
+ * in directory") is not this: the assignment is still there, and stays a failure.
  */
 export function alreadyGone(op: Operation, failureReason: string | undefined): boolean {
-  return op.kind === 'delete' && /\b404\b.*assignment not found/i.test(failureReason ?? '');
+  return op.kind === 'delete' && /\b404\b.*EntitlementItem doesn't exist/i.test(failureReason ?? '');
+}
+
+/**
+ * A synchronous ResourceNotFoundException to a deletion: what it would delete (the permission set,
+ * and so every assignment of it) is gone. terraform-provider-aws treats it as deleted too.
+ */
+function goneAtOnce(op: Operation, error: unknown): boolean {
+  return op.kind === 'delete' && error instanceof WriteError && error.code === 'ResourceNotFoundException';
+}
+
+/**
+ * FAILED reasons that a later attempt can overcome, retried within the run:
+ * - "An unexpected internal service exception was encountered" (pulumi/pulumi-aws#1927);
+ * - "... Please check your policy, or wait for role propagation to complete" (IAM permissions used in
+ *   the management account that are still propagating; fivexl/terraform-aws-sso-elevator#15);
+ * - "Obtaining permissions to manage your AWS account ... takes (is taking) longer than usual. Please
+ *   try again in a few minutes" (aws-samples/aws-identitycenter-codepipeline-auto-assignment#31);
+ * - no reason at all, which AWS sometimes gives (hashicorp/terraform-provider-aws#19821, #23585).
+ * Anything else (a principal missing from the directory, access denied without propagation) is final.
+ */
+export function transientFailure(failureReason: string | undefined): boolean {
+  if (failureReason === undefined || failureReason.trim() === '') return true;
+  return /unexpected internal service exception|wait for role propagation|(takes|is taking) longer than usual/i.test(failureReason);
+}
+
+/**
+ * After a transient FAILED: two, four, eight typical operation latencies (with jitter), so about
+ * 4 to 30 s at Identity Center's 2 to 6 s, time for a role to propagate or a service to recover.
+ */
+function failedBackoffMs(retry: number, typicalLatencyMs: number): number {
+  return (0.5 + Math.random() * 0.5) * 2 * Math.max(typicalLatencyMs, 100) * 2 ** (retry - 1);
 }
 
 /** Exponential backoff with full jitter, capped at 20 s. */
@@ -132,7 +180,7 @@ class OperationQueue {
   private wake?: () => void;
 
   constructor(ops: Operation[], private readonly clock: Clock) {
-    this.pending = ops.map((op) => ({ op, target: operationTarget(op), attempts: 0, notBefore: 0 }));
+    this.pending = ops.map((op) => ({ op, target: operationTarget(op), attempts: 0, failedRetries: 0, notBefore: 0 }));
     this.changed = this.renew();
   }
 
@@ -212,6 +260,11 @@ class StatusPoller {
 
   constructor(private readonly port: IdentityCenterWritePort, private readonly options: ApplyOptions) {
     this.latencyMs = options.initialLatencyMs ?? 250;
+  }
+
+  /** How long operations take, as observed so far in this run. */
+  get typicalLatencyMs(): number {
+    return this.latencyMs;
   }
 
   wait(kind: OperationKind, started: OperationStatus): Promise<FinalStatus> {

@@ -86,8 +86,8 @@ async function forgetReleased(decision: Decision, observed: Observation, outcome
   const deleted = new Set(outcomes
     .filter((o) => o.status === 'succeeded' && o.op.kind === 'delete')
     .map((o) => assignmentKey((o.op as { assignment: Assignment }).assignment)));
-  const { scope, configured, current } = observed;
-  const released = release({ scope, configured, current, desired: decision.desired.assignments, deleted, labels: decision.labels });
+  const { scope, configured, current, vanished } = observed;
+  const released = release({ scope, configured, current, desired: decision.desired.assignments, deleted, vanished, labels: decision.labels });
   const saved = decision.stateToSave ?? observed.remembered;
   if (!sameState(saved, released)) await state.write(released);
 }

@@ -1,10 +1,10 @@
-import { errorMessage } from './concurrency';
+import { errorMessage, settleLimit } from './concurrency';
 import { CurrentRead, readCurrent } from './current';
 import { DriftRead, readDrift } from './drift';
 import { ReconcilerState } from './memory';
 import { parsePrincipalKey } from './model';
 import { OrgIndex } from './org-index';
-import { ConfigPort, ConfigRead, InstancePorts, OrganizationsPort, StatePort } from './ports';
+import { ConfigPort, ConfigRead, IdentityStorePort, InstancePorts, OrganizationsPort, StatePort } from './ports';
 import { ResolvedReferences, resolveReferences } from './references';
 import { ConfiguredNames, ManagedScope, configuredNames, eligibility, managedScope } from './scope';
 import { OrgSnapshot, readOrganization } from './snapshot';
@@ -26,6 +26,13 @@ export interface Observation {
   readonly scope: ManagedScope;
   readonly current: CurrentRead;
   readonly drift: DriftRead;
+  /** Remembered principals (`principalKey`s) that the identity store no longer has. */
+  readonly vanished: ReadonlySet<string>;
+  /**
+   * In delegated-admin mode, the permission sets provisioned to the management account, which a
+   * delegated administrator may not assign anywhere; or why they could not be read.
+   */
+  readonly managementProvisioned?: { readonly arns: ReadonlySet<string> } | { readonly error: string };
 }
 
 /** Why a run stopped before deciding anything; nothing is changed. */
@@ -83,10 +90,32 @@ export async function gather(deps: GatherDeps): Promise<Gathered> {
   const principals = [...scope.principals].map(parsePrincipalKey);
   const current = await readCurrent(principals, scope.permissionSets, [...scope.plannableAccounts], instance.identityCenter, concurrency);
   const drift = await readDrift([...configured.permissionSets], instance.identityCenter, concurrency);
+  const vanished = await readVanished([...scope.principals].filter((p) => !configured.principals.has(p)), instance.identityStore, concurrency);
+  const management = document.options.managementAccountId;
+  const managementProvisioned = management === undefined ? undefined : await instance.identityCenter.listPermissionSetsProvisionedToAccount(management)
+    .then((arns) => ({ arns: new Set(arns) }), (e) => ({ error: `reading the permission sets provisioned to the management account failed (${errorMessage(e)})` }));
   return {
-    observation: { document, revision, remembered, stateError, org, index: new OrgIndex(org), refs, configured, scope, current, drift },
+    observation: {
+      document, revision, remembered, stateError, org, index: new OrgIndex(org), refs, configured, scope, current, drift, vanished, managementProvisioned,
+    },
     instance,
   };
+}
+
+/**
+ * Remembered principals that no rule names any more are looked up by id (DescribeGroup,
+ * DescribeUser): a group deleted in the IdP leaves its assignments listed in Identity Center
+ * (IAM Identity Center troubleshooting: "the name of the user or group still appears in the UI, but
+ * access fails"), and deleting them ends FAILED "the GROUP assignee ... was not found in directory"
+ * (hashicorp/terraform-provider-aws#19341), run after run. A failed lookup proves nothing: the
+ * principal counts as present.
+ */
+async function readVanished(principals: string[], store: IdentityStorePort, concurrency: number): Promise<Set<string>> {
+  const results = await settleLimit(principals, concurrency, (key) => {
+    const p = parsePrincipalKey(key);
+    return store.principalExists(p.principalType, p.principalId);
+  });
+  return new Set(results.filter((r) => r.value === false).map((r) => r.item));
 }
 
 function usesTags(doc: ConfigDocument): boolean {

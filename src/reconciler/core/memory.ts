@@ -33,10 +33,12 @@ export function release(options: {
   readonly current: CurrentRead;
   readonly desired: ReadonlyMap<string, Assignment>;
   readonly deleted: ReadonlySet<string>;
+  /** Principals gone from the identity store: released whatever they still hold. */
+  readonly vanished: ReadonlySet<string>;
   readonly labels: Labels;
 }): ReconcilerState {
-  const { scope, configured, current, desired, deleted, labels } = options;
-  const owned = (a: Assignment) => scope.principals.has(principalKey(a)) && scope.permissionSets.has(a.permissionSetArn);
+  const { scope, configured, current, desired, deleted, vanished, labels } = options;
+  const owned = (a: Assignment) => scope.principals.has(principalKey(a)) && !vanished.has(principalKey(a)) && scope.permissionSets.has(a.permissionSetArn);
   const lingering = [...current.assignments.entries()].filter(([key, a]) => !desired.has(key) && !deleted.has(key) && owned(a)).map(([, a]) => a);
   return remember(
     new Set([...configured.principals.keys(), ...lingering.map(principalKey)]),

@@ -6,6 +6,7 @@ export function worthNotifying(report: RunReport): boolean {
   const c = report.counts;
   return c.created + c.deleted + c.provisioned + c.failed + c.unknown + c.deletionsRefused > 0
     || report.errors.length > 0
+    || report.notices.length > 0
     || ['invalid-config', 'failed'].includes(report.outcome);
 }
 
@@ -26,6 +27,7 @@ export function summaryText(report: RunReport, maxLines = 50): string {
       + `${report.counts.foreign} assignments of managed principals to unmanaged permission sets left alone`,
     ...report.refusals.map((r) => `REFUSED: ${r.message}`),
     ...report.errors.slice(0, 20).map((e) => `ERROR: ${e}`),
+    ...report.notices.slice(0, 20).map((n) => `NOTE: ${n}`),
     ...report.changes.filter((c) => c.status !== 'succeeded').slice(0, maxLines).map((c) => `FAILED: ${changeText(c)}`),
     ...report.changes.filter((c) => c.status === 'succeeded').slice(0, maxLines).map(changeText),
   ];
@@ -49,6 +51,7 @@ export function teamsMessage(report: RunReport, maxLines = 20): unknown {
     'Deletions refused': report.counts.deletionsRefused,
   }).map(([title, value]) => ({ title, value: String(value) }));
   const problems = [...report.refusals.map((r) => r.message), ...report.errors].slice(0, maxLines);
+  const notes = report.notices.slice(0, maxLines);
   const changes = report.changes.slice(0, maxLines).map(changeText);
   return {
     type: 'message',
@@ -62,6 +65,7 @@ export function teamsMessage(report: RunReport, maxLines = 20): unknown {
           { type: 'TextBlock', size: 'Medium', weight: 'Bolder', text: headline(report), wrap: true },
           { type: 'FactSet', facts },
           ...problems.map((text) => ({ type: 'TextBlock', text, wrap: true, color: 'Attention' })),
+          ...notes.map((text) => ({ type: 'TextBlock', text, wrap: true, color: 'Warning' })),
           ...changes.map((text) => ({ type: 'TextBlock', text, wrap: true, spacing: 'None', fontType: 'Monospace' })),
           ...(report.changes.length > maxLines ? [{ type: 'TextBlock', text: `... and ${report.changes.length - maxLines} more changes`, isSubtle: true }] : []),
         ],

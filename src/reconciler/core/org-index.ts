@@ -41,7 +41,9 @@ export class OrgIndex {
   resolveUnit(ref: string): Resolution<OrgUnit> {
     if (isIdentifier('organizationalUnitId', ref) || isIdentifier('rootId', ref)) {
       const unit = this.snapshot.units.get(ref);
-      return unit ? { value: unit } : { error: `organizational unit ${ref} does not exist` };
+      if (unit) return { value: unit };
+      // OU names are free text, so an OU may be named like an id (ids are unique: the id wins).
+      if (!this.unitsByName.has(ref)) return { error: `organizational unit ${ref} does not exist` };
     }
     if (ref.includes('/')) return this.resolvePath(ref);
     const matches = this.unitsByName.get(ref) ?? [];

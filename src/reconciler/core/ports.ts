@@ -28,6 +28,8 @@ export interface IdentityCenterReadPort {
   listAssignments(accountId: string, permissionSetArn: string): Promise<PrincipalId[]>;
   /** Accounts where the permission set is provisioned at an older version than its latest. */
   listOutdatedAccounts(permissionSetArn: string): Promise<string[]>;
+  /** ARNs of the permission sets provisioned to an account (ListPermissionSetsProvisionedToAccount). */
+  listPermissionSetsProvisionedToAccount(accountId: string): Promise<string[]>;
 }
 
 export type OperationKind = 'create' | 'delete' | 'provision';

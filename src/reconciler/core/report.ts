@@ -32,6 +32,8 @@ export interface RunCounts {
   unknown: number;
   notStarted: number;
   deletionsRefused: number;
+  /** Assignments of principals deleted from the identity store, left in place and no longer managed. */
+  orphaned: number;
 }
 
 export interface RunReport {
@@ -47,6 +49,8 @@ export interface RunReport {
   readonly refusals: Refusal[];
   /** Resolution errors, failed reads and the reason a run failed. */
   readonly errors: string[];
+  /** What changed in what the reconciler manages, that is not an error (a principal released). */
+  readonly notices: string[];
   readonly readStrategy?: 'per-principal' | 'per-account';
   /** True when the run stopped for time and a follow-up invocation continues it. */
   readonly continuation: boolean;
@@ -94,6 +98,7 @@ export function emptyCounts(): RunCounts {
     unknown: 0,
     notStarted: 0,
     deletionsRefused: 0,
+    orphaned: 0,
   };
 }
 
@@ -120,6 +125,7 @@ export function summarizeStop(stop: Stop, meta: RunMeta): RunReport {
     changes: [],
     refusals: [],
     errors: stop.errors,
+    notices: [],
     continuation: false,
   };
 }
@@ -139,6 +145,7 @@ export function summarize(observed: Observation, decision: Decision, executed: E
     provisions: guarded.plan.provisions.length,
     ...tally,
     deletionsRefused: guarded.refusals.reduce((n, r) => n + r.deletionsRefused, 0),
+    orphaned: decision.orphaned.length,
   };
   const namer = new Namer(observed.org, decision.labels);
   const common = {
@@ -148,6 +155,7 @@ export function summarize(observed: Observation, decision: Decision, executed: E
     counts,
     refusals: guarded.refusals,
     errors: [...decision.errors, ...executed.errors],
+    notices: decision.notices,
     readStrategy: observed.current.strategy,
   };
   if (!decision.writes) {

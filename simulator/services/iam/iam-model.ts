@@ -1,0 +1,213 @@
+import { SeededRandom } from '../../core/seeded-random';
+import { AwsError } from '../../protocol/aws-error';
+
+/**
+ * One statement of an identity-based policy. `actions` and `resources` may hold the `*` (any run of
+ * characters) and `?` (one character) wildcards.
+ * https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_action.html
+ * https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_resource.html
+ */
+export interface PolicyStatement {
+  readonly effect: 'Allow' | 'Deny';
+  readonly actions: readonly string[];
+  readonly resources: readonly string[];
+}
+
+/** Who makes a request, as resolved from the SigV4 access key id. */
+export interface Caller {
+  readonly accountId: string;
+  /** The assumed-role session ARN, or the root ARN of the default caller. */
+  readonly arn: string;
+  /** The role behind an assumed-role session. */
+  readonly roleArn?: string;
+  /** Allowed everything, like the account root user. */
+  readonly admin: boolean;
+}
+
+export interface RoleRecord {
+  readonly arn: string;
+  readonly accountId: string;
+  readonly name: string;
+  readonly path: string;
+  policy: readonly PolicyStatement[];
+  readonly trustedPrincipalArns: readonly string[];
+}
+
+export interface CreateRoleOptions {
+  readonly accountId: string;
+  readonly name: string;
+  /** @default '/' */
+  readonly path?: string;
+  readonly policy: readonly PolicyStatement[];
+  /** Principal ARNs the trust policy names (roles, or `arn:aws:iam::<acct>:root`). @default none */
+  readonly trustedPrincipalArns?: readonly string[];
+}
+
+export interface IssuedCredentials {
+  readonly accessKeyId: string;
+  readonly secretAccessKey: string;
+  readonly sessionToken: string;
+}
+
+interface Session {
+  readonly roleArn: string;
+  readonly sessionName: string;
+}
+
+type Decision = 'ALLOW' | 'IMPLICIT_DENY' | 'EXPLICIT_DENY';
+
+const UPPER_ALPHANUMERIC = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789';
+const BASE64 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
+
+/**
+ * IAM as far as authorization goes: roles with identity-based policies, temporary credentials bound
+ * to role sessions, and the evaluation AWS runs on every request
+ * (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-logic.html).
+ * Only identity-based policies are modelled: no resource-based policies, SCPs, boundaries or conditions.
+ * Model methods are for arranging fixtures; they throw plain errors on misuse.
+ */
+export class IamModel {
+  private readonly roles = new Map<string, RoleRecord>();
+  private readonly sessions = new Map<string, Session>();
+  private defaultAccountId: string;
+
+  constructor(private readonly random: SeededRandom, defaultCaller: { accountId: string }) {
+    this.defaultAccountId = defaultCaller.accountId;
+  }
+
+  public createRole(spec: CreateRoleOptions): RoleRecord {
+    const path = spec.path ?? '/';
+    // "The path must begin and end with a forward slash" (IAM API Reference, CreateRole, Path).
+    if (!path.startsWith('/') || !path.endsWith('/')) throw new Error(`a role path begins and ends with '/', got '${path}'`);
+    const arn = `arn:aws:iam::${spec.accountId}:role${path}${spec.name}`;
+    if (this.roles.has(arn) || this.roleNamed(spec.accountId, spec.name)) throw new Error(`role ${spec.name} already exists in ${spec.accountId}`);
+    const role: RoleRecord = {
+      arn,
+      accountId: spec.accountId,
+      name: spec.name,
+      path,
+      policy: [...spec.policy],
+      trustedPrincipalArns: [...(spec.trustedPrincipalArns ?? [])],
+    };
+    this.roles.set(arn, role);
+    return role;
+  }
+
+  public role(roleArn: string): RoleRecord | undefined {
+    return this.roles.get(roleArn);
+  }
+
+  /** Replaces a role's statements, as a redeploy does; sessions already issued see the new policy at once. */
+  public putRolePolicy(roleArn: string, policy: readonly PolicyStatement[]): void {
+    this.requireRole(roleArn).policy = [...policy];
+  }
+
+  /** Temporary credentials of a fresh session of the role. */
+  public credentialsFor(roleArn: string, sessionName = 'session'): IssuedCredentials {
+    this.requireRole(roleArn);
+    let accessKeyId: string;
+    // Temporary (STS) access key ids start with ASIA, long-term ones with AKIA
+    // (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_identifiers.html#identifiers-prefixes).
+    do accessKeyId = `ASIA${this.random.chars(16, UPPER_ALPHANUMERIC)}`; while (this.sessions.has(accessKeyId));
+    this.sessions.set(accessKeyId, { roleArn, sessionName });
+    return { accessKeyId, secretAccessKey: this.random.chars(40, BASE64), sessionToken: this.random.chars(64, BASE64) };
+  }
+
+  /** The caller behind an access key id; keys this model did not issue belong to the default administrator. */
+  public callerFor(accessKeyId: string | undefined): Caller {
+    const session = accessKeyId === undefined ? undefined : this.sessions.get(accessKeyId);
+    if (!session) return { accountId: this.defaultAccountId, arn: `arn:aws:iam::${this.defaultAccountId}:root`, admin: true };
+    const role = this.requireRole(session.roleArn);
+    // An assumed-role session ARN carries the role name, not its path
+    // (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_identifiers.html#identifiers-arns).
+    const arn = `arn:aws:sts::${role.accountId}:assumed-role/${role.name}/${session.sessionName}`;
+    return { accountId: role.accountId, arn, roleArn: role.arn, admin: false };
+  }
+
+  /** Moves the default caller to another account, e.g. a delegated administrator. */
+  public setDefaultCallerAccount(accountId: string): void {
+    this.defaultAccountId = accountId;
+  }
+
+  /**
+   * Throws AccessDeniedException unless the caller's policy allows `action` on EVERY resource: AWS
+   * authorizes a request only if each resource it touches is allowed. An explicit deny on any resource
+   * wins over allows and is reported first.
+   */
+  public authorize(caller: Caller, action: string, resources: readonly string[]): void {
+    if (resources.length === 0) throw new Error(`authorize(${action}) needs at least one resource ('*' for none)`);
+    const decisions = resources.map((resource) => ({ resource, decision: this.decide(caller, action, resource) }));
+    const denied = decisions.find((d) => d.decision === 'EXPLICIT_DENY') ?? decisions.find((d) => d.decision === 'IMPLICIT_DENY');
+    if (!denied) return;
+    // The message format AWS returns for identity-based denials ("Access denied error messages",
+    // https://docs.aws.amazon.com/IAM/latest/UserGuide/troubleshoot_access-denied.html).
+    const reason = denied.decision === 'EXPLICIT_DENY'
+      ? 'with an explicit deny in an identity-based policy'
+      : `because no identity-based policy allows the ${action} action`;
+    const message = `User: ${caller.arn} is not authorized to perform: ${action} on resource: ${denied.resource} ${reason}`;
+    throw new AwsError('AccessDeniedException', message);
+  }
+
+  /** The same evaluation as `authorize`, for one resource, without throwing. */
+  public isAllowed(caller: Caller, action: string, resource: string): boolean {
+    return this.decide(caller, action, resource) === 'ALLOW';
+  }
+
+  /**
+   * Whether the role's trust policy admits a principal, given as a role ARN or an assumed-role
+   * session ARN: naming the role itself, or the root of the principal's account (which delegates
+   * to that account's IAM; https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_principal.html).
+   */
+  public trusts(roleArn: string, callerArnOrRoleArn: string): boolean {
+    const trusted = this.requireRole(roleArn).trustedPrincipalArns;
+    const accountId = callerArnOrRoleArn.split(':')[4];
+    const principalRole = this.roleOfPrincipal(callerArnOrRoleArn);
+    return trusted.includes(`arn:aws:iam::${accountId}:root`)
+      || trusted.includes(callerArnOrRoleArn)
+      || (principalRole !== undefined && trusted.includes(principalRole));
+  }
+
+  /**
+   * The evaluation logic without resource-based policies, SCPs and boundaries: an explicit deny
+   * overrides any allow, an allow overrides the default implicit deny.
+   * https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-logic.html
+   */
+  private decide(caller: Caller, action: string, resource: string): Decision {
+    if (caller.admin) return 'ALLOW';
+    const policy = caller.roleArn === undefined ? [] : this.roles.get(caller.roleArn)?.policy ?? [];
+    const applies = (s: PolicyStatement) =>
+      s.actions.some((a) => matches(a, action, true)) && s.resources.some((r) => matches(r, resource, false));
+    const applicable = policy.filter(applies);
+    if (applicable.some((s) => s.effect === 'Deny')) return 'EXPLICIT_DENY';
+    return applicable.some((s) => s.effect === 'Allow') ? 'ALLOW' : 'IMPLICIT_DENY';
+  }
+
+  /** The role ARN behind a role ARN or an `arn:aws:sts::<acct>:assumed-role/<name>/<session>` ARN. */
+  private roleOfPrincipal(arn: string): string | undefined {
+    if (this.roles.has(arn)) return arn;
+    const session = /^arn:[^:]+:sts::(\d{12}):assumed-role\/([^/]+)\/[^/]+$/.exec(arn);
+    return session ? this.roleNamed(session[1], session[2])?.arn : undefined;
+  }
+
+  /** Role names are unique in an account whatever the path (IAM API Reference, CreateRole). */
+  private roleNamed(accountId: string, name: string): RoleRecord | undefined {
+    return [...this.roles.values()].find((r) => r.accountId === accountId && r.name === name);
+  }
+
+  private requireRole(roleArn: string): RoleRecord {
+    const role = this.roles.get(roleArn);
+    if (!role) throw new Error(`no role ${roleArn}`);
+    return role;
+  }
+}
+
+/**
+ * IAM's wildcard match of a whole value: `*` is any run of characters (also none), `?` exactly one.
+ * Action names are case-insensitive, resource ARNs case-sensitive
+ * (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_action.html,
+ * https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_resource.html).
+ */
+export function matches(pattern: string, value: string, caseInsensitive: boolean): boolean {
+  const source = pattern.split('').map((c) => (c === '*' ? '.*' : c === '?' ? '.' : c.replace(/[.+^${}()|[\]\\/]/g, '\\$&'))).join('');
+  return new RegExp(`^${source}$`, caseInsensitive ? 'is' : 's').test(value);
+}
