@@ -1,9 +1,9 @@
 import { Token } from 'aws-cdk-lib';
 import { identifierProblem } from './private/identifiers';
-import { isIdentifier } from './reconciler/config/identifiers';
 import { throwIf } from './private/validation';
 import { describeTarget } from './reconciler/config/describe';
 import { BaseTargetDocument, TargetDocument } from './reconciler/config/document';
+import { isIdentifier } from './reconciler/config/identifiers';
 
 // Organizations limits: https://docs.aws.amazon.com/organizations/latest/APIReference/API_OrganizationalUnit.html
 // (OU name 1-128), API_Account.html (account name 1-50), API_Tag.html (key 1-128, value 0-256).

@@ -163,6 +163,8 @@ export class FakeIdentityCenter implements IdentityCenterReadPort, IdentityCente
   failTimes = new Map<string, { reason: string; times: number }>();
   /** Start calls on these assignment keys are refused at once with this error name. */
   refuseOps = new Map<string, string>();
+  /** Provisioned without an assignment (ProvisionPermissionSet to an account). */
+  readonly provisionedOnly: Array<{ permissionSetArn: string; accountId: string }> = [];
   /** Start calls that throw a retryable error before succeeding. */
   transientFailures = 0;
   private nextId = 1;
@@ -194,9 +196,9 @@ export class FakeIdentityCenter implements IdentityCenterReadPort, IdentityCente
     return this.outdated.filter((o) => o.permissionSetArn === permissionSetArn).map((o) => o.accountId);
   }
   /** Provisioned where assigned, as Identity Center does on CreateAccountAssignment, plus `provisionedOnly`. */
-  readonly provisionedOnly: Array<{ permissionSetArn: string; accountId: string }> = [];
   async listPermissionSetsProvisionedToAccount(accountId: string) {
-    return [...new Set([...this.assignments.values(), ...this.provisionedOnly].filter((a) => a.accountId === accountId).map((a) => a.permissionSetArn))];
+    const provisioned = [...this.assignments.values(), ...this.provisionedOnly].filter((a) => a.accountId === accountId);
+    return [...new Set(provisioned.map((a) => a.permissionSetArn))];
   }
 
   async start(kind: 'create' | 'delete', a: Assignment): Promise<OperationStatus> {

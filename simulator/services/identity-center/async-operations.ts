@@ -237,9 +237,9 @@ export class AsyncOperations {
     if (op.kind === 'PROVISION_PERMISSION_SET') {
       let failure: string | undefined;
       for (const accountId of op.provisionTargets ?? []) {
+        const roleRemoved = op.provisionedAtSubmission?.has(accountId) && state.provisionedVersion(accountId, op.permissionSetArn) === undefined;
         const problem = organizations.account(accountId)?.status !== 'ACTIVE' ? INACTIVE_ACCOUNT_REASON(accountId)
-          : op.provisionedAtSubmission?.has(accountId) && state.provisionedVersion(accountId, op.permissionSetArn) === undefined ? PROVISION_RACE_REASON
-            : this.managementAccountDenial(op, accountId, 'provision');
+          : roleRemoved ? PROVISION_RACE_REASON : this.managementAccountDenial(op, accountId, 'provision');
         if (problem) failure ??= problem;
         else if (state.permissionSet(op.permissionSetArn)) state.provision(accountId, op.permissionSetArn);
       }
@@ -276,7 +276,8 @@ export class AsyncOperations {
     const ps = state.permissionSet(op.permissionSetArn);
     const roleArn = reservedRoleArn(accountId, ps?.name ?? 'Unknown', op.permissionSetArn);
     const samlArn = samlProviderArn(accountId, state.instanceId);
-    const facts = { samlProviderExists: this.samlProviders.has(accountId), roleExists: state.provisionedVersion(accountId, op.permissionSetArn) !== undefined };
+    const roleExists = state.provisionedVersion(accountId, op.permissionSetArn) !== undefined;
+    const facts = { samlProviderExists: this.samlProviders.has(accountId), roleExists };
     const denial = managementAccountDenial(iam, op.caller, requiredIamActions(step, facts, roleArn, samlArn), op.requestId);
     if (!denial && step !== 'unassign-last') this.samlProviders.add(accountId);
     return denial;

@@ -1,6 +1,6 @@
 import { SeededRandom } from '../../core/seeded-random';
-import { AwsError } from '../../protocol/aws-error';
 import { SortedKeyIndex } from '../../core/sorted-key-index';
+import { AwsError } from '../../protocol/aws-error';
 
 export type PrincipalType = 'USER' | 'GROUP';
 

@@ -25,8 +25,13 @@ const ROLE_WRITES = ['iam:PutRolePolicy', 'iam:AttachRolePolicy', 'iam:UpdateRol
 const ROLE_DELETES = ['iam:DeleteRolePolicy', 'iam:DetachRolePolicy', 'iam:DeleteRole'];
 
 /** The actions, in the order Identity Center would need them, and the resource each applies to. */
-export function requiredIamActions(step: ManagementAccountStep, facts: ManagementAccountFacts, roleArn: string, samlProviderArn: string): Array<[string, string]> {
-  const saml: Array<[string, string]> = [['iam:GetSAMLProvider', samlProviderArn], [facts.samlProviderExists ? 'iam:UpdateSAMLProvider' : 'iam:CreateSAMLProvider', samlProviderArn]];
+export function requiredIamActions(
+  step: ManagementAccountStep, facts: ManagementAccountFacts, roleArn: string, providerArn: string,
+): Array<[string, string]> {
+  const saml: Array<[string, string]> = [
+    ['iam:GetSAMLProvider', providerArn],
+    [facts.samlProviderExists ? 'iam:UpdateSAMLProvider' : 'iam:CreateSAMLProvider', providerArn],
+  ];
   const role = (actions: string[]): Array<[string, string]> => actions.map((a) => [a, roleArn]);
   if (step === 'unassign-last') return role([...ROLE_READS, ...ROLE_DELETES]);
   return [...saml, ...role([...ROLE_READS, ...(facts.roleExists ? [] : ['iam:CreateRole']), ...ROLE_WRITES])];

@@ -76,7 +76,8 @@ export class IdentityCenterAdapter implements IdentityCenterReadPort, IdentityCe
 
   async listPermissionSetsProvisionedToAccount(accountId: string) {
     const arns: string[] = [];
-    const pages = paginateListPermissionSetsProvisionedToAccount({ client: this.client, pageSize: 100 }, { InstanceArn: this.instanceArn, AccountId: accountId });
+    const input = { InstanceArn: this.instanceArn, AccountId: accountId };
+    const pages = paginateListPermissionSetsProvisionedToAccount({ client: this.client, pageSize: 100 }, input);
     for await (const page of pages) arns.push(...(page.PermissionSets ?? []));
     return arns;
   }

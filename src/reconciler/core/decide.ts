@@ -72,7 +72,14 @@ export function decide(observed: Observation, mode: 'plan' | 'apply'): Decision 
  *   account, which a delegated administrator may not manage in any account (AccessDeniedException;
  *   userguide/delegated-admin.html).
  */
-function withholdUnreachable(plan: Plan, observed: Observation, namer: Namer): { plan: Plan; errors: string[]; notices: string[]; orphaned: Assignment[] } {
+interface Withheld {
+  readonly plan: Plan;
+  readonly errors: string[];
+  readonly notices: string[];
+  readonly orphaned: Assignment[];
+}
+
+function withholdUnreachable(plan: Plan, observed: Observation, namer: Namer): Withheld {
   const { vanished, managementProvisioned } = observed;
   const errors: string[] = [];
   const notices: string[] = [];

@@ -92,12 +92,12 @@ export async function gather(deps: GatherDeps): Promise<Gathered> {
   const drift = await readDrift([...configured.permissionSets], instance.identityCenter, concurrency);
   const vanished = await readVanished([...scope.principals].filter((p) => !configured.principals.has(p)), instance.identityStore, concurrency);
   const management = document.options.managementAccountId;
-  const managementProvisioned = management === undefined ? undefined : await instance.identityCenter.listPermissionSetsProvisionedToAccount(management)
+  const managementProvisioned = management === undefined ? undefined : await instance.identityCenter
+    .listPermissionSetsProvisionedToAccount(management)
     .then((arns) => ({ arns: new Set(arns) }), (e) => ({ error: `reading the permission sets provisioned to the management account failed (${errorMessage(e)})` }));
+  const index = new OrgIndex(org);
   return {
-    observation: {
-      document, revision, remembered, stateError, org, index: new OrgIndex(org), refs, configured, scope, current, drift, vanished, managementProvisioned,
-    },
+    observation: { document, revision, remembered, stateError, org, index, refs, configured, scope, current, drift, vanished, managementProvisioned },
     instance,
   };
 }

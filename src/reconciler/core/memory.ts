@@ -38,7 +38,10 @@ export function release(options: {
   readonly labels: Labels;
 }): ReconcilerState {
   const { scope, configured, current, desired, deleted, vanished, labels } = options;
-  const owned = (a: Assignment) => scope.principals.has(principalKey(a)) && !vanished.has(principalKey(a)) && scope.permissionSets.has(a.permissionSetArn);
+  const owned = (a: Assignment) => {
+    const principal = principalKey(a);
+    return scope.principals.has(principal) && !vanished.has(principal) && scope.permissionSets.has(a.permissionSetArn);
+  };
   const lingering = [...current.assignments.entries()].filter(([key, a]) => !desired.has(key) && !deleted.has(key) && owned(a)).map(([, a]) => a);
   return remember(
     new Set([...configured.principals.keys(), ...lingering.map(principalKey)]),
