@@ -5,7 +5,7 @@ import { QuotaModel, QuotaSettings, ResolvedQuotas, resolveQuotas } from './core
 import { hashString, SeededRandom } from './core/seeded-random';
 import { SimulatedClock, SimulatedClockOptions } from './core/simulated-clock';
 import { TokenBucket } from './core/token-bucket';
-import { HttpFront } from './protocol/http-front';
+import { HttpFront, ObservedCall } from './protocol/http-front';
 import { IamModel } from './services/iam/iam-model';
 import { AsyncOperations, IdentityCenterBehaviour } from './services/identity-center/async-operations';
 import { IdentityCenterModel } from './services/identity-center/identity-center';
@@ -82,6 +82,7 @@ export class AwsSimulator {
    * `iam.credentialsFor(role.arn)` gives credentials whose calls the role's policy governs.
    */
   public readonly iam: IamModel;
+  private readonly observers: Array<(call: ObservedCall) => void> = [];
   /** The account the default caller works in when `identityCenter.delegatedAdministrator` is set. */
   public readonly delegatedAdministratorAccountId?: string;
   public readonly region: string;
@@ -152,7 +153,20 @@ export class AwsSimulator {
       requestIds: random('request-ids'),
       region: this.region,
       iam: this.iam,
+      observers: this.observers,
     });
+  }
+
+  /**
+   * Runs `observe` before every AWS call is served; returns a function that stops it. For tests:
+   * what another actor does between two calls of the client under test.
+   */
+  public onCall(observe: (call: ObservedCall) => void): () => void {
+    this.observers.push(observe);
+    return () => {
+      const index = this.observers.indexOf(observe);
+      if (index >= 0) this.observers.splice(index, 1);
+    };
   }
 
   /** Base URL, `http://127.0.0.1:<port>`. */

@@ -37,6 +37,7 @@ export type { PublishedMessage } from './services/messaging/sns';
 export { SecretsManagerModel } from './services/messaging/secrets-manager';
 export type { StoredSecret } from './services/messaging/secrets-manager';
 export { IamModel } from './services/iam/iam-model';
+export type { ObservedCall } from './protocol/http-front';
 export type { Caller, PolicyStatement, RoleRecord, CreateRoleOptions, IssuedCredentials } from './services/iam/iam-model';
 export { WebhookRecorder } from './services/webhook-recorder';
 export type { WebhookDelivery } from './services/webhook-recorder';

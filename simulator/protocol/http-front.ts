@@ -10,6 +10,13 @@ import { SimulatedClock } from '../core/simulated-clock';
 import { IamModel } from '../services/iam/iam-model';
 import { WebhookRecorder } from '../services/webhook-recorder';
 
+/** One AWS call as the simulator receives it. */
+export interface ObservedCall {
+  readonly service: string;
+  readonly operation: string;
+  readonly input: JsonInput;
+}
+
 /** A service reached through `X-Amz-Target: <prefix>.<Operation>`. */
 export interface JsonRoute {
   readonly targetPrefix: string;
@@ -37,6 +44,11 @@ export interface HttpFrontOptions {
   readonly region: string;
   /** Resolves the signer's access key id to the caller handlers authorize. */
   readonly iam: IamModel;
+  /**
+   * Called with every AWS call before it is served: a test's hook for what happens between two
+   * calls of a client (another tool deleting an assignment, a policy being changed).
+   */
+  readonly observers: ReadonlyArray<(call: ObservedCall) => void>;
 }
 
 interface Outcome {
@@ -144,6 +156,7 @@ export class HttpFront {
   private async call(handler: ServiceHandler, operation: string, input: JsonInput, req: http.IncomingMessage, requestId: string): Promise<unknown> {
     const { calls, faults, clock } = this.options;
     calls.record(handler.service, operation);
+    for (const observe of this.options.observers) observe({ service: handler.service, operation, input });
     const decision = faults.decide(handler.service, operation, calls.count(handler.service, operation));
     if (decision.connectionReset) return 'reset';
     if (decision.delayMs > 0) await clock.sleep(decision.delayMs);

@@ -1,7 +1,9 @@
 import { Stack } from 'aws-cdk-lib';
 import type { Context, SQSEvent } from 'aws-lambda';
 import { simulatedLambdaEnvironment } from '../../bench/lambda-process';
-import { AwsSimulator, AwsSimulatorOptions, OrganizationFixture, OrganizationFixtureOptions, buildOrganization } from '../../simulator';
+import {
+  AwsSimulator, AwsSimulatorOptions, OrganizationFixture, OrganizationFixtureOptions, PolicyStatement, RoleRecord, buildOrganization,
+} from '../../simulator';
 import { planConfigStorage } from '../../src/private/config-storage';
 import { CONFIG_VERSION, ConfigDocument, OptionsDocument, RuleDocument } from '../../src/reconciler/config/document';
 import { DEFAULT_BUS_NAME, parameterNames } from '../../src/reconciler/contract';
@@ -33,6 +35,8 @@ export class Harness {
   }
 
   readonly queueUrl: string;
+  /** The reconciler's credentials when it runs as a role of its own (`actAs`); the simulator's administrator otherwise. */
+  private credentials?: Record<string, string>;
 
   private constructor(readonly sim: AwsSimulator, readonly fixture: OrganizationFixture, readonly speed: number) {
     this.queueUrl = sim.sqs.createQueue('reconcile.fifo', { contentBasedDeduplication: true }).url;
@@ -65,7 +69,24 @@ export class Harness {
   }
 
   env(extra: Record<string, string> = {}): Record<string, string> {
-    return { ...simulatedLambdaEnvironment(this.sim, { busName: BUS, queueUrl: this.queueUrl, configParameter: HEAD }), ...extra };
+    const lambda = simulatedLambdaEnvironment(this.sim, { busName: BUS, queueUrl: this.queueUrl, configParameter: HEAD });
+    return { ...lambda, ...this.credentials, ...extra };
+  }
+
+  /**
+   * From now on the reconciler calls with a role that has exactly `policy` (the simulator evaluates
+   * it for Identity Center calls, and for Identity Center's own IAM work in the management account).
+   * The role lives where the automation does: the management account, or the delegated administrator.
+   */
+  actAs(policy: PolicyStatement[], name = 'AssignmentsServiceRole'): RoleRecord {
+    const accountId = this.sim.delegatedAdministratorAccountId ?? this.sim.organizations.managementAccountId;
+    const role = this.sim.iam.role(`arn:aws:iam::${accountId}:role/${name}`) ?? this.sim.iam.createRole({ accountId, name, policy });
+    this.sim.iam.putRolePolicy(role.arn, policy);
+    const issued = this.sim.iam.credentialsFor(role.arn);
+    this.credentials = {
+      AWS_ACCESS_KEY_ID: issued.accessKeyId, AWS_SECRET_ACCESS_KEY: issued.secretAccessKey, AWS_SESSION_TOKEN: issued.sessionToken,
+    };
+    return role;
   }
 
   /** Invokes the handler. `remainingMs` is simulated Lambda time left (scaled to real time). */

@@ -197,6 +197,7 @@ describe('the caller through the real SDK', () => {
       requestIds: new SeededRandom(3),
       region: 'us-east-1',
       iam,
+      observers: [],
     });
     await front.listen(0);
     try {

@@ -1,9 +1,10 @@
+import { DescribeGroupCommand, IdentitystoreClient } from '@aws-sdk/client-identitystore';
 import {
   AccessDeniedException, ConflictException, CreateAccountAssignmentCommand, DeleteAccountAssignmentCommand,
   DescribeAccountAssignmentCreationStatusCommand,
   DescribeAccountAssignmentDeletionStatusCommand, DescribePermissionSetProvisioningStatusCommand, ListAccountAssignmentCreationStatusCommand,
   ListAccountAssignmentsCommand, ListAccountsForProvisionedPermissionSetCommand, ListPermissionSetsProvisionedToAccountCommand,
-  ProvisionPermissionSetCommand,
+  ProvisionPermissionSetCommand, DeletePermissionSetCommand, ListAccountAssignmentsForPrincipalCommand,
   ResourceNotFoundException, SSOAdminClient, ThrottlingException, ValidationException,
 } from '@aws-sdk/client-sso-admin';
 import { AwsSimulator, AwsSimulatorOptions } from '../../simulator';
@@ -196,5 +197,119 @@ describe('Identity Center account assignments', () => {
     await admin.send(new CreateAccountAssignmentCommand(target(accounts[0].id)));
     sim.identityCenter.provision(sim.organizations.managementAccountId, env.ps.arn);
     await expect(admin.send(new CreateAccountAssignmentCommand(target(accounts[1].id)))).rejects.toBeInstanceOf(AccessDeniedException);
+  });
+
+  test('a delegated administrator may not call ListAccountAssignmentsForPrincipal; the management account may', async () => {
+    env = await frozenSimulator({ identityCenter: { delegatedAdministrator: true } });
+    const { sim, admin, group } = env;
+    const input = { InstanceArn: sim.identityCenter.instanceArn, PrincipalId: group.id, PrincipalType: 'GROUP' as const };
+    // "This action must be called from the management account" (API_ListAccountAssignmentsForPrincipal.html).
+    await expect(admin.send(new ListAccountAssignmentsForPrincipalCommand(input)))
+      .rejects.toThrow(/^User: arn:aws:iam::\d{12}:root is not authorized to perform: sso:ListAccountAssignmentsForPrincipal .*must be called from the management account/);
+    const reader = sim.iam.createRole({
+      accountId: sim.organizations.managementAccountId, name: 'Reader', policy: [{ effect: 'Allow', actions: ['sso:ListAccountAssignmentsForPrincipal'], resources: ['*'] }],
+    });
+    const fromManagement = new SSOAdminClient({ ...sim.clientConfig(), credentials: sim.iam.credentialsFor(reader.arn), maxAttempts: 1 });
+    expect((await fromManagement.send(new ListAccountAssignmentsForPrincipalCommand(input))).AccountAssignments).toEqual([]);
+  });
+
+  test('DeletePermissionSet is refused while the set is assigned or provisioned, and removes it once it is neither', async () => {
+    env = await frozenSimulator();
+    const { sim, admin, accounts, ps, group } = env;
+    const input = { InstanceArn: sim.identityCenter.instanceArn, PermissionSetArn: ps.arn };
+    sim.identityCenter.addAssignment({ accountId: accounts[0].id, permissionSetArn: ps.arn, principalType: 'GROUP', principalId: group.id });
+    // hashicorp/terraform-provider-aws#26757.
+    await expect(admin.send(new DeletePermissionSetCommand(input)))
+      .rejects.toThrow(new ConflictException({ message: 'Could not delete because PermissionSet has ApplicationProfile associated with it.', $metadata: {} }));
+    sim.identityCenter.removeAssignment({ accountId: accounts[0].id, permissionSetArn: ps.arn, principalType: 'GROUP', principalId: group.id });
+    // Provisioned with no assignment: still refused, and no API removes such a provisioning.
+    sim.identityCenter.provision(accounts[1].id, ps.arn);
+    await expect(admin.send(new DeletePermissionSetCommand(input))).rejects.toBeInstanceOf(ConflictException);
+    const other = sim.identityCenter.createPermissionSet({ name: 'Unused' });
+    await admin.send(new DeletePermissionSetCommand({ ...input, PermissionSetArn: other.arn }));
+    expect(sim.identityCenter.permissionSet(other.arn)).toBeUndefined();
+    const again = admin.send(new DeletePermissionSetCommand({ ...input, PermissionSetArn: other.arn }));
+    await expect(again).rejects.toBeInstanceOf(ResourceNotFoundException);
+  });
+
+  test('a provisioning whose account lost the permission set meanwhile ends FAILED "Assignment not found."', async () => {
+    env = await frozenSimulator();
+    const { sim, admin, accounts, ps, group } = env;
+    const assignment = { accountId: accounts[0].id, permissionSetArn: ps.arn, principalType: 'GROUP' as const, principalId: group.id };
+    sim.identityCenter.addAssignment(assignment);
+    const started = await admin.send(new ProvisionPermissionSetCommand({ InstanceArn: sim.identityCenter.instanceArn, PermissionSetArn: ps.arn, TargetType: 'ALL_PROVISIONED_ACCOUNTS' }));
+    sim.identityCenter.removeAssignment(assignment);
+    sim.clock.advance(5000);
+    // hashicorp/terraform-provider-aws#35158: deleting the last assignment under a running provisioning.
+    expect(sim.identityCenter.operation(started.PermissionSetProvisioningStatus!.RequestId!)).toMatchObject({ status: 'FAILED', failureReason: 'Received a 404 status error: Assignment not found.' });
+  });
+
+  test('a deleted group\'s assignments stay listed, DescribeGroup answers ResourceNotFoundException, and deleting them FAILS', async () => {
+    env = await frozenSimulator();
+    const { sim, admin, accounts, ps, target } = env;
+    const leaver = sim.identityStore.createGroup('Leaver');
+    sim.identityCenter.addAssignment({ accountId: accounts[0].id, permissionSetArn: ps.arn, principalType: 'GROUP', principalId: leaver.id });
+    sim.identityStore.deleteGroup(leaver.id);
+    const listed = await admin.send(new ListAccountAssignmentsCommand({
+      InstanceArn: sim.identityCenter.instanceArn, AccountId: accounts[0].id, PermissionSetArn: ps.arn,
+    }));
+    expect(listed.AccountAssignments?.map((a) => a.PrincipalId)).toEqual([leaver.id]);
+    const store = new IdentitystoreClient({ ...sim.clientConfig(), maxAttempts: 1 });
+    await expect(store.send(new DescribeGroupCommand({ IdentityStoreId: sim.identityStore.identityStoreId, GroupId: leaver.id })))
+      .rejects.toMatchObject({ name: 'ResourceNotFoundException', ResourceType: 'GROUP', ResourceId: leaver.id });
+    const deleted = await admin.send(new DeleteAccountAssignmentCommand({ ...target(accounts[0].id), PrincipalId: leaver.id }));
+    sim.clock.advance(5000);
+    expect(sim.identityCenter.operation(deleted.AccountAssignmentDeletionStatus!.RequestId!)?.failureReason)
+      .toBe(`Received a 404 status error: the GROUP assignee ${leaver.id} was not found in directory ${sim.identityStore.identityStoreId}`);
+  });
+});
+
+describe('Identity Center in the management account acts with the caller\'s IAM permissions', () => {
+  let env: Awaited<ReturnType<typeof frozenSimulator>>;
+  afterEach(async () => {
+    expect(env.sim.unexpectedErrors).toEqual([]);
+    await env.sim.stop();
+  });
+  const SSO = { effect: 'Allow' as const, actions: ['sso:*'], resources: ['*'] };
+  const ROLE = { effect: 'Allow' as const, actions: ['iam:*Role*'], resources: ['arn:aws:iam::*:role/aws-reserved/sso.amazonaws.com/*'] };
+  const saml = (actions: string[]) => ({ effect: 'Allow' as const, actions, resources: ['arn:aws:iam::*:saml-provider/AWSSSO_*_DO_NOT_DELETE'] });
+
+  async function assignInManagementAccount(policy: Array<{ effect: 'Allow'; actions: string[]; resources: string[] }>, times = 1) {
+    env = await frozenSimulator();
+    const { sim, target, group } = env;
+    const role = sim.iam.createRole({ accountId: sim.organizations.managementAccountId, name: 'Assigner', policy });
+    const client = new SSOAdminClient({ ...sim.clientConfig(), credentials: sim.iam.credentialsFor(role.arn), maxAttempts: 1 });
+    const reasons: Array<string | undefined> = [];
+    for (let i = 0; i < times; i++) {
+      const principal = i === 0 ? group : sim.identityStore.createGroup(`Other${i}`);
+      const input = { ...target(sim.organizations.managementAccountId), PrincipalId: principal.id };
+      const started = await client.send(new CreateAccountAssignmentCommand(input));
+      sim.clock.advance(5000);
+      reasons.push(sim.identityCenter.operation(started.AccountAssignmentCreationStatus!.RequestId!)?.failureReason);
+    }
+    return reasons;
+  }
+
+  test('without iam:CreateSAMLProvider the first assignment there FAILS with IAM\'s 403 (landing-zone-accelerator-on-aws#496)', async () => {
+    const [reason] = await assignInManagementAccount([SSO, ROLE, saml(['iam:GetSAMLProvider'])]);
+    expect(reason).toMatch(/^Received a 403 status error: Access denied by IAM\. Please check your policy, or wait for role propagation to complete\. IAM Error: User: arn:aws:sts::\d{12}:assumed-role\/Assigner\/session is not authorized to perform: iam:CreateSAMLProvider on resource: arn:aws:iam::\d{12}:saml-provider\/AWSSSO_[0-9a-f]{16}_DO_NOT_DELETE/);
+  });
+
+  test('a later assignment there needs iam:UpdateSAMLProvider (fivexl/terraform-aws-sso-elevator#15); with every permission both succeed', async () => {
+    expect(await assignInManagementAccount([SSO, ROLE, saml(['iam:GetSAMLProvider', 'iam:CreateSAMLProvider'])], 2))
+      .toEqual([undefined, expect.stringContaining('is not authorized to perform: iam:UpdateSAMLProvider')]);
+    await env.sim.stop();
+    expect(await assignInManagementAccount([SSO, ROLE, saml(['iam:GetSAMLProvider', 'iam:CreateSAMLProvider', 'iam:UpdateSAMLProvider'])], 2))
+      .toEqual([undefined, undefined]);
+  });
+
+  test('member accounts need none of this: the service-linked role acts there', async () => {
+    env = await frozenSimulator();
+    const { sim, target, accounts } = env;
+    const role = sim.iam.createRole({ accountId: sim.organizations.managementAccountId, name: 'Assigner', policy: [SSO] });
+    const client = new SSOAdminClient({ ...sim.clientConfig(), credentials: sim.iam.credentialsFor(role.arn), maxAttempts: 1 });
+    const started = await client.send(new CreateAccountAssignmentCommand(target(accounts[0].id)));
+    sim.clock.advance(5000);
+    expect(sim.identityCenter.operation(started.AccountAssignmentCreationStatus!.RequestId!)?.status).toBe('SUCCEEDED');
   });
 });
