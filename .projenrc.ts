@@ -6,6 +6,7 @@ import { awscdk, javascript } from 'projen';
 const CDK_VERSION = '2.189.1';
 const AWS_SDK_VERSION = '3.1138.0';
 const AWS_SDK_CLIENTS = [
+  'client-dynamodb',
   'client-eventbridge',
   'client-identitystore',
   'client-organizations',
@@ -68,6 +69,8 @@ const project = new awscdk.AwsCdkConstructLibrary({
     '@aws-lambda-powertools/metrics@2.36.0',
     '@types/aws-lambda@^8.10.150',
     'zod@4.6.7',
+    // The state table's DynamoDB in tests, the demo and the benchmark: an emulator nobody here wrote.
+    'dynalite@4.0.0',
     'fast-check@^4.11.0',
     'cdk-nag@2.38.2',
     '@aws-cdk/integ-tests-alpha@2.187.0-alpha.0',

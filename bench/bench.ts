@@ -7,14 +7,15 @@ import { AwsSimulator, OrganizationFixture, buildOrganization } from '../simulat
 import { applyUntilSettled, simulatedLambdaEnvironment } from './lambda-process';
 import { writeChart, writeTable } from './output';
 import { Scenario, scenarios } from './scenarios';
+import { DynamoDbEndpoint } from '../simulator/dynamodb/dynalite-endpoint';
 import { planConfigStorage } from '../src/private/config-storage';
 import { ApiCallCounter } from '../src/reconciler/adapters/api-calls';
 import { awsAdapters } from '../src/reconciler/adapters/aws-adapters';
 import { ConfigDocument, CONFIG_VERSION, RuleDocument } from '../src/reconciler/config/document';
-import { DEFAULT_BUS_NAME } from '../src/reconciler/contract';
+import { DEFAULT_BUS_NAME, STATE_TABLE_KEY } from '../src/reconciler/contract';
 import { readPerAccount } from '../src/reconciler/core/current';
 import { computeDesired } from '../src/reconciler/core/desired';
-import { PrincipalId } from '../src/reconciler/core/model';
+import { pairKey } from '../src/reconciler/core/model';
 import { OrgIndex } from '../src/reconciler/core/org-index';
 import { principalLookupKey } from '../src/reconciler/core/references';
 import { OrgAccount, OrgSnapshot, OrgUnit } from '../src/reconciler/core/snapshot';
@@ -49,11 +50,16 @@ export interface ScenarioResult {
 
 async function runScenario(scenario: Scenario): Promise<ScenarioResult> {
   const sim = await AwsSimulator.start({ seed: 42, clock: { speed: scenario.speed } });
+  const dynamodb = await DynamoDbEndpoint.start();
   try {
     const fixture = buildOrganization(sim, { accounts: scenario.accounts, ...scenario.organization, seed: 42 });
     const queueUrl = sim.sqs.createQueue(QUEUE, { contentBasedDeduplication: true }).url;
     sim.eventBridge.createEventBus(BUS);
-    const env = { ...simulatedLambdaEnvironment(sim, { busName: BUS, queueUrl }), POWERTOOLS_LOG_LEVEL: 'WARN', POWERTOOLS_METRICS_DISABLED: 'true' };
+    const table = await dynamodb.createTable(`${BUS}-state`, STATE_TABLE_KEY);
+    const lambda = simulatedLambdaEnvironment(sim, {
+      busName: BUS, queueUrl, state: { table, endpoint: dynamodb }, guards: { maxDeletionsPerRun: 100_000 },
+    });
+    const env = { ...lambda, POWERTOOLS_LOG_LEVEL: 'WARN', POWERTOOLS_METRICS_DISABLED: 'true' };
 
     if (scenario.before) {
       // The applied state: assignments planted directly, then one unmeasured run so the
@@ -103,6 +109,7 @@ async function runScenario(scenario: Scenario): Promise<ScenarioResult> {
     };
   } finally {
     await sim.stop();
+    await dynamodb.stop();
   }
 }
 
@@ -113,7 +120,7 @@ function storeConfig(sim: AwsSimulator, fixture: OrganizationFixture, rules: Rul
     version: CONFIG_VERSION,
     instanceArn: fixture.instanceArn,
     identityStoreId: fixture.identityStoreId,
-    options: { dryRun: false, maxDeletionsPerRun: 100_000 },
+    options: {},
     permissionSets: fixture.permissionSets.filter((p) => used.has(p.name)).map((p) => ({ name: p.name, arn: p.arn })),
     rules,
   };
@@ -158,11 +165,14 @@ async function measureNaive(sim: AwsSimulator, fixture: OrganizationFixture, doc
   Object.assign(process.env, sim.env());
   const rates = { identityCenter: DEFAULT_RATES.identityCenter * speed, organizations: 1e6, identityStore: 1e6 };
   const aws = awsAdapters({ counter: new ApiCallCounter(), rates });
-  const principals: PrincipalId[] = [...new Set(doc.rules.map((r) => (r.principal as { group: string }).group))]
-    .map((name) => ({ principalType: 'GROUP', principalId: fixture.groups.find((g) => g.displayName === name)!.id }));
+  const arns = new Map(doc.permissionSets.map((p) => [p.name, p.arn!]));
+  const pairs = new Set(doc.rules.map((r) => {
+    const group = fixture.groups.find((g) => g.displayName === (r.principal as { group: string }).group)!;
+    return pairKey({ principalType: 'GROUP', principalId: group.id, permissionSetArn: arns.get(r.permissionSet)! });
+  }));
   const accounts = sim.organizations.accounts().filter((a) => a.status === 'ACTIVE').map((a) => a.id);
   sim.calls.reset();
-  await readPerAccount(principals, new Set(doc.permissionSets.map((p) => p.arn!)), accounts, aws.identityCenter(fixture.instanceArn), 16);
+  await readPerAccount(pairs, accounts, aws.identityCenter(fixture.instanceArn), 16);
   return sim.calls.count('sso-admin', 'ListAccountAssignments');
 }
 

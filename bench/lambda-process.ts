@@ -1,7 +1,8 @@
 import { spawn } from 'child_process';
 import * as path from 'path';
-import type { AwsSimulator } from '../simulator';
-import { ENV, EVENTS, parameterNames } from '../src/reconciler/contract';
+import type { AwsSimulator, DeployedFunction } from '../simulator';
+import type { DynamoDbEndpoint } from '../simulator/dynamodb/dynalite-endpoint';
+import { DEFAULT_GUARDS, ENV, EVENTS, parameterNames } from '../src/reconciler/contract';
 import type { RunReport } from '../src/reconciler/core/report';
 import { DEFAULT_RATES } from '../src/reconciler/runtime-config';
 
@@ -12,11 +13,23 @@ import { DEFAULT_RATES } from '../src/reconciler/runtime-config';
  */
 export function simulatedLambdaEnvironment(
   sim: AwsSimulator,
-  options: { busName: string; queueUrl: string; configParameter?: string; statePrefix?: string },
+  options: {
+    busName: string;
+    queueUrl: string;
+    configParameter?: string;
+    statePrefix?: string;
+    /** The state table and the DynamoDB endpoint that holds it (dynalite). */
+    state: { table: string; endpoint: DynamoDbEndpoint };
+    guards?: { maxDeletionsPerRun?: number; dryRun?: boolean };
+  },
 ): Record<string, string> {
   const speed = sim.clock.speed;
   return {
     ...sim.env(),
+    ...options.state.endpoint.env(),
+    [ENV.stateTable]: options.state.table,
+    [ENV.maxDeletionsPerRun]: String(options.guards?.maxDeletionsPerRun ?? DEFAULT_GUARDS.maxDeletionsPerRun),
+    [ENV.dryRun]: String(options.guards?.dryRun ?? DEFAULT_GUARDS.dryRun),
     [ENV.configParameter]: options.configParameter ?? parameterNames(options.busName).head,
     [ENV.statePrefix]: options.statePrefix ?? parameterNames(options.busName).statePrefix,
     [ENV.eventBusName]: options.busName,
@@ -25,6 +38,24 @@ export function simulatedLambdaEnvironment(
     [ENV.organizationsMaxRequestsPerSecond]: String(DEFAULT_RATES.organizations * speed),
     [ENV.identityStoreMaxRequestsPerSecond]: String(DEFAULT_RATES.identityStore * speed),
     [ENV.ssmMaxWritesPerSecond]: String(DEFAULT_RATES.ssmWrites * speed),
+  };
+}
+
+/**
+ * The environment of a function `sim.cloudFormation` deployed (the names it was given in the
+ * template), pointed at the simulator and dynalite, with the same clock-speed rate scaling.
+ */
+export function deployedLambdaEnvironment(sim: AwsSimulator, fn: DeployedFunction, dynamodb: DynamoDbEndpoint): Record<string, string> {
+  const speed = sim.clock.speed;
+  const rate = (name: string, fallback: number) => String(Number(fn.environment[name] ?? fallback) * speed);
+  return {
+    ...sim.env(),
+    ...dynamodb.env(),
+    ...fn.environment,
+    [ENV.maxRequestsPerSecond]: rate(ENV.maxRequestsPerSecond, DEFAULT_RATES.identityCenter),
+    [ENV.organizationsMaxRequestsPerSecond]: rate(ENV.organizationsMaxRequestsPerSecond, DEFAULT_RATES.organizations),
+    [ENV.identityStoreMaxRequestsPerSecond]: rate(ENV.identityStoreMaxRequestsPerSecond, DEFAULT_RATES.identityStore),
+    [ENV.ssmMaxWritesPerSecond]: rate(ENV.ssmMaxWritesPerSecond, DEFAULT_RATES.ssmWrites),
   };
 }
 

@@ -3,20 +3,17 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { App } from 'aws-cdk-lib';
-import { applyUntilSettled, invokeBundled, simulatedLambdaEnvironment } from '../bench/lambda-process';
+import { applyUntilSettled, deployedLambdaEnvironment, invokeBundled } from '../bench/lambda-process';
 import { AwsSimulator } from '../simulator';
-import { embedOrganization } from './embedded-organization';
+import { embedOrganization, plantDrift } from './embedded-organization';
 import { buildLandingZoneApp } from './landing-zone-app';
-import { deployToSimulator } from './simulated-deploy';
+import { DynamoDbEndpoint } from '../simulator/dynamodb/dynalite-endpoint';
 import { formatReport } from '../src/cli/format';
-import { DEFAULT_BUS_NAME } from '../src/reconciler/contract';
+import { ENV } from '../src/reconciler/contract';
 import { RunReport } from '../src/reconciler/core/report';
 
 /** Simulated ms per real ms: the simulator's quotas and latencies, and the reconciler's rates, scale together. */
 const SPEED = 20;
-const QUEUE = 'reconcile.fifo';
-/** The example app's event bus (AssignmentAutomation's default name). */
-const BUS = DEFAULT_BUS_NAME;
 const LAMBDA_TIMEOUT_MS = 15 * 60_000;
 const bold = (text: string) => (process.stdout.isTTY ? `\x1b[1m${text}\x1b[0m` : text);
 
@@ -26,11 +23,12 @@ async function main(): Promise<void> {
 
   step('1. Start the AWS simulator with an embedded organization');
   const sim = await AwsSimulator.start({ seed: 1, region: 'eu-west-1', clock: { speed: SPEED } });
+  const dynamodb = await DynamoDbEndpoint.start();
   try {
-    const { controlTower, drift } = embedOrganization(sim);
+    const { controlTower, neighbour } = embedOrganization(sim);
     const accounts = sim.organizations.accounts();
     console.log(`   ${accounts.length} accounts (${accounts.filter((a) => a.status !== 'ACTIVE').length} suspended) in ${sim.organizations.organizationalUnits().length} OUs, `
-      + `${sim.identityStore.groups().length} groups, ${controlTower} Control Tower assignments, ${drift} assignment made by hand`);
+      + `${sim.identityStore.groups().length} groups, ${controlTower} Control Tower assignments, ${neighbour} of another tool`);
     console.log(`   Identity Center quotas on: ${sim.quotaModel().ssoAdmin.requestsPerSecond} TPS, ${sim.quotaModel().ssoAdmin.maxOutstandingAsyncOperations} outstanding operations, `
       + `2-6 s per operation; the clock runs ${SPEED}x`);
 
@@ -49,25 +47,22 @@ async function main(): Promise<void> {
       console.log(`   ${stack.stackName} (${stack.environment.region}): ${resources.length} resources`);
     }
 
-    step('3. Deploy the permission sets and the config parameter into the simulator');
-    const deployed = deployToSimulator(sim, outdir, landingZone.home.artifactId);
-    console.log(`   ${deployed.permissionSets} permission sets, parameter ${deployed.parameters.join(', ')}`);
-
-    const queueUrl = sim.sqs.createQueue(QUEUE, { contentBasedDeduplication: true }).url;
-    sim.eventBridge.createEventBus(BUS);
-    const env = {
-      ...simulatedLambdaEnvironment(sim, {
-        busName: BUS,
-        queueUrl,
-        configParameter: landingZone.automation.configParameterName,
-        statePrefix: landingZone.automation.stateParameterPrefix,
-      }),
-      POWERTOOLS_LOG_LEVEL: 'ERROR',
-      POWERTOOLS_METRICS_DISABLED: 'true',
-    };
+    step('3. Deploy the home stack into the simulator (its CloudFormation model, as cdk deploy would)');
+    sim.cloudFormation.setTableProvider(dynamodb.tableProvider());
+    const home = landingZone.home;
+    const deployed = await sim.cloudFormation.deploy(home.stackName, assembly.getStackByName(home.stackName).template);
+    if (deployed.status !== 'CREATE_COMPLETE') throw new Error(`the home stack did not deploy: ${deployed.status}`);
+    const fn = sim.cloudFormation.functions().find((f) => f.environment[ENV.configParameter] !== undefined)!;
+    // NODE_NO_WARNINGS: the SDK's notice that it will need Node 22 (the function's runtime is 22; this machine's node is 20).
+    const env = { ...deployedLambdaEnvironment(sim, fn, dynamodb), POWERTOOLS_LOG_LEVEL: 'ERROR', POWERTOOLS_METRICS_DISABLED: 'true', NODE_NO_WARNINGS: '1' };
+    const queue = env[ENV.queueUrl].split('/').pop()!;
+    const drift = plantDrift(sim);
+    console.log(`   ${home.stackName}: ${deployed.status}, ${sim.identityCenter.permissionSets().length} permission sets, `
+      + `rules in ${env[ENV.configParameter]}, state in table ${env[ENV.stateTable]}`);
+    console.log(`   then ${drift} assignment made by hand: AWS-Developers with Developer in sandbox-02, which no rule asks for`);
     const plan = async () => (await invokeBundled(sim, env, { mode: 'plan' }, LAMBDA_TIMEOUT_MS)).report;
     const apply = async () => {
-      const runs = await applyUntilSettled(sim, env, QUEUE, LAMBDA_TIMEOUT_MS);
+      const runs = await applyUntilSettled(sim, env, queue, LAMBDA_TIMEOUT_MS);
       return runs[runs.length - 1].report;
     };
     const show = (report: RunReport, limit = 12) => console.log(formatReport(report, limit).split('\n').map((l) => `   ${l}`).join('\n'));
@@ -78,8 +73,8 @@ async function main(): Promise<void> {
     step('5. Apply');
     show(await apply(), 5);
     const ct = sim.identityCenter.assignments().filter((a) => sim.identityStore.groups().find((g) => g.id === a.principalId)?.displayName === 'AWSControlTowerAdmins');
-    console.log(`   ${sim.identityCenter.assignmentCount()} assignments live. The ${ct.length} of Control Tower's group are untouched (not a managed principal); `
-      + 'the one made by hand (a managed group with a managed permission set, asked for by no rule) was drift and is gone');
+    console.log(`   ${sim.identityCenter.assignmentCount()} assignments live. The ${ct.length} of Control Tower's group and the other tool's one are untouched `
+      + '(pairs the automation does not own); the one made by hand (an owned pair in an account no rule names) was drift and is gone');
 
     step('6. An account moves from Workloads/Dev to Workloads/Prod: the incremental plan, then apply');
     const moved = accounts.find((a) => a.name === 'dev-team-03')!;
@@ -100,6 +95,7 @@ async function main(): Promise<void> {
     step(`Done in ${((Date.now() - started) / 1000).toFixed(1)} s`);
   } finally {
     await sim.stop();
+    await dynamodb.stop();
   }
 }
 

@@ -9,7 +9,7 @@ const SUFFIX = '@corp.example.com';
  * groups its rules name, a break-glass user, Control Tower's AWSAdministratorAccess permission
  * set, and a few assignments that other tools made (which the reconciler must leave alone).
  */
-export function embedOrganization(sim: AwsSimulator): { controlTower: number; drift: number } {
+export function embedOrganization(sim: AwsSimulator): { controlTower: number; neighbour: number } {
   const orgs = sim.organizations;
   const ou = (parent: string, name: string) => orgs.createOrganizationalUnit(parent, name).id;
   const security = ou(orgs.rootId, 'Security');
@@ -40,8 +40,22 @@ export function embedOrganization(sim: AwsSimulator): { controlTower: number; dr
   const active = orgs.accounts().filter((a) => a.status === 'ACTIVE');
   const group = (principalId: string, accountId: string) => ({ accountId, permissionSetArn: ctAdmin.arn, principalType: 'GROUP' as const, principalId });
   const controlTower = active.slice(0, 6).map((a) => group(controlTowerAdmins.id, a.id));
-  // Drift: someone gave a managed group a managed permission set by hand; no rule asks for it.
-  const drift = [group(groups.get('AWS-Developers')!.id, active.find((a) => a.name === 'sandbox-01')!.id)];
-  for (const a of [...controlTower, ...drift]) sim.identityCenter.addAssignment(a);
-  return { controlTower: controlTower.length, drift: drift.length };
+  // A neighbour's assignment of a managed group (Account Factory's, say): the group with a permission
+  // set the catalog does not own. The reconciler owns pairs, not principals, so it stays.
+  const neighbour = [group(groups.get('AWS-Developers')!.id, active.find((a) => a.name === 'sandbox-01')!.id)];
+  for (const a of [...controlTower, ...neighbour]) sim.identityCenter.addAssignment(a);
+  return { controlTower: controlTower.length, neighbour: neighbour.length };
+}
+
+/**
+ * Drift, planted once the catalog is deployed: someone gave a managed group one of the catalog's
+ * permission sets by hand in an account no rule names for that pair. The reconciler owns the pair,
+ * so the next apply removes it.
+ */
+export function plantDrift(sim: AwsSimulator): number {
+  const developers = sim.identityStore.groups().find((g) => g.displayName === `AWS-Developers${SUFFIX}`)!;
+  const developer = sim.identityCenter.permissionSetByName('Developer')!;
+  const sandbox = sim.organizations.accounts().find((a) => a.name === 'sandbox-02')!;
+  sim.identityCenter.addAssignment({ accountId: sandbox.id, permissionSetArn: developer.arn, principalType: 'GROUP', principalId: developers.id });
+  return 1;
 }

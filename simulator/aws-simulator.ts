@@ -1,3 +1,4 @@
+import { CloudFormationModel } from './cloudformation/cloudformation-model';
 import { CallCounter } from './core/call-counter';
 import { FaultInjector } from './core/fault-injector';
 import { Paginator, PaginationSettings } from './core/paginator';
@@ -48,6 +49,8 @@ export interface SimulatorClientConfig {
 
 const ACCESS_KEY_ID = 'AKIASIMULATOR0000000';
 const SECRET_ACCESS_KEY = 'simulator-secret-access-key';
+/** The Parameter Store quota of CloudFormation's own SSM handler: none. */
+const UNTHROTTLED_SSM = { reads: { requestsPerSecond: 1e9, burst: 1e9 }, writes: { requestsPerSecond: 1e9, burst: 1e9 } };
 
 /**
  * An in-process AWS: one HTTP server on 127.0.0.1 speaking the wire protocols of Organizations,
@@ -76,6 +79,11 @@ export class AwsSimulator {
   public readonly sns: SnsModel;
   public readonly secretsManager: SecretsManagerModel;
   public readonly webhooks = new WebhookRecorder();
+  /**
+   * CloudFormation deploying synthesized templates into this simulator (create, update, delete,
+   * import, custom resources answering through `PUT /cloudformation-responses/<id>`).
+   */
+  public readonly cloudFormation: CloudFormationModel;
   /**
    * Who calls: requests signed with `sim.clientConfig()` (or any key it did not issue) come from an
    * administrator of the management account, or of the delegated administrator account;
@@ -130,15 +138,27 @@ export class AwsSimulator {
     this.sns = new SnsModel(accountId, this.region);
     this.secretsManager = new SecretsManagerModel(random('secrets'), now, accountId, this.region);
 
+    const identityCenterApi = new IdentityCenterApi(state, operations, this.organizations, paginator, this.iam, rate(this.quotas.ssoAdmin));
+    this.cloudFormation = new CloudFormationModel({
+      clock: this.clock,
+      random: random('cloudformation'),
+      region: this.region,
+      endpoint: () => this.endpoint,
+      defaultAccountId: () => this.organizations.managementAccountId,
+      identityCenter: { state, operations, api: identityCenterApi },
+      // A Parameter Store handler of CloudFormation's own, unthrottled: its calls do not spend the account's
+      // PutParameter rate the test's clients are measured against (CloudFormation's handlers retry throttling anyway).
+      parameterStore: { model: this.ssm, api: new SsmApi(this.ssm, paginator, accountId, UNTHROTTLED_SSM), eventBridge: this.eventBridge },
+      iam: this.iam,
+      sqs: this.sqs,
+      eventBridge: this.eventBridge,
+    });
+
     const messageIds = random('message-ids');
     this.front = new HttpFront({
       jsonRoutes: [
         { targetPrefix: 'AWSOrganizationsV20161128', jsonVersion: '1.1', handler: new OrganizationsApi(this.organizations, paginator, rate(this.quotas.organizations)) },
-        {
-          targetPrefix: 'SWBExternalService',
-          jsonVersion: '1.1',
-          handler: new IdentityCenterApi(state, operations, this.organizations, paginator, this.iam, rate(this.quotas.ssoAdmin)),
-        },
+        { targetPrefix: 'SWBExternalService', jsonVersion: '1.1', handler: identityCenterApi },
         { targetPrefix: 'AWSIdentityStore', jsonVersion: '1.1', handler: new IdentityStoreApi(this.identityStore, paginator, rate(this.quotas.identityStore)) },
         { targetPrefix: 'AmazonSSM', jsonVersion: '1.1', handler: new SsmApi(this.ssm, paginator, accountId, this.quotas.ssm) },
         { targetPrefix: 'AmazonSQS', jsonVersion: '1.0', queryCompatible: true, handler: new SqsApi(this.sqs, messageIds) },
@@ -147,6 +167,7 @@ export class AwsSimulator {
       ],
       queryRoute: { xmlNamespace: 'http://sns.amazonaws.com/doc/2010-03-31/', handler: new SnsApi(this.sns, messageIds) },
       webhooks: this.webhooks,
+      cloudFormationResponses: this.cloudFormation.responses,
       calls: this.calls,
       faults: this.faults,
       clock: this.clock,

@@ -8,6 +8,10 @@
  * real second and a 4 s assignment completes in 80 real ms, and a run's simulated duration is what
  * the same client would take against AWS. Speed 0 freezes time (`clock.advance()` moves it).
  * The SDK's retry back-off runs in real time, so retries cost less simulated time at high speeds.
+ *
+ * `sim.cloudFormation` deploys synthesized templates into the simulator the way CloudFormation
+ * does (dependency waves, replacement, cleanup, rollback, DeleteStack, import, custom resources
+ * answering through `PUT <endpoint>/cloudformation-responses/<id>`); see CloudFormationModel.
  */
 export { AwsSimulator } from './aws-simulator';
 export type { AwsSimulatorOptions, SimulatorClientConfig } from './aws-simulator';
@@ -41,5 +45,13 @@ export type { ObservedCall } from './protocol/http-front';
 export type { Caller, PolicyStatement, RoleRecord, CreateRoleOptions, IssuedCredentials } from './services/iam/iam-model';
 export { WebhookRecorder } from './services/webhook-recorder';
 export type { WebhookDelivery } from './services/webhook-recorder';
+export { CloudFormationModel } from './cloudformation/cloudformation-model';
+export type { DeployOptions, DestroyOptions } from './cloudformation/cloudformation-model';
+export type {
+  StackOperationResult, StackOperationStatus, StackEvent, StackView, StackResourceView, OrphanedResource, DeployedFunction, FunctionInvoker,
+} from './cloudformation/stack-types';
+export type { TableProvider } from './cloudformation/providers/dynamodb-table';
+export type { CustomResourceResponse } from './cloudformation/custom-resource-responses';
+export { ValidationError as CloudFormationValidationError } from './cloudformation/errors';
 export { buildOrganization } from './fixtures';
 export type { OrganizationFixtureOptions, OrganizationFixture, FixtureAccount, FixtureOrganizationalUnit } from './fixtures';

@@ -1,5 +1,6 @@
-import { Annotations, AspectPriority, Aspects, Duration, IAspect, Stack, Token } from 'aws-cdk-lib';
+import { Annotations, AspectPriority, Aspects, Duration, IAspect, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -20,11 +21,11 @@ import { ORGANIZATION_PATTERNS, PRINCIPAL_CREATED, Trigger, configChangePattern 
 import { grantReconcilerPermissions } from './private/reconciler-policy';
 import { RuleSet } from './private/rule-set';
 import { throwIf } from './private/validation';
-import { DEFAULT_BUS_NAME, ENV, MESSAGE_GROUP, METRICS, parameterNames } from './reconciler/contract';
+import { DEFAULT_BUS_NAME, DEFAULT_GUARDS, ENV, MESSAGE_GROUP, METRICS, STATE_TABLE_KEY, parameterNames } from './reconciler/contract';
 import { ReconcileFunction } from './reconciler/reconcile-function';
 
-const DEFAULT_MAX_DELETIONS = 100;
 const MAX_TIMEOUT = Duration.minutes(15);
+const VISIBILITY_MARGIN_SECONDS = 60;
 const ALARM_PERIOD = Duration.minutes(5);
 
 /**
@@ -80,6 +81,9 @@ export interface AssignmentAutomationProps {
   /**
    * Plan and report only: the reconciler computes and reports every change, and makes none.
    *
+   * A guard setting: it is part of the function's configuration, which only a deployment changes,
+   * never of the config parameter, which a hand edit could change.
+   *
    * @default false
    */
   readonly dryRun?: boolean;
@@ -91,10 +95,25 @@ export interface AssignmentAutomationProps {
    * A renamed OU, a group renamed in the identity provider or a mistyped rule can make hundreds of
    * assignments look obsolete at once. 100 covers day-to-day churn (a team leaving a dozen
    * accounts) while a larger removal waits for a person to raise the limit or fix the rule.
+   * Like `dryRun`, part of the function's configuration, not of the editable config parameter.
    *
    * @default 100
    */
   readonly maxDeletionsPerRun?: number;
+
+  /**
+   * What happens to the automation's assignments, catalog permission sets and state when the
+   * automation is removed (`cdk destroy`, or the construct removed from the app).
+   *
+   * `RemovalPolicy.RETAIN`: every assignment and permission set stays and keeps working, no longer
+   * managed; the state table stays too (deletion protection on). `RemovalPolicy.DESTROY`: every
+   * assignment the automation owns is deleted (the deletion limit does not apply: removing the
+   * automation is the intent), then the catalog's permission sets and the state table.
+   * Either way `cdk destroy` completes in one go.
+   *
+   * @default RemovalPolicy.RETAIN
+   */
+  readonly removalPolicy?: RemovalPolicy;
 
   /**
    * A secret holding the URL of a Microsoft Teams Workflows webhook (the whole secret string, or
@@ -224,9 +243,22 @@ export class AssignmentAutomation extends Construct {
   public readonly configParameterName: string;
 
   /**
-   * The SSM path under which the reconciler keeps its state (what it manages).
+   * The SSM path under which versions before the state table kept their state; read once, to migrate it.
    */
   public readonly stateParameterPrefix: string;
+
+  /**
+   * The reconciler's state: the (principal, permission set) pairs it owns, the names it resolved,
+   * and the run lease. On demand, with point-in-time recovery and deletion protection (unless the
+   * removal policy is DESTROY).
+   */
+  public readonly stateTable: dynamodb.Table;
+
+  /**
+   * In alarm when the config document could not be read by the running code (a hand edit, or a
+   * document of a newer library version): the run changed nothing and is retried.
+   */
+  public readonly configInvalidAlarm: cloudwatch.Alarm;
 
   /**
    * In alarm when a message is in the dead-letter queue: a run failed three times in a row.
@@ -264,6 +296,7 @@ export class AssignmentAutomation extends Construct {
     this.deadLetterQueue = this.createDeadLetterQueue();
     this.queue = this.createQueue(timeout);
     this.logGroup = new logs.LogGroup(this, 'LogGroup', { retention: props.logRetention ?? logs.RetentionDays.ONE_YEAR });
+    this.stateTable = this.createStateTable();
     this.function = this.createFunction(timeout);
     this.addTriggers();
     this.deadLetterQueueAlarm = this.alarm('DeadLetterQueueAlarm',
@@ -275,6 +308,9 @@ export class AssignmentAutomation extends Construct {
     this.failedAssignmentsAlarm = this.alarm('FailedAssignmentsAlarm',
       'Identity Center assignments: Identity Center failed to create or delete assignments (see the run summary)',
       this.reconcilerMetric(METRICS.failed));
+    this.configInvalidAlarm = this.alarm('ConfigInvalidAlarm',
+      'Identity Center assignments: the reconciler could not read its config document; nothing was changed and the run is retried',
+      this.reconcilerMetric(METRICS.configInvalid));
 
     for (const rule of props.assignments ?? []) this.addAssignment(rule);
     this.node.addValidation({
@@ -334,12 +370,35 @@ export class AssignmentAutomation extends Construct {
     return new sqs.Queue(this, 'Queue', {
       fifo: true,
       contentBasedDeduplication: true,
-      // A message stays invisible while its run (and the retries Lambda makes) may still be going.
-      visibilityTimeout: Duration.seconds(timeout.toSeconds() * 6),
+      // A message stays invisible while its run may still be going, and no longer: with one message
+      // group, a crashed run holds every later trigger until then (Lambda's "six times the timeout"
+      // is for throttled batches, which a single group at concurrency one hardly meets).
+      visibilityTimeout: Duration.seconds(timeout.toSeconds() + VISIBILITY_MARGIN_SECONDS),
       encryption: sqs.QueueEncryption.SQS_MANAGED,
       enforceSSL: true,
       deadLetterQueue: { queue: this.deadLetterQueue, maxReceiveCount: 3 },
     });
+  }
+
+  /** The state table; kept on uninstall unless the removal policy is DESTROY. */
+  private createStateTable(): dynamodb.Table {
+    const destroy = this.props.removalPolicy === RemovalPolicy.DESTROY;
+    const table = new dynamodb.Table(this, 'State', {
+      partitionKey: { name: STATE_TABLE_KEY.partitionKey, type: dynamodb.AttributeType.STRING },
+      sortKey: { name: STATE_TABLE_KEY.sortKey, type: dynamodb.AttributeType.STRING },
+      billingMode: dynamodb.BillingMode.PAY_PER_REQUEST,
+      pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
+      encryption: dynamodb.TableEncryption.AWS_MANAGED,
+      deletionProtection: !destroy,
+      removalPolicy: destroy ? RemovalPolicy.DESTROY : RemovalPolicy.RETAIN,
+    });
+    // For the operator commands, which have no access to the function's environment.
+    new ssm.StringParameter(this, 'StateTableName', {
+      parameterName: parameterNames(this.busName).stateTable,
+      description: `The state table of the Identity Center assignment automation ${this.node.path}`,
+      stringValue: table.tableName,
+    });
+    return table;
   }
 
   /** The reconciler, fed by the queue; its Identity Center, Organizations and SSM permissions are granted at render. */
@@ -372,7 +431,10 @@ export class AssignmentAutomation extends Construct {
   private environment(): Record<string, string> {
     return {
       [ENV.configParameter]: this.configParameterName,
+      [ENV.stateTable]: this.stateTable.tableName,
       [ENV.statePrefix]: this.stateParameterPrefix,
+      [ENV.maxDeletionsPerRun]: String(this.props.maxDeletionsPerRun ?? DEFAULT_GUARDS.maxDeletionsPerRun),
+      [ENV.dryRun]: String(this.props.dryRun ?? DEFAULT_GUARDS.dryRun),
       [ENV.eventBusName]: this.busName,
       [ENV.queueUrl]: this.queue.queueUrl,
       // Metrics carry the service as a dimension: the bus name keeps two automations' alarms apart.
@@ -463,8 +525,6 @@ export class AssignmentAutomation extends Construct {
       identityStoreId: this.props.identityStoreId,
       options: {
         ...(this.props.groupNameSuffix !== undefined ? { groupNameSuffix: this.props.groupNameSuffix } : {}),
-        dryRun: this.props.dryRun ?? false,
-        maxDeletionsPerRun: this.props.maxDeletionsPerRun ?? DEFAULT_MAX_DELETIONS,
         ...(this.props.organizationManagementAccountId !== undefined ? { managementAccountId: this.props.organizationManagementAccountId } : {}),
       },
     }), this.busName);
@@ -484,9 +544,12 @@ export class AssignmentAutomation extends Construct {
       // Advanced parameter's value shrinks (SSM cannot downgrade a parameter in place).
       tier: ssm.ParameterTier.INTELLIGENT_TIERING,
     });
-    // The head is written last: after every part, and after the permission sets it refers to.
+    // The head is written last: after every part, after the permission sets it refers to, and
+    // after the function's code, configuration, policy and event source, so that the run its
+    // change triggers is a run of the code that reads it.
     for (const part of parts) head.node.addDependency(part);
     if (this.props.catalog) head.node.addDependency(this.props.catalog);
+    head.node.addDependency(this.function, this.function.role!);
 
     // A deployment, or an edit by hand, of any of these parameters triggers a run.
     const configNames = [this.configParameterName, ...storage.head.parts];
@@ -506,6 +569,7 @@ export class AssignmentAutomation extends Construct {
       busName: this.busName,
       configParameterNames: configNames,
       stateParameterPrefix: this.stateParameterPrefix,
+      stateTableArn: this.stateTable.tableArn,
       catalogPermissionSetArns: (this.props.catalog?.permissionSets ?? []).map((ps) => ps.permissionSetArn!),
       usesNamedPermissionSets: this.rules.usesNamedPermissionSets,
     });

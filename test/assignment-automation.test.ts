@@ -47,7 +47,7 @@ function setup(props: Partial<AssignmentAutomationProps> = {}, env: { account?: 
   return { stack, catalog, automation };
 }
 
-/** Every SSM parameter: name, tier, value (tokens replaced by realistic ARNs), dependencies. */
+/** Every SSM parameter of the config document: name, tier, value (tokens replaced by realistic ARNs), dependencies. */
 function parametersOf(stack: Stack) {
   const template = Template.fromStack(stack);
   const arns = new Map<string, string>();
@@ -59,7 +59,8 @@ function parametersOf(stack: Stack) {
     if (!arns.has(logicalId)) arns.set(logicalId, FAKE_ARN(arns.size));
     return arns.get(logicalId)!;
   };
-  return Object.entries(template.findResources('AWS::SSM::Parameter')).map(([logicalId, r]) => ({
+  const config = Object.entries(template.findResources('AWS::SSM::Parameter')).filter(([, r]) => (r.Properties.Name as string).includes('/config'));
+  return config.map(([logicalId, r]) => ({
     logicalId,
     name: r.Properties.Name as string,
     tier: r.Properties.Tier as string,
@@ -113,7 +114,8 @@ describe('AssignmentAutomation resources', () => {
       FifoQueue: true,
       ContentBasedDeduplication: true,
       SqsManagedSseEnabled: true,
-      VisibilityTimeout: 6 * 900,
+      // The function's timeout and a minute: a crashed run holds the one message group no longer than that.
+      VisibilityTimeout: 900 + 60,
       RedrivePolicy: { deadLetterTargetArn: { 'Fn::GetAtt': [Match.stringLikeRegexp('AssignmentsDeadLetterQueue'), 'Arn'] }, maxReceiveCount: 3 },
     });
     template.hasResourceProperties('AWS::SQS::Queue', { FifoQueue: true, MessageRetentionPeriod: 14 * 24 * 3600, SqsManagedSseEnabled: true });
@@ -181,7 +183,10 @@ describe('AssignmentAutomation resources', () => {
   test('the three alarms watch the dead-letter queue, function errors and failed assignments', () => {
     const { stack, automation } = setup();
     const template = Template.fromStack(stack);
-    template.resourceCountIs('AWS::CloudWatch::Alarm', 3);
+    template.resourceCountIs('AWS::CloudWatch::Alarm', 4);
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      Namespace: METRICS.namespace, MetricName: METRICS.configInvalid, Dimensions: [{ Name: METRICS.serviceDimension, Value: DEFAULT_BUS_NAME }],
+    });
     template.hasResourceProperties('AWS::CloudWatch::Alarm', {
       Namespace: 'AWS/SQS',
       MetricName: 'ApproximateNumberOfMessagesVisible',
@@ -233,10 +238,14 @@ describe('AssignmentAutomation resources', () => {
           [RECONCILER_ENV.eventBusName]: 'assignments-prod',
           [RECONCILER_ENV.teamsWebhookSecretArn]: 'arn:aws:secretsmanager:eu-west-1:111111111111:secret:teams-AbCdEf',
           [RECONCILER_ENV.notificationTopicArn]: 'arn:aws:sns:eu-west-1:111111111111:assignments',
+          // The guard settings are the function's, never the editable document's.
+          [RECONCILER_ENV.dryRun]: 'true',
+          [RECONCILER_ENV.maxDeletionsPerRun]: '25',
+          [RECONCILER_ENV.stateTable]: { Ref: Match.stringLikeRegexp('AssignmentsState') },
         }),
       },
     });
-    template.hasResourceProperties('AWS::SQS::Queue', { ContentBasedDeduplication: true, VisibilityTimeout: 3600 });
+    template.hasResourceProperties('AWS::SQS::Queue', { ContentBasedDeduplication: true, VisibilityTimeout: 600 + 60 });
     template.hasResourceProperties('AWS::Logs::LogGroup', { RetentionInDays: 90 });
     expect(automation.eventBusArn).toBe('arn:aws:events:eu-west-1:111111111111:event-bus/assignments-prod');
     expect(automation.configParameterName).toBe('/assignments-prod/config');
@@ -249,7 +258,7 @@ describe('AssignmentAutomation resources', () => {
     expect(statements).toContainEqual(expect.objectContaining({ Action: 'sns:Publish', Resource: 'arn:aws:sns:eu-west-1:111111111111:assignments' }));
 
     const head = headOf(stack);
-    expect(head.options).toEqual({ groupNameSuffix: '@corp.example.com', dryRun: true, maxDeletionsPerRun: 25 });
+    expect(head.options).toEqual({ groupNameSuffix: '@corp.example.com' });
     expect(parametersOf(stack).map((p) => p.name)).toEqual(['/assignments-prod/config']);
   });
 
@@ -384,17 +393,16 @@ describe('AssignmentAutomation least privilege', () => {
       Action: ['ssm:GetParameter', 'ssm:GetParameters'],
       Resource: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, `:ssm:eu-west-1:111111111111:parameter${DEFAULT_NAMES.head}`]] },
     }));
-    expect(statement(stack, 'ReadState')).toEqual(expect.objectContaining({
-      Action: ['ssm:GetParameter', 'ssm:GetParameters', 'ssm:GetParametersByPath'],
-      Resource: [
-        { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, `:ssm:eu-west-1:111111111111:parameter${DEFAULT_NAMES.statePrefix}`]] },
-        { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, `:ssm:eu-west-1:111111111111:parameter${DEFAULT_NAMES.statePrefix}/*`]] },
-      ],
-    }));
-    expect(statement(stack, 'WriteState')).toEqual(expect.objectContaining({
-      Action: ['ssm:DeleteParameters', 'ssm:PutParameter'],
+    expect(statement(stack, 'ReadLegacyState')).toEqual(expect.objectContaining({
+      Action: ['ssm:GetParameter', 'ssm:GetParameters'],
       Resource: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, `:ssm:eu-west-1:111111111111:parameter${DEFAULT_NAMES.statePrefix}/*`]] },
     }));
+    expect(statement(stack, 'State')).toEqual(expect.objectContaining({
+      Action: ['dynamodb:BatchWriteItem', 'dynamodb:DeleteItem', 'dynamodb:PutItem', 'dynamodb:Query'],
+      Resource: { 'Fn::GetAtt': [expect.stringMatching(/^AssignmentsState/), 'Arn'] },
+    }));
+    // No SSM write at all: the state lives in the table.
+    expect(policyStatements(stack).flatMap((s) => [s.Action].flat())).not.toContain('ssm:PutParameter');
   });
 
   test('an instance ARN given as a parameter still scopes the policy, and the bus ARN takes the partition of the region', () => {
@@ -445,12 +453,12 @@ describe('the config document', () => {
     });
     const head = headOf(stack);
     expect(head).toEqual({
-      version: 1,
+      version: 2,
       revision: expect.stringMatching(/^[0-9a-f]{16}$/),
       parts: [],
       instanceArn: INSTANCE_ARN,
       identityStoreId: IDENTITY_STORE_ID,
-      options: { dryRun: false, maxDeletionsPerRun: 100 },
+      options: {},
       permissionSets: [
         { name: 'AWSAdministratorAccess' },
         { name: 'PlatformAdmin', arn: expect.stringMatching(/^arn:aws:sso:::permissionSet\//) },
@@ -474,8 +482,13 @@ describe('the config document', () => {
 
   test('the revision changes when the rules do', () => {
     const a = setup();
-    const b = setup({ dryRun: true });
+    const b = setup({ groupNameSuffix: '@corp.example.com' });
+    const c = setup();
+    c.automation.addAssignment({ principal: Principal.group('Extra'), permissionSet: PermissionSetRef.fromName('X'), target: AccountTarget.allAccounts() });
     expect(headOf(a.stack).revision).not.toEqual(headOf(b.stack).revision);
+    expect(headOf(a.stack).revision).not.toEqual(headOf(c.stack).revision);
+    // Guard settings are not in the document: changing them is no new revision (the function's configuration changes).
+    expect(headOf(setup({ dryRun: true }).stack).revision).toEqual(headOf(a.stack).revision);
   });
 
   test('catalog permission sets added after the automation are in the config', () => {
@@ -484,14 +497,18 @@ describe('the config document', () => {
     expect(headOf(stack).permissionSets.map((p) => p.name)).toEqual(['Billing', 'PlatformAdmin', 'ReadOnly']);
   });
 
-  test('is written after the permission sets exist and after the rule that reports its changes', () => {
+  test('is written after the permission sets exist, after the rule that reports its changes, and after the function\'s code, policy and event source', () => {
     const { stack } = setup();
     const [head] = parametersOf(stack);
     const template = Template.fromStack(stack);
     const permissionSets = Object.keys(template.findResources('AWS::SSO::PermissionSet'));
     expect(permissionSets).toHaveLength(2);
     const changeRule = Object.keys(template.findResources('AWS::Events::Rule', { Properties: { EventPattern: { source: ['aws.ssm'] } } }));
-    expect(head.dependsOn.sort()).toEqual([...permissionSets, ...changeRule].sort());
+    const fn = Object.keys(template.findResources('AWS::Lambda::Function'));
+    const eventSource = Object.keys(template.findResources('AWS::Lambda::EventSourceMapping'));
+    const role = Object.keys(template.findResources('AWS::IAM::Role'));
+    const policy = Object.keys(template.findResources('AWS::IAM::Policy'));
+    expect(head.dependsOn.sort()).toEqual([...permissionSets, ...changeRule, ...fn, ...eventSource, ...role, ...policy].sort());
   });
 
   test('a small config is one parameter that SSM stores as Standard', () => {

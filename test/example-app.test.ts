@@ -26,8 +26,10 @@ const HOME = {
   'AWS::IAM::Policy': 1,
   'AWS::Lambda::Function': 1,
   'AWS::Lambda::EventSourceMapping': 1,
-  'AWS::CloudWatch::Alarm': 3,
-  'AWS::SSM::Parameter': 1,
+  'AWS::CloudWatch::Alarm': 4,
+  // The config document, and the name of the state table for the operator commands.
+  'AWS::SSM::Parameter': 2,
+  'AWS::DynamoDB::Table': 1,
 };
 const FORWARDER = { 'AWS::IAM::Role': 1, 'AWS::IAM::Policy': 1, 'AWS::Events::Rule': 4 };
 
@@ -64,13 +66,13 @@ describe('the example landing zone', () => {
 
   test('the config document of the example, as a demo reads it', () => {
     const { home } = buildLandingZoneApp();
-    const [parameter] = Object.values(Template.fromStack(home).findResources('AWS::SSM::Parameter'));
+    const [parameter] = Object.values(Template.fromStack(home).findResources('AWS::SSM::Parameter', { Properties: { Name: Match.stringLikeRegexp('/config$') } }));
     const value = (parameter.Properties.Value['Fn::Join'][1] as unknown[])
       .map((p, i) => (typeof p === 'string' ? p : `arn:aws:sso:::permissionSet/ssoins-1234567890abcdef/ps-${String(i).padStart(16, '0')}`)).join('');
     const head = parseHead(value);
     if ('error' in head) throw new Error(head.error);
     expect(head.value.rules).toHaveLength(6);
-    expect(head.value.options).toEqual({ groupNameSuffix: '@corp.example.com', dryRun: false, maxDeletionsPerRun: 100 });
+    expect(head.value.options).toEqual({ groupNameSuffix: '@corp.example.com' });
     expect(head.value.permissionSets.map((p) => p.name)).toEqual(['AWSAdministratorAccess', 'Developer', 'PlatformAdmin', 'ReadOnly', 'SecurityAudit']);
   });
 
@@ -86,7 +88,7 @@ describe('the example landing zone', () => {
       },
     });
     Template.fromStack(home).resourceCountIs('AWS::SSO::PermissionSet', 5);
-    const [parameter] = Object.values(Template.fromStack(home).findResources('AWS::SSM::Parameter'));
+    const [parameter] = Object.values(Template.fromStack(home).findResources('AWS::SSM::Parameter', { Properties: { Name: Match.stringLikeRegexp('/config$') } }));
     expect(JSON.stringify(parameter.Properties.Value)).toContain('{\\"principal\\":{\\"group\\":\\"Finance\\"},\\"permissionSet\\":\\"Billing\\"');
   });
 });

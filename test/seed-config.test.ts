@@ -71,7 +71,8 @@ describe('SeedConfig mapping', () => {
       assignments: seed.assignments,
       groupNameSuffix: seed.groupNameSuffix,
     });
-    const [parameter] = Object.values(Template.fromStack(stack).findResources('AWS::SSM::Parameter'));
+    const [parameter] = Object.values(Template.fromStack(stack).findResources('AWS::SSM::Parameter'))
+      .filter((p) => JSON.stringify(p.Properties.Name).includes('/config'));
     const value = (parameter.Properties.Value['Fn::Join'][1] as unknown[])
       .map((p, i) => (typeof p === 'string' ? p : `arn:aws:sso:::permissionSet/ssoins-1234567890abcdef/ps-${String(i).padStart(16, '0')}`)).join('');
     const head = parseHead(value);

@@ -1,3 +1,4 @@
+import { createHash } from 'crypto';
 import * as http from 'http';
 import { AddressInfo } from 'net';
 import { AwsError, missingAuthentication, unknownOperation } from './aws-error';
@@ -32,10 +33,16 @@ export interface QueryRoute {
   readonly handler: ServiceHandler;
 }
 
+/** Receives the PUTs custom resources make to their CloudFormation ResponseURL. */
+export interface CloudFormationResponseSink {
+  receive(id: string, body: string): void;
+}
+
 export interface HttpFrontOptions {
   readonly jsonRoutes: readonly JsonRoute[];
   readonly queryRoute: QueryRoute;
   readonly webhooks: WebhookRecorder;
+  readonly cloudFormationResponses?: CloudFormationResponseSink;
   readonly calls: CallCounter;
   readonly faults: FaultInjector;
   readonly clock: SimulatedClock;
@@ -50,6 +57,9 @@ export interface HttpFrontOptions {
    */
   readonly observers: ReadonlyArray<(call: ObservedCall) => void>;
 }
+
+/** Path of the ResponseURLs CloudFormation gives custom resources (cloudformation/custom-resource-responses.ts). */
+const CLOUDFORMATION_RESPONSES = '/cloudformation-responses/';
 
 interface Outcome {
   readonly status: number;
@@ -114,6 +124,7 @@ export class HttpFront {
     const url = req.url ?? '/';
     // Real Workflows webhook URLs carry a query string (api-version, sig): the name is the path only.
     if (url.startsWith('/webhooks/')) return this.webhook(req, decodeURIComponent(url.slice('/webhooks/'.length).split('?')[0]), body);
+    if (url.startsWith(CLOUDFORMATION_RESPONSES) && this.options.cloudFormationResponses) return this.cloudFormationResponse(req, url, body);
 
     const target = header(req, 'x-amz-target');
     if (target !== undefined) {
@@ -201,6 +212,17 @@ export class HttpFront {
     const headers = Object.fromEntries(Object.entries(req.headers).map(([k, v]) => [k, String(v)]));
     const status = this.options.webhooks.receive({ name, body: parsed, receivedAt: this.options.clock.now(), headers });
     return { status, headers: {}, body: '' };
+  }
+
+  /**
+   * A custom resource's response: the ResponseURL is a pre-signed S3 PUT URL, and S3 answers a PUT
+   * with 200 and an ETag (the body's MD5 for a single-part upload) whatever the body holds;
+   * CloudFormation reads it later. Any other method does not match the signature (403).
+   */
+  private cloudFormationResponse(req: http.IncomingMessage, url: string, body: string): Outcome {
+    if (req.method !== 'PUT') return { status: 403, headers: { 'Content-Type': 'application/xml' }, body: '<Error><Code>SignatureDoesNotMatch</Code></Error>' };
+    this.options.cloudFormationResponses!.receive(decodeURIComponent(url.slice(CLOUDFORMATION_RESPONSES.length).split('?')[0]), body);
+    return { status: 200, headers: { ETag: `"${createHash('md5').update(body).digest('hex')}"` }, body: '' };
   }
 
   private requestId(): string {

@@ -1,15 +1,18 @@
 // `cdk-identity-center-permissions plan`: the reconciler's read-only plan with the caller's
 // credentials. It reads the config from the deployed parameter or from a synthesized cdk.out,
 // prints creates, deletes and refusals with their reasons, and never writes anything.
+import { GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { readConfigFromCdkOut } from './cdk-out-config';
 import { formatReport } from './format';
 import { ApiCallCounter } from '../reconciler/adapters/api-calls';
 import { composeReconciler } from '../reconciler/compose';
-import { DEFAULT_BUS_NAME, busNameOfParameter, parameterNames } from '../reconciler/contract';
+import { DEFAULT_BUS_NAME, DEFAULT_GUARDS, busNameOfParameter, parameterNames } from '../reconciler/contract';
 import { reconcile } from '../reconciler/core/reconcile';
 import { RunReport } from '../reconciler/core/report';
 
 const DEFAULT_PARAMETER = parameterNames(DEFAULT_BUS_NAME).head;
+
+const OPTIONS = ['--parameter', '--cdk-out', '--state-prefix', '--state-table', '--region', '--profile', '--max-rps', '--max-deletions-per-run'];
 
 const USAGE = `usage: cdk-identity-center-permissions plan [options]
 
@@ -17,7 +20,10 @@ Shows what the reconciler would change, with your credentials, without changing 
 
   --parameter NAME     the config parameter (default ${DEFAULT_PARAMETER})
   --cdk-out DIR        read the config from a synthesized cloud assembly instead of SSM
-  --state-prefix PATH  where the reconciler keeps its state (default: next to the parameter)
+  --state-table NAME   the automation's state table (default: the one /<bus>/state-table names)
+  --state-prefix PATH  where versions before the state table kept their state (default: next to the parameter)
+  --max-deletions-per-run N
+                       the guard the deployed function applies (default 100)
   --region REGION      AWS region of the Identity Center instance (default: from the environment)
   --profile NAME       AWS profile (default: from the environment)
   --json               print the plan as JSON
@@ -28,6 +34,11 @@ export interface PlanArguments {
   readonly parameter: string;
   readonly cdkOut?: string;
   readonly statePrefix: string;
+  /** @default the table named by the automation's `/<bus>/state-table` parameter */
+  readonly stateTable?: string;
+  /** The stateTable parameter to look the table up in, when `stateTable` is not given. */
+  readonly stateTableParameter?: string;
+  readonly maxDeletionsPerRun: number;
   readonly region?: string;
   readonly profile?: string;
   readonly json: boolean;
@@ -45,7 +56,7 @@ export function parseArguments(argv: string[]): PlanArguments | { error: string 
       json = true;
       continue;
     }
-    if (!['--parameter', '--cdk-out', '--state-prefix', '--region', '--profile', '--max-rps'].includes(flag)) return { error: `unknown option '${flag}'` };
+    if (!OPTIONS.includes(flag)) return { error: `unknown option '${flag}'` };
     const value = rest[++i];
     if (value === undefined || value.startsWith('--')) return { error: `${flag} needs a value` };
     values[flag.slice(2)] = value;
@@ -57,10 +68,17 @@ export function parseArguments(argv: string[]): PlanArguments | { error: string 
   }
   const maxRps = Number(values['max-rps'] ?? 10);
   if (!(maxRps > 0)) return { error: `--max-rps must be a positive number, got '${values['max-rps']}'` };
+  const maxDeletionsPerRun = Number(values['max-deletions-per-run'] ?? DEFAULT_GUARDS.maxDeletionsPerRun);
+  if (!Number.isInteger(maxDeletionsPerRun) || maxDeletionsPerRun < 0) {
+    return { error: `--max-deletions-per-run must be a whole number, got '${values['max-deletions-per-run']}'` };
+  }
   return {
     parameter,
     cdkOut: values['cdk-out'],
     statePrefix: values['state-prefix'] ?? parameterNames(busName!).statePrefix,
+    stateTable: values['state-table'],
+    stateTableParameter: busName === undefined ? undefined : parameterNames(busName).stateTable,
+    maxDeletionsPerRun,
     region: values.region,
     profile: values.profile,
     json,
@@ -72,6 +90,7 @@ export function parseArguments(argv: string[]): PlanArguments | { error: string 
 export async function runPlan(args: PlanArguments): Promise<RunReport> {
   if (args.profile) process.env.AWS_PROFILE = args.profile;
   const counter = new ApiCallCounter();
+  const stateTable = args.stateTable ?? await findStateTable(args);
   const report = await reconcile(composeReconciler({
     runId: `plan-${new Date().toISOString()}`,
     configParameter: args.parameter,
@@ -79,7 +98,10 @@ export async function runPlan(args: PlanArguments): Promise<RunReport> {
       ? { read: async () => readConfigFromCdkOut(args.cdkOut!, args.parameter === DEFAULT_PARAMETER ? undefined : args.parameter) }
       : undefined,
     statePrefix: args.statePrefix,
+    stateTable,
     readOnly: true,
+    guards: { maxDeletionsPerRun: args.maxDeletionsPerRun, dryRun: false },
+    leaseTtlMs: 0,
     counter,
     // Below the reconciler's own rates, so a plan never starves a running reconcile.
     rates: { identityCenter: args.maxRps, organizations: 2, identityStore: 5 },
@@ -90,6 +112,18 @@ export async function runPlan(args: PlanArguments): Promise<RunReport> {
   }), 'plan');
   report.apiCalls = counter.snapshot();
   return report;
+}
+
+/** The state table the automation names in SSM; none (a plan without memory) when it has not been deployed. */
+async function findStateTable(args: PlanArguments): Promise<string | undefined> {
+  if (!args.stateTableParameter) return undefined;
+  const ssm = new SSMClient({ region: args.region });
+  try {
+    return (await ssm.send(new GetParameterCommand({ Name: args.stateTableParameter }))).Parameter?.Value;
+  } catch (e) {
+    if ((e as Error).name === 'ParameterNotFound') return undefined;
+    throw e;
+  }
 }
 
 export async function main(argv: string[], out: (text: string) => void = console.log): Promise<number> {

@@ -15,6 +15,7 @@ export interface ReconcilerPolicyScope {
   readonly busName: string;
   readonly configParameterNames: string[];
   readonly stateParameterPrefix: string;
+  readonly stateTableArn: string;
   readonly catalogPermissionSetArns: string[];
   /** A rule names a permission set outside the catalog, whose ARN exists only at run time. */
   readonly usesNamedPermissionSets: boolean;
@@ -90,15 +91,16 @@ export function grantReconcilerPermissions(fn: lambda.Function, stack: Stack, op
     resources: options.configParameterNames.map(parameterArn),
   }));
   fn.addToRolePolicy(new iam.PolicyStatement({
-    sid: 'ReadState',
-    // The pointer and chunks by name; the path to clean up older chunks.
-    actions: ['ssm:GetParameter', 'ssm:GetParameters', 'ssm:GetParametersByPath'],
-    resources: [parameterArn(options.stateParameterPrefix), parameterArn(`${options.stateParameterPrefix}/*`)],
+    sid: 'ReadLegacyState',
+    // The state of versions before the state table: its pointer and chunks, read once to migrate.
+    actions: ['ssm:GetParameter', 'ssm:GetParameters'],
+    resources: [parameterArn(`${options.stateParameterPrefix}/*`)],
   }));
   fn.addToRolePolicy(new iam.PolicyStatement({
-    sid: 'WriteState',
-    actions: ['ssm:DeleteParameters', 'ssm:PutParameter'],
-    resources: [parameterArn(`${options.stateParameterPrefix}/*`)],
+    sid: 'State',
+    // Exactly what the state store does: read the records of a kind, write them, take and release the lease.
+    actions: ['dynamodb:BatchWriteItem', 'dynamodb:DeleteItem', 'dynamodb:PutItem', 'dynamodb:Query'],
+    resources: [options.stateTableArn],
   }));
 
   const delegated = options.delegated;
@@ -138,8 +140,8 @@ export function grantReconcilerPermissions(fn: lambda.Function, stack: Stack, op
     },
     {
       id: 'AwsSolutions-IAM5',
-      reason: 'The reconciler keeps its state in numbered standard parameters under its own path (<prefix>/0..N, N growing with '
-        + 'the organization); writes and deletes are confined to that path.',
+      reason: 'Versions before the state table kept their state in numbered standard parameters under this path (<prefix>/r<rev>-N); '
+        + 'the reconciler reads them once to migrate, confined to that path.',
       appliesTo: [{ regex: `/^Resource::arn:<AWS::Partition>:ssm:.+:parameter\\/${escapeRegex(options.busName)}\\/state\\/\\*$/g` }],
     },
   ];

@@ -1,8 +1,11 @@
-import { ApiCallCounter } from './adapters/api-calls';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { ApiCallCounter, instrument } from './adapters/api-calls';
 import { ClientRates, awsAdapters } from './adapters/aws-adapters';
+import { DynamoDbStateStore } from './adapters/dynamodb-state';
 import { SsmConfigAdapter } from './adapters/ssm-config';
-import { SsmStateAdapter } from './adapters/ssm-state';
-import { ConfigPort, StatePort, systemClock } from './core/ports';
+import { SsmDocumentStore } from './adapters/ssm-document-store';
+import { GuardSettings } from './core/decide';
+import { ConfigPort, LeasePort, StatePort, systemClock } from './core/ports';
 import { ReconcileDeps, ReconcileLog } from './core/reconcile';
 
 /** What differs between the Lambda and the plan command; everything else is wired alike. */
@@ -12,9 +15,15 @@ export interface Composition {
   readonly configParameter: string;
   /** Another source of the document (the plan command's cloud assembly). @default the parameter in SSM */
   readonly configSource?: ConfigPort;
+  /** The state table. @default - no state: only what the config names now is owned (a plan without memory) */
+  readonly stateTable?: string;
+  /** Where versions before the state table kept their state in SSM (read once, to migrate). */
   readonly statePrefix: string;
-  /** The state is read but never written (the plan command). @default false */
+  /** The state is read but never written, and no lease is taken (the plan command). @default false */
   readonly readOnly?: boolean;
+  readonly guards: GuardSettings;
+  /** How long a run may hold the lease. */
+  readonly leaseTtlMs: number;
   readonly counter: ApiCallCounter;
   readonly rates: ClientRates;
   readonly region?: string;
@@ -24,17 +33,23 @@ export interface Composition {
 }
 
 /**
- * The reconciler's dependencies over the AWS SDK: SSM for the document and the state,
- * Organizations, and, once the core has read the document, Identity Center and Identity Store for
- * the instance it names. Shared by the Lambda and the plan command.
+ * The reconciler's dependencies over the AWS SDK: SSM for the document, DynamoDB for the state
+ * and the lease, Organizations, and, once the core has read the document, Identity Center and
+ * Identity Store for the instance it names. Shared by the Lambda and the plan command.
  */
 export function composeReconciler(c: Composition): ReconcileDeps {
   const aws = awsAdapters({ counter: c.counter, rates: c.rates, region: c.region });
-  const state = new SsmStateAdapter(aws.ssm, c.statePrefix, aws.ssmWrites);
+  const legacy = new SsmDocumentStore(aws.ssm, c.statePrefix);
+  const store = c.stateTable === undefined ? undefined
+    : new DynamoDbStateStore(instrument(new DynamoDBClient({ region: c.region, maxAttempts: 8 }), 'dynamodb', c.counter), c.stateTable, legacy);
+  const state: StatePort = store ?? { read: async () => ({ empty: true }), write: async () => undefined };
   return {
     runId: c.runId,
     config: c.configSource ?? new SsmConfigAdapter(aws.ssm, c.configParameter),
     state: c.readOnly ? readOnly(state) : state,
+    lease: c.readOnly || !store ? noLease : store,
+    leaseTtlMs: c.leaseTtlMs,
+    guards: c.guards,
     organizations: aws.organizations,
     connect: (instance) => ({ identityStore: aws.identityStore(instance.identityStoreId), identityCenter: aws.identityCenter(instance.instanceArn) }),
     clock: systemClock,
@@ -48,3 +63,5 @@ export function composeReconciler(c: Composition): ReconcileDeps {
 function readOnly(state: StatePort): StatePort {
   return { read: () => state.read(), write: async () => { throw new Error('the plan command never writes'); } };
 }
+
+const noLease: LeasePort = { acquire: async () => true, release: async () => undefined };

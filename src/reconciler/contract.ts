@@ -7,11 +7,19 @@
 export const DEFAULT_BUS_NAME = 'identity-center-assignments';
 
 /** The SSM parameters of the automation whose bus is `busName`. */
-export function parameterNames(busName: string): { readonly head: string; readonly part: (n: number) => string; readonly statePrefix: string } {
+export function parameterNames(busName: string): {
+  readonly head: string;
+  readonly part: (n: number) => string;
+  readonly statePrefix: string;
+  readonly stateTable: string;
+} {
   return {
     head: `/${busName}/config`,
     part: (n) => `/${busName}/config-part-${n}`,
+    /** Where versions before the state table kept their state (read once, to migrate it). */
     statePrefix: `/${busName}/state`,
+    /** The name of the state table, for the operator commands (the reconciler has it in its environment). */
+    stateTable: `/${busName}/state-table`,
   };
 }
 
@@ -20,6 +28,12 @@ export function busNameOfParameter(headParameter: string): string | undefined {
   const busName = /^\/(.+)\/config$/.exec(headParameter)?.[1];
   return busName !== undefined && parameterNames(busName).head === headParameter ? busName : undefined;
 }
+
+/** The state table's key: a record kind (`pk`) and the record's own key (`sk`), both strings. */
+export const STATE_TABLE_KEY = { partitionKey: 'pk', sortKey: 'sk' } as const;
+
+/** The guard settings when the construct's props set none. */
+export const DEFAULT_GUARDS = { maxDeletionsPerRun: 100, dryRun: false } as const;
 
 /** The one FIFO message group: every run, event and continuation is serialized through it. */
 export const MESSAGE_GROUP = 'reconcile';
@@ -57,8 +71,14 @@ export const METRICS = {
 export const ENV = {
   /** Name of the SSM parameter holding the head of the config document. Required. */
   configParameter: 'CONFIG_PARAMETER_NAME',
-  /** SSM path under which the reconciler keeps what it manages. Required. */
+  /** The DynamoDB table holding the reconciler's state (owned pairs, names, the run lease). Required. */
+  stateTable: 'STATE_TABLE_NAME',
+  /** SSM path where versions before the state table kept their state, read once to migrate it. Required. */
   statePrefix: 'STATE_PARAMETER_PREFIX',
+  /** Above this many deletions in one run, the deletions are refused (the guard setting). @default 100 */
+  maxDeletionsPerRun: 'MAX_DELETIONS_PER_RUN',
+  /** `true`: plan and report only. @default false */
+  dryRun: 'DRY_RUN',
   /** Name of the automation's event bus, for the run summary and change events. Optional. */
   eventBusName: 'EVENT_BUS_NAME',
   /** URL of the FIFO queue in front of the reconciler, for continuation messages. Optional. */

@@ -18,6 +18,8 @@ import { RuntimeConfig, readRuntimeConfig } from './runtime-config';
 
 /** A run that keeps stopping for time gives up after this many continuations and says so. */
 const MAX_CONTINUATIONS = 100;
+/** Outcomes after which a queued run's message is not consumed: it is retried. */
+const RETRIED_OUTCOMES = new Set<RunReport['outcome']>(['failed', 'invalid-config', 'busy']);
 
 // The construct sets the service name to the automation's bus name, so that two automations in one
 // account and region publish metrics (and trip alarms) apart.
@@ -44,7 +46,11 @@ export async function handler(event: SQSEvent | DirectInvocation, context: Conte
   const report = await reconcile(composeReconciler({
     runId,
     configParameter: settings.configParameter,
+    stateTable: settings.stateTable,
     statePrefix: settings.statePrefix,
+    guards: settings.guards,
+    // A crashed run's lease expires after its Lambda's lifetime.
+    leaseTtlMs: context.getRemainingTimeInMillis() + 60_000,
     counter,
     rates: {
       identityCenter: settings.maxRequestsPerSecond,
@@ -76,9 +82,11 @@ export async function handler(event: SQSEvent | DirectInvocation, context: Conte
     recordMetrics(report);
     await notify(settings, report, counter);
   }
-  // A run that could not read the organization is an error, so the queue retries it and the
-  // errors alarm (and eventually the DLQ alarm) fires.
-  if (report.outcome === 'failed' && !direct) throw new Error(report.errors.join('; '));
+  // A queued run that could not do its work fails, so that the queue retries it (after the
+  // visibility timeout) and the errors alarm (eventually the dead-letter queue's) fires: an
+  // unreadable organization, a document the running code cannot read (never consumed silently),
+  // or another run holding the lease.
+  if (!direct && RETRIED_OUTCOMES.has(report.outcome)) throw new Error(`${report.outcome}: ${report.errors.join('; ')}`);
   return direct ? report : undefined;
 }
 

@@ -2,14 +2,16 @@
 // (their names are in the contract). The standard SDK variables (AWS_REGION, credentials,
 // AWS_ENDPOINT_URL) are read by the SDK itself, which is how a local run or the simulator reaches
 // other endpoints.
-import { ENV } from './contract';
+import { DEFAULT_GUARDS, ENV } from './contract';
 
 /** Client-side request rates per second when the environment sets none. */
 export const DEFAULT_RATES = { identityCenter: 15, organizations: 5, identityStore: 10, ssmWrites: 2 } as const;
 
 export interface RuntimeConfig {
   readonly configParameter: string;
+  readonly stateTable: string;
   readonly statePrefix: string;
+  readonly guards: { readonly maxDeletionsPerRun: number; readonly dryRun: boolean };
   readonly eventBusName?: string;
   readonly queueUrl?: string;
   readonly teamsWebhookSecretArn?: string;
@@ -40,7 +42,12 @@ export function readRuntimeConfig(env: Record<string, string | undefined>): Runt
   };
   return {
     configParameter: required(ENV.configParameter),
+    stateTable: required(ENV.stateTable),
     statePrefix: required(ENV.statePrefix),
+    guards: {
+      maxDeletionsPerRun: wholeNumber(env, ENV.maxDeletionsPerRun, DEFAULT_GUARDS.maxDeletionsPerRun),
+      dryRun: flag(env, ENV.dryRun, DEFAULT_GUARDS.dryRun),
+    },
     eventBusName: optional(ENV.eventBusName),
     queueUrl: optional(ENV.queueUrl),
     teamsWebhookSecretArn: optional(ENV.teamsWebhookSecretArn),
@@ -53,4 +60,19 @@ export function readRuntimeConfig(env: Record<string, string | undefined>): Runt
     readConcurrency: Math.floor(positive(ENV.readConcurrency, 8)),
     stopMarginSeconds: positive(ENV.stopMarginSeconds, 60),
   };
+}
+
+function wholeNumber(env: Record<string, string | undefined>, name: string, fallback: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < 0) throw new Error(`environment variable ${name} must be a whole number of 0 or more, got '${raw}'`);
+  return value;
+}
+
+function flag(env: Record<string, string | undefined>, name: string, fallback: boolean): boolean {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  if (raw !== 'true' && raw !== 'false') throw new Error(`environment variable ${name} must be true or false, got '${raw}'`);
+  return raw === 'true';
 }

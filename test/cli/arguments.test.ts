@@ -11,12 +11,26 @@ describe('plan command arguments', () => {
       profile: undefined,
       json: false,
       maxRps: 10,
+      stateTable: undefined,
+      stateTableParameter: parameterNames(DEFAULT_BUS_NAME).stateTable,
+      maxDeletionsPerRun: 100,
     });
   });
 
   test('every option', () => {
-    expect(parseArguments(['plan', '--parameter', '/lz/config', '--region', 'eu-west-1', '--profile', 'mgmt', '--json', '--cdk-out', 'cdk.out', '--max-rps', '5']))
-      .toMatchObject({ parameter: '/lz/config', statePrefix: '/lz/state', region: 'eu-west-1', profile: 'mgmt', json: true, cdkOut: 'cdk.out', maxRps: 5 });
+    expect(parseArguments(['plan', '--parameter', '/lz/config', '--region', 'eu-west-1', '--profile', 'mgmt', '--json', '--cdk-out', 'cdk.out', '--max-rps', '5',
+      '--state-table', 'lz-state', '--max-deletions-per-run', '3']))
+      .toMatchObject({
+        parameter: '/lz/config',
+        statePrefix: '/lz/state',
+        region: 'eu-west-1',
+        profile: 'mgmt',
+        json: true,
+        cdkOut: 'cdk.out',
+        maxRps: 5,
+        stateTable: 'lz-state',
+        maxDeletionsPerRun: 3,
+      });
   });
 
   test('mistakes are named', () => {

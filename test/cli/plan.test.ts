@@ -15,7 +15,7 @@ describe('cdk-identity-center-permissions plan', () => {
   beforeEach(async () => {
     h = await Harness.start({ organization: { accounts: 10, ouDepth: 2, ousPerLevel: 2, groups: 3, permissionSets: 2, seed: 9 } });
     saved = { ...process.env };
-    Object.assign(process.env, h.sim.env());
+    Object.assign(process.env, h.sim.env(), h.dynamodb.env());
   });
   afterEach(async () => {
     process.env = saved;

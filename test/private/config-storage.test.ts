@@ -1,7 +1,7 @@
 import { App, Stack } from 'aws-cdk-lib';
 import { PermissionSetCatalog } from '../../src';
 import { PERMISSION_SET_ARN_BYTES, measureFor, planConfigStorage, renderedSize } from '../../src/private/config-storage';
-import { ConfigDocument, RuleDocument } from '../../src/reconciler/config/document';
+import { CONFIG_VERSION, ConfigDocument, RuleDocument } from '../../src/reconciler/config/document';
 import { parameterNames } from '../../src/reconciler/contract';
 
 const INSTANCE_ARN = 'arn:aws:sso:::instance/ssoins-1234567890abcdef';
@@ -16,10 +16,10 @@ function documentWith(stack: Stack, ruleCount: number, withCatalog = true): Conf
     principal: { group: `Team-${i}` }, permissionSet: 'ReadOnly', target: { ou: `Root/Workloads/Team-${i}` },
   }));
   return {
-    version: 1,
+    version: CONFIG_VERSION,
     instanceArn: INSTANCE_ARN,
     identityStoreId: 'd-1234567890',
-    options: { dryRun: false, maxDeletionsPerRun: 100 },
+    options: {},
     permissionSets: catalog ? catalog.permissionSets.map((p) => ({ name: p.permissionSetName, arn: p.permissionSetArn })) : [{ name: 'ReadOnly' }],
     rules,
   };

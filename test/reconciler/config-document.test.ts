@@ -79,7 +79,16 @@ describe('config schema', () => {
   });
 
   test('rejects a newer version with a message saying what to do', () => {
-    expect(parseHead(head({ version: 2 }))).toEqual({ error: 'config version 2 is not supported by this reconciler (it reads version 1); deploy the matching library version' });
+    expect(parseHead(head({ version: 3 }))).toEqual({ error: 'config version 3 is not supported by this reconciler (it reads versions 1 and 2); deploy the matching library version' });
+  });
+
+  test('reads version 1 (a stack not yet updated) as version 2, without its guard settings', () => {
+    const v1 = head({ version: 1, options: { dryRun: true, maxDeletionsPerRun: 100000, groupNameSuffix: '@corp' } });
+    expect(parseHead(v1)).toEqual({ value: expect.objectContaining({ version: 2, options: { groupNameSuffix: '@corp' } }) });
+  });
+
+  test('a hand edit cannot add guard settings: version 2 has none', () => {
+    expect(parseHead(head({ options: { maxDeletionsPerRun: 100000 } }))).toEqual({ error: expect.stringMatching(/^options: Unrecognized key/) });
   });
 
   test('rejects a rule with two targets, naming the path', () => {
@@ -89,9 +98,9 @@ describe('config schema', () => {
 
   test('rejects unknown fields, wrong types and bad ids', () => {
     expect(parseHead(head({ surprise: true }))).toEqual({ error: expect.stringMatching(/Unrecognized key/) });
-    expect(parseHead(head({ options: { dryRun: 'no', maxDeletionsPerRun: 1 } }))).toEqual({ error: expect.stringMatching(/^options\.dryRun: /) });
-    expect(parseHead(head({ options: { dryRun: false, maxDeletionsPerRun: -1 } }))).toEqual({ error: expect.stringMatching(/^options\.maxDeletionsPerRun: /) });
-    expect(parseHead(head({ options: { dryRun: false, maxDeletionsPerRun: 1, managementAccountId: '123' } })))
+    expect(parseHead(head({ version: 1, options: { dryRun: 'no', maxDeletionsPerRun: 1 } }))).toEqual({ error: expect.stringMatching(/^options\.dryRun: /) });
+    expect(parseHead(head({ version: 1, options: { dryRun: false, maxDeletionsPerRun: -1 } }))).toEqual({ error: expect.stringMatching(/^options\.maxDeletionsPerRun: /) });
+    expect(parseHead(head({ options: { managementAccountId: '123' } })))
       .toEqual({ error: expect.stringMatching(/options\.managementAccountId: expected a 12-digit account id/) });
     expect(parseHead(head({ instanceArn: 'nope' }))).toEqual({ error: expect.stringMatching(/instanceArn: expected an Identity Center instance ARN/) });
     expect(parseHead(head({ permissionSets: [{ name: 'A', arn: 'arn:aws:iam::aws:policy/X' }] }))).toEqual({ error: expect.stringMatching(/permissionSets\.0\.arn: expected a permission set ARN/) });

@@ -10,7 +10,7 @@ export function configWith(rules: RuleDocument[], options: Partial<OptionsDocume
     version: CONFIG_VERSION,
     instanceArn: INSTANCE,
     identityStoreId: 'd-1234567890',
-    options: { dryRun: false, maxDeletionsPerRun: 100, ...options },
+    options: { ...options },
     permissionSets: names.map((name) => (byName.includes(name) ? { name } : { name, arn: PS(name) })),
     rules,
   };

@@ -1,7 +1,8 @@
-import { ReconcilerState } from '../../src/reconciler/core/memory';
+import { LegacyState, ReconcilerState, StoredState } from '../../src/reconciler/core/memory';
 import { Assignment, PrincipalId, assignmentKey, principalKey, targetKey } from '../../src/reconciler/core/model';
 import {
-  Clock, IdentityCenterReadPort, IdentityCenterWritePort, IdentityStorePort, OperationKind, OperationStatus, OrganizationsPort, StatePort, WriteError,
+  Clock, IdentityCenterReadPort, IdentityCenterWritePort, IdentityStorePort, LeasePort, OperationKind, OperationStatus, OrganizationsPort, StatePort,
+  WriteError,
 } from '../../src/reconciler/core/ports';
 import { OrgAccount, OrgSnapshot, OrgUnit } from '../../src/reconciler/core/snapshot';
 
@@ -265,18 +266,35 @@ export class FakeIdentityCenter implements IdentityCenterReadPort, IdentityCente
   }
 }
 
-export class MemoryState implements StatePort {
+/** The state table in memory, with its lease. */
+export class MemoryState implements StatePort, LeasePort {
   failRead = false;
   failWrite = false;
   writes = 0;
+  /** Who holds the lease, if anyone. */
+  holder?: string;
+  legacy?: LegacyState;
   constructor(public state?: ReconcilerState) {}
-  async read() {
-    if (this.failRead) throw new Error('ssm unavailable');
-    return this.state;
+  async read(): Promise<StoredState> {
+    if (this.failRead) throw new Error('dynamodb unavailable');
+    if (this.state) return { state: this.state };
+    return this.legacy ? { legacy: this.legacy } : { empty: true };
   }
   async write(state: ReconcilerState) {
-    if (this.failWrite) throw new Error('ssm unavailable');
+    if (this.failWrite) throw new Error('dynamodb unavailable');
     this.writes++;
     this.state = state;
+  }
+  /** The principal keys of the owned pairs. */
+  principals(): string[] {
+    return [...new Set((this.state?.pairs ?? []).map((p) => p.slice(0, p.indexOf('|'))))].sort();
+  }
+  async acquire(holder: string) {
+    if (this.holder !== undefined && this.holder !== holder) return false;
+    this.holder = holder;
+    return true;
+  }
+  async release(holder: string) {
+    if (this.holder === holder) this.holder = undefined;
   }
 }

@@ -1,12 +1,16 @@
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { Stack } from 'aws-cdk-lib';
 import type { Context, SQSEvent } from 'aws-lambda';
 import { simulatedLambdaEnvironment } from '../../bench/lambda-process';
 import {
   AwsSimulator, AwsSimulatorOptions, OrganizationFixture, OrganizationFixtureOptions, PolicyStatement, RoleRecord, buildOrganization,
 } from '../../simulator';
+import { DynamoDbEndpoint } from '../../simulator/dynamodb/dynalite-endpoint';
 import { planConfigStorage } from '../../src/private/config-storage';
+import { DynamoDbStateStore } from '../../src/reconciler/adapters/dynamodb-state';
 import { CONFIG_VERSION, ConfigDocument, OptionsDocument, RuleDocument } from '../../src/reconciler/config/document';
-import { DEFAULT_BUS_NAME, parameterNames } from '../../src/reconciler/contract';
+import { DEFAULT_BUS_NAME, DEFAULT_GUARDS, STATE_TABLE_KEY, parameterNames } from '../../src/reconciler/contract';
+import { ReconcilerState } from '../../src/reconciler/core/memory';
 import { RunReport } from '../../src/reconciler/core/report';
 
 // Handler-level tests run the real composition root (SDK clients, adapters, core) against the
@@ -18,6 +22,7 @@ const { handler } = require('../../src/reconciler/reconcile.lambda') as typeof i
 
 export const BUS = DEFAULT_BUS_NAME;
 export const HEAD = parameterNames(BUS).head;
+export const STATE_TABLE = 'identity-center-assignments-state';
 
 export interface HarnessOptions {
   readonly organization: OrganizationFixtureOptions;
@@ -26,21 +31,32 @@ export interface HarnessOptions {
   readonly speed?: number;
 }
 
-/** A simulator with an organization, a config parameter, a FIFO queue and the handler wired to them. */
+/**
+ * A simulator with an organization, a config parameter, a FIFO queue, a state table (dynalite) and
+ * the handler wired to them.
+ */
 export class Harness {
   static async start(options: HarnessOptions): Promise<Harness> {
     const speed = options.speed ?? 25;
     const sim = await AwsSimulator.start({ seed: 7, ...options.simulator, clock: { speed, ...options.simulator?.clock } });
-    return new Harness(sim, buildOrganization(sim, options.organization), speed);
+    const dynamodb = await DynamoDbEndpoint.start();
+    await dynamodb.createTable(STATE_TABLE, STATE_TABLE_KEY);
+    return new Harness(sim, buildOrganization(sim, options.organization), speed, dynamodb);
   }
 
   readonly queueUrl: string;
+  /** The guard settings of the function's configuration. */
+  guards: { maxDeletionsPerRun: number; dryRun: boolean } = { ...DEFAULT_GUARDS };
   /** The reconciler's credentials when it runs as a role of its own (`actAs`); the simulator's administrator otherwise. */
   private credentials?: Record<string, string>;
 
-  private constructor(readonly sim: AwsSimulator, readonly fixture: OrganizationFixture, readonly speed: number) {
+  private constructor(
+    readonly sim: AwsSimulator, readonly fixture: OrganizationFixture, readonly speed: number, readonly dynamodb: DynamoDbEndpoint,
+  ) {
     this.queueUrl = sim.sqs.createQueue('reconcile.fifo', { contentBasedDeduplication: true }).url;
     sim.eventBridge.createEventBus(BUS);
+    // As AssignmentAutomation deploys it, for the operator commands.
+    sim.ssm.put(parameterNames(BUS).stateTable, STATE_TABLE, { tier: 'Standard' });
   }
 
   permissionSetArn(name: string): string {
@@ -56,7 +72,7 @@ export class Harness {
       version: CONFIG_VERSION,
       instanceArn: this.fixture.instanceArn,
       identityStoreId: this.fixture.identityStoreId,
-      options: { dryRun: false, maxDeletionsPerRun: 100, ...options },
+      options,
       permissionSets: names.map((name) => (permissionSetsByName.includes(name) ? { name } : { name, arn: this.permissionSetArn(name) })),
       rules,
     };
@@ -69,7 +85,9 @@ export class Harness {
   }
 
   env(extra: Record<string, string> = {}): Record<string, string> {
-    const lambda = simulatedLambdaEnvironment(this.sim, { busName: BUS, queueUrl: this.queueUrl, configParameter: HEAD });
+    const lambda = simulatedLambdaEnvironment(this.sim, {
+      busName: BUS, queueUrl: this.queueUrl, configParameter: HEAD, state: { table: STATE_TABLE, endpoint: this.dynamodb }, guards: this.guards,
+    });
     return { ...lambda, ...this.credentials, ...extra };
   }
 
@@ -117,8 +135,21 @@ export class Harness {
       .sort();
   }
 
-  stop(): Promise<void> {
-    return this.sim.stop();
+  /** What the reconciler remembers, read from its state table. */
+  async storedState(): Promise<ReconcilerState> {
+    const client = new DynamoDBClient({ endpoint: this.dynamodb.url, region: 'us-east-1', credentials: { accessKeyId: 'x', secretAccessKey: 'x' } });
+    try {
+      const stored = await new DynamoDbStateStore(client, STATE_TABLE).read();
+      if (!('state' in stored)) throw new Error('the state table holds no state');
+      return stored.state;
+    } finally {
+      client.destroy();
+    }
+  }
+
+  async stop(): Promise<void> {
+    await this.sim.stop();
+    await this.dynamodb.stop();
   }
 }
 

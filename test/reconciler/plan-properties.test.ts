@@ -2,13 +2,14 @@ import * as fc from 'fast-check';
 import { configWith } from './documents';
 import { PS } from './fakes';
 import { BaseTargetDocument, RuleDocument, TargetDocument } from '../../src/reconciler/config/document';
+import { deletionBlocks } from '../../src/reconciler/core/blocking';
 import { computeDesired } from '../../src/reconciler/core/desired';
 import { guardPlan } from '../../src/reconciler/core/guard';
-import { Assignment, assignmentKey, principalKey } from '../../src/reconciler/core/model';
-import { OrgIndex } from '../../src/reconciler/core/org-index';
+import { Assignment, PrincipalId, assignmentKey, pairKey } from '../../src/reconciler/core/model';
+import { OrgIndex, Resolution } from '../../src/reconciler/core/org-index';
 import { planChanges } from '../../src/reconciler/core/plan';
 import { principalLookupKey } from '../../src/reconciler/core/references';
-import { ManagedScope, inScope } from '../../src/reconciler/core/scope';
+import { configuredNames, inScope, managedScope } from '../../src/reconciler/core/scope';
 import { OrgAccount, OrgSnapshot, OrgUnit } from '../../src/reconciler/core/snapshot';
 
 // Plan invariants over random organizations, rule sets, live assignments and remembered state:
@@ -23,9 +24,13 @@ interface World {
   readonly org: OrgSnapshot;
   readonly rules: RuleDocument[];
   readonly live: Assignment[];
+  /** Owned pairs remembered from earlier configs. */
   readonly remembered: string[];
   readonly management?: string;
 }
+
+/** 'Ghost' never resolved (a typo); the other groups resolve. */
+const UNRESOLVED = 'Ghost';
 
 const orgArb = fc.record({
   parents: fc.array(fc.nat(), { minLength: 1, maxLength: 8 }),
@@ -66,7 +71,7 @@ const worldArb: fc.Arbitrary<World> = orgArb.chain((org) => {
   const target: fc.Arbitrary<TargetDocument> = fc.tuple(baseTarget(org), fc.array(baseTarget(org), { maxLength: 2 }))
     .map(([base, exclude]) => (exclude.length ? { ...base, exclude } : base));
   const rule = fc.record({
-    principal: fc.constantFrom(...GROUPS.slice(0, 3)).map((group) => ({ group })),
+    principal: fc.constantFrom(...GROUPS.slice(0, 3), ...GROUPS.slice(0, 3), UNRESOLVED).map((group) => ({ group })),
     permissionSet: fc.constantFrom(...MANAGED_PS),
     target,
   });
@@ -80,28 +85,28 @@ const worldArb: fc.Arbitrary<World> = orgArb.chain((org) => {
     org: fc.constant(org),
     rules: fc.array(rule, { maxLength: 6 }),
     live: fc.array(assignment, { maxLength: 30 }),
-    remembered: fc.subarray(GROUPS.map((g) => `GROUP:g-${g}`)),
+    remembered: fc.subarray(GROUPS.flatMap((g) => MANAGED_PS.map((p) => `GROUP:g-${g}|${PS(p)}`))),
     management: fc.option(fc.constantFrom(...accounts), { nil: undefined }),
   });
 });
 
 function evaluate(world: World) {
   const doc = configWith(world.rules, { managementAccountId: world.management });
-  const principals = new Map(GROUPS.map((g) => [principalLookupKey({ group: g }), { value: { principalType: 'GROUP' as const, principalId: `g-${g}` } }]));
+  const principals = new Map<string, Resolution<PrincipalId>>(GROUPS.map((g) => [principalLookupKey({ group: g }), { value: { principalType: 'GROUP', principalId: `g-${g}` } }]));
+  principals.set(principalLookupKey({ group: UNRESOLVED }), { error: `no group has the display name '${UNRESOLVED}'`, notFound: true });
   const permissionSets = new Map(MANAGED_PS.map((p) => [p, { value: PS(p) }]));
+  const refs = { principals, permissionSets };
   const eligible = (a: OrgAccount) => a.status === 'ACTIVE' && a.id !== world.management;
-  const desired = computeDesired(doc, new OrgIndex(world.org), { principals, permissionSets }, eligible);
-  const configured = new Set(world.rules.map((r) => `GROUP:g-${(r.principal as { group: string }).group}`));
-  const scope: ManagedScope = {
-    principals: new Set([...configured, ...world.remembered]),
-    permissionSets: new Set(MANAGED_PS.map(PS)),
-    plannableAccounts: new Set([...world.org.accounts.values()].filter(eligible).map((a) => a.id)),
-  };
-  // What the per-principal read returns: managed principals' assignments to managed permission sets.
-  const managed = (a: Assignment) => scope.principals.has(principalKey(a)) && scope.permissionSets.has(a.permissionSetArn);
-  const current = new Map(world.live.filter(managed).map((a) => [assignmentKey(a), a]));
+  const desired = computeDesired(doc, new OrgIndex(world.org), refs, eligible);
+  const configured = configuredNames(doc, refs);
+  const scope = managedScope(configured.pairs, world.remembered, world.org, eligible);
+  // What the per-principal read returns: the assignments of owned pairs.
+  const current = new Map(world.live.filter((a) => scope.pairs.has(pairKey(a))).map((a) => [assignmentKey(a), a]));
   const plan = planChanges(desired.assignments, { assignments: current, unreadPrincipals: new Set() }, scope);
-  return { desired, scope, current, plan };
+  const blocks = deletionBlocks({
+    document: doc, refs, desired, configured, owned: scope.pairs, rememberedNames: {}, vanished: new Set(), labels: {},
+  });
+  return { desired, scope, current, plan, configured, blocks };
 }
 
 describe('plan properties', () => {
@@ -141,15 +146,35 @@ describe('plan properties', () => {
     }), { numRuns: 400 });
   });
 
-  test('a rule that cannot be resolved never lets a deletion through the guard', () => {
+  test('no deletion of a pair whose desired state is incomplete, nor of a pair the config no longer names while a name never resolved', () => {
     fc.assert(fc.property(worldArb, (world) => {
-      const { plan, desired } = evaluate(world);
+      const { plan, desired, configured, blocks } = evaluate(world);
       const facts = {
-        incompleteBecause: desired.errors, ruleCount: world.rules.length, desiredCount: desired.assignments.size, maxDeletionsPerRun: 1000,
+        blockAll: [], blockedPairs: blocks.pairs, ruleCount: world.rules.length, desiredCount: desired.assignments.size, maxDeletionsPerRun: 1000,
       };
       const guarded = guardPlan(plan, facts);
-      if (desired.errors.length > 0 || world.rules.length === 0) expect(guarded.plan.deletes).toEqual([]);
+      const deleted = new Set(guarded.plan.deletes.map(pairKey));
+      for (const index of desired.incompleteRules) {
+        const rule = world.rules[index];
+        const group = (rule.principal as { group: string }).group;
+        // A resolved rule with an incomplete target: its own pair keeps every assignment.
+        if (group !== UNRESOLVED) expect(deleted.has(`GROUP:g-${group}|${PS(rule.permissionSet)}`)).toBe(false);
+        // A name that never resolved may be a typo of a rule that worked: nothing the config stopped naming is deleted.
+        else for (const pair of deleted) expect(configured.pairs.has(pair)).toBe(true);
+      }
+      if (world.rules.length === 0) expect(guarded.plan.deletes).toEqual([]);
       expect(guarded.plan.creates).toEqual(plan.creates);
     }), { numRuns: 400 });
+  });
+
+  test('everything incomplete blocks every deletion', () => {
+    fc.assert(fc.property(worldArb, (world) => {
+      const { plan, desired } = evaluate(world);
+      const guarded = guardPlan(plan, {
+        blockAll: ['the state could not be read'], blockedPairs: new Map(), ruleCount: world.rules.length, desiredCount: desired.assignments.size, maxDeletionsPerRun: 1000,
+      });
+      expect(guarded.plan.deletes).toEqual([]);
+      expect(guarded.plan.creates).toEqual(plan.creates);
+    }), { numRuns: 200 });
   });
 });

@@ -48,6 +48,114 @@ describe('reconcile', () => {
     for (const a of foreign) expect(world.ic.assignments.has(`${a.principalType}:${a.principalId}|${a.permissionSetArn}|${a.accountId}`)).toBe(true);
   });
 
+  describe('ownership is per (principal, permission set) pair', () => {
+    test('a managed principal holding a managed permission set through a pair no rule names is never touched (Account Factory, a hand-made grant)', async () => {
+      // Admins x Admin and Devs x Dev are owned; Admins x Dev is not, though both are managed.
+      const world = new World(org(), configWith([adminsEverywhere, devsInDev]));
+      const unnamed = [world.group('Admins', 'Dev', 'prod-1'), world.group('Devs', 'Admin', 'audit')];
+      world.ic.add(...unnamed);
+      const report = await world.run();
+      expect(report.counts.deletes).toBe(0);
+      expect(report.counts.foreign).toBe(2);
+      for (const a of unnamed) expect(world.live()).toContain(`${a.principalId.slice(2)}:${a.permissionSetArn === PS('Dev') ? 'Dev' : 'Admin'}@${a.accountId === accountIdOf(world.org, 'prod-1') ? 'prod-1' : 'audit'}`);
+    });
+
+    test('an assignment of an owned pair that no rule asks for is drift, and is removed', async () => {
+      const world = new World(org(), configWith([devsInDev]));
+      world.ic.add(world.group('Devs', 'Dev', 'prod-1'));
+      const report = await world.run();
+      expect(report.counts).toMatchObject({ deleted: 1, created: 1 });
+      expect(world.live()).toEqual(['Devs:Dev@dev-1']);
+    });
+
+    test('two automations on one instance never delete each other\'s assignments', async () => {
+      const first = new World(org(), configWith([adminsEverywhere]));
+      const second = new World(org(), configWith([{ principal: { group: 'Admins' }, permissionSet: 'Dev', target: { ou: 'Root/Workloads' } }, devsInDev]), [], [], first);
+      for (let i = 0; i < 2; i++) {
+        expect((await first.run()).counts.deleted).toBe(0);
+        expect((await second.run()).counts.deleted).toBe(0);
+      }
+      expect(first.live()).toEqual(expect.arrayContaining(['Admins:Admin@audit', 'Admins:Dev@prod-1', 'Admins:Dev@dev-1', 'Devs:Dev@dev-1']));
+      expect((await first.run()).outcome).toBe('no-changes');
+      expect((await second.run()).outcome).toBe('no-changes');
+    });
+  });
+
+  describe('principals that disappear', () => {
+    test('a group deleted and created again in the IdP: the old one is released, the new one gets the access, nothing waits', async () => {
+      const world = new World(org(), configWith([adminsEverywhere, devsInDev]));
+      await world.run();
+      world.store.groups.set('Devs', 'g-Devs-2');
+      const report = await world.run();
+      expect(report.refusals).toEqual([]);
+      expect(report.counts).toMatchObject({ created: 1, deleted: 0, orphaned: 1 });
+      expect(report.notices).toEqual([expect.stringMatching(/^group Devs no longer exists in the identity store/)]);
+      expect(world.state.principals()).toEqual(['GROUP:g-Admins', 'GROUP:g-Devs-2']);
+    });
+
+    test('a group deleted in the IdP while a rule still names it: released and reported, other deletions proceed', async () => {
+      const world = new World(org(), configWith([adminsEverywhere, devsInDev, { principal: { group: 'Admins' }, permissionSet: 'Dev', target: { account: 'audit' } }]));
+      await world.run();
+      world.store.groups.delete('Devs');
+      world.document = configWith([adminsEverywhere, devsInDev]);
+      const report = await world.run();
+      expect(report.refusals).toEqual([]);
+      expect(report.counts).toMatchObject({ deleted: 1, orphaned: 1 });
+      expect(world.live()).not.toContain('Admins:Dev@audit');
+      expect(report.errors).toEqual([expect.stringMatching(/no group has the display name 'Devs'/)]);
+      // The next run still knows the name resolved before: the deleted group is no typo.
+      const next = await world.run();
+      expect(next.refusals).toEqual([]);
+    });
+
+    test('a group renamed in the IdP (its id still exists): the deletions of its pairs wait, nothing else does', async () => {
+      const world = new World(org(), configWith([adminsEverywhere, devsInDev, { principal: { group: 'Admins' }, permissionSet: 'Dev', target: { account: 'audit' } }]));
+      await world.run();
+      world.store.groups.delete('Devs');
+      world.store.groups.set('Developers', 'g-Devs');
+      world.ic.add(world.group('Devs', 'Dev', 'prod-1')); // drift of the renamed group's pair: it waits
+      world.document = configWith([adminsEverywhere, devsInDev]);
+      const report = await world.run();
+      // Admins x Dev, whose rule was removed, goes; both of the renamed group's Devs x Dev assignments wait.
+      expect(report.counts.deleted).toBe(1);
+      expect(report.refusals).toEqual([expect.objectContaining({ reason: 'incomplete-information', deletionsRefused: 2 })]);
+      expect(world.live()).toEqual(expect.arrayContaining(['Devs:Dev@prod-1', 'Devs:Dev@dev-1']));
+    });
+  });
+
+  describe('the state: its table, its lease, its migration', () => {
+    test('a run that finds the lease held does nothing and says so', async () => {
+      const world = new World(org(), configWith([adminsEverywhere]));
+      world.state.holder = 'another-run';
+      const report = await world.run();
+      expect(report.outcome).toBe('busy');
+      expect(world.ic.writes).toBe(0);
+      expect(world.state.holder).toBe('another-run');
+      world.state.holder = undefined;
+      expect((await world.run()).outcome).toBe('converged');
+      expect(world.state.holder).toBeUndefined();
+    });
+
+    test('plan mode and dry runs need no lease', async () => {
+      const world = new World(org(), configWith([adminsEverywhere]));
+      world.state.holder = 'another-run';
+      expect((await world.run('plan')).outcome).toBe('planned');
+    });
+
+    test('the SSM state of an earlier version is migrated: what the config names is owned, the rest released and left in place', async () => {
+      const world = new World(org(), configWith([adminsEverywhere]));
+      const earlier = [world.group('Devs', 'Dev', 'dev-1'), world.group('Admins', 'Dev', 'prod-1')];
+      world.ic.add(...earlier);
+      // The cross product the earlier version managed: Admins and Devs, with Admin and Dev.
+      world.state.legacy = { principals: ['GROUP:g-Admins', 'GROUP:g-Devs'], permissionSets: [PS('Admin'), PS('Dev')], labels: { 'GROUP:g-Devs': 'group Devs' } };
+      const report = await world.run();
+      expect(report.counts.deleted).toBe(0);
+      for (const a of earlier) expect(world.ic.assignments.has(`${a.principalType}:${a.principalId}|${a.permissionSetArn}|${a.accountId}`)).toBe(true);
+      expect(report.notices).toEqual([expect.stringMatching(/^the state moved from SSM to the state table: the 1 \(principal, permission set\) pair\(s\) the config names are owned; 1 principal\(s\) .*GROUP:g-Devs/)]);
+      expect(world.state.state!.pairs).toEqual([`GROUP:g-Admins|${PS('Admin')}`]);
+    });
+  });
+
   test('removing a rule removes its assignments, because the principal is remembered', async () => {
     const world = new World(org(), configWith([adminsEverywhere, devsInDev]));
     await world.run();
@@ -56,7 +164,7 @@ describe('reconcile', () => {
     expect(report.counts).toMatchObject({ deleted: 1, created: 0 });
     expect(world.live()).not.toContain('Devs:Dev@dev-1');
     // Once converged, the released principal is forgotten.
-    expect(world.state.state!.principals).toEqual(['GROUP:g-Admins']);
+    expect(world.state.principals()).toEqual(['GROUP:g-Admins']);
   });
 
   test('a permission set dropped from every rule is still cleaned up', async () => {
@@ -81,7 +189,7 @@ describe('reconcile', () => {
     expect(world.live()).toEqual(['Devs:Dev@prod-1']);
   });
 
-  describe('no deletions on incomplete information (creates still happen)', () => {
+  describe('no deletion of a pair whose desired state is incomplete (creates still happen)', () => {
     async function afterBreaking(breakIt: (w: World) => void, extraRules: RuleDocument[] = []) {
       const world = new World(org(), configWith([adminsEverywhere, devsInDev]));
       await world.run();
@@ -121,9 +229,15 @@ describe('reconcile', () => {
       expect(report.counts.deleted).toBe(0);
       expect(report.refusals[0].message).toMatch(/permission set 'Missing' does not exist in the Identity Center instance/);
     });
-    test('unknown OU', async () => {
-      expectRefusedButCreated(await afterBreaking(() => {}, [{ principal: { group: 'Admins' }, permissionSet: 'Admin', target: { ou: 'Root/Nope' } }]),
+    test('unknown OU in a rule of the pair', async () => {
+      expectRefusedButCreated(await afterBreaking(() => {}, [{ principal: { group: 'Devs' }, permissionSet: 'Dev', target: { ou: 'Root/Nope' } }]),
         /organizational unit path 'Root\/Nope' does not exist/);
+    });
+    test('an unknown OU in a rule of another pair blocks only that pair', async () => {
+      const { world, report } = await afterBreaking(() => {}, [{ principal: { group: 'Admins' }, permissionSet: 'Dev', target: { ou: 'Root/Nope' } }]);
+      expect(report.counts.deleted).toBe(1);
+      expect(world.live()).not.toContain('Devs:Dev@dev-1');
+      expect(report.errors).toEqual([expect.stringMatching(/organizational unit path 'Root\/Nope' does not exist/)]);
     });
     test('ambiguous OU name', async () => {
       const spec = orgFrom({ 'Root/A/Shared': ['x'], 'Root/B/Shared': ['y'] });
@@ -138,10 +252,18 @@ describe('reconcile', () => {
       expectRefusedButCreated(await afterBreaking((w) => {
         const accounts = w.org.accounts as Map<string, any>;
         accounts.set('100000000098', { id: '100000000098', name: 'audit', status: 'ACTIVE', parentId: w.org.rootId });
-      }, [{ principal: { group: 'Admins' }, permissionSet: 'Admin', target: { account: 'audit' } }]), /account name 'audit' is ambiguous/);
+      }, [{ principal: { group: 'Devs' }, permissionSet: 'Dev', target: { account: 'audit' } }]), /account name 'audit' is ambiguous/);
     });
-    test('failed identity store lookup', async () => {
-      expectRefusedButCreated(await afterBreaking((w) => w.store.failFor.add('Devs'), [{ principal: { group: 'Devs' }, permissionSet: 'Admin', target: { account: 'audit' } }]),
+    test('an ACTIVE account is not made ambiguous by a closed account of the same name', async () => {
+      const world = new World(org(), configWith([{ principal: { group: 'Devs' }, permissionSet: 'Dev', target: { account: 'audit' } }]));
+      const accounts = world.org.accounts as Map<string, any>;
+      accounts.set('100000000097', { id: '100000000097', name: 'audit', status: 'CLOSED', parentId: world.org.rootId });
+      const report = await world.run();
+      expect(report.errors).toEqual([]);
+      expect(world.live()).toEqual(['Devs:Dev@audit']);
+    });
+    test('failed identity store lookup of a name that resolved before', async () => {
+      expectRefusedButCreated(await afterBreaking((w) => w.store.failFor.add('Devs'), [{ principal: { group: 'Devs' }, permissionSet: 'Dev', target: { account: 'audit' } }]),
         /looking up group Devs failed/);
     });
     test('failed read of a principal\'s current assignments: nothing planned for it', async () => {
@@ -158,7 +280,7 @@ describe('reconcile', () => {
       expect(report.errors).toContainEqual(expect.stringMatching(/the reconciler state could not be read/));
       // An unreadable state is never overwritten with a smaller one.
       world.state.failRead = false;
-      expect(world.state.state!.principals).toContain('GROUP:g-Devs');
+      expect(world.state.principals()).toContain('GROUP:g-Devs');
     });
     test('reconciler state that cannot be saved', async () => {
       const { report } = await afterBreaking((w) => {
@@ -186,7 +308,7 @@ describe('reconcile', () => {
       expect(report.outcome).toBe('converged');
       expect(report.notices).toEqual([expect.stringMatching(/^group Devs no longer exists in the identity store: it is no longer managed, and its 1 assignment\(s\) stay listed/)]);
       expect(world.live()).toContain('Devs:Dev@dev-1');
-      expect(world.state.state!.principals).toEqual(['GROUP:g-Admins', 'GROUP:g-Ops']);
+      expect(world.state.principals()).toEqual(['GROUP:g-Admins', 'GROUP:g-Ops']);
       // The next run does not look at it again.
       const next = await world.run();
       expect(next.outcome).toBe('no-changes');
@@ -265,7 +387,8 @@ describe('reconcile', () => {
   test('deletions above maxDeletionsPerRun are refused and reported, creates proceed', async () => {
     const world = new World(org(), configWith([adminsEverywhere]));
     await world.run();
-    world.document = configWith([{ principal: { group: 'Admins' }, permissionSet: 'Admin', target: { account: 'audit' } }, devsInDev], { maxDeletionsPerRun: 3 });
+    world.guards = { ...world.guards, maxDeletionsPerRun: 3 };
+    world.document = configWith([{ principal: { group: 'Admins' }, permissionSet: 'Admin', target: { account: 'audit' } }, devsInDev]);
     const report = await world.run();
     expect(report.refusals).toEqual([expect.objectContaining({ reason: 'deletion-limit', deletionsRefused: 4, message: expect.stringMatching(/more than maxDeletionsPerRun \(3\)/) })]);
     expect(report.counts.created).toBe(1);
@@ -294,7 +417,8 @@ describe('reconcile', () => {
   });
 
   test('dry run plans and reports without writing anything', async () => {
-    const world = new World(org(), configWith([adminsEverywhere], { dryRun: true }));
+    const world = new World(org(), configWith([adminsEverywhere]));
+    world.guards = { ...world.guards, dryRun: true };
     const report = await world.run();
     expect(report.outcome).toBe('planned');
     expect(report.dryRun).toBe(true);

@@ -8,17 +8,24 @@ import { OrgSnapshot } from '../../src/reconciler/core/snapshot';
 
 /** The reconciler core wired to in-memory fakes, for scenario tests of the pipeline and its guards. */
 export class World {
-  readonly clock = new VirtualClock();
+  readonly clock: VirtualClock;
   readonly ic: FakeIdentityCenter;
   readonly store: FakeIdentityStore;
   readonly organizations: FakeOrganizations;
   readonly state = new MemoryState();
+  /** The function's guard settings. */
+  guards = { maxDeletionsPerRun: 100, dryRun: false };
   config: ConfigRead;
 
-  constructor(public org: OrgSnapshot, doc: ConfigDocument, groups: string[] = ['Admins', 'Devs'], users: string[] = ['jane']) {
-    this.ic = new FakeIdentityCenter(this.clock, 500);
-    this.store = new FakeIdentityStore(groups, users);
-    this.organizations = new FakeOrganizations(org);
+  constructor(
+    public org: OrgSnapshot, doc: ConfigDocument, groups: string[] = ['Admins', 'Devs'], users: string[] = ['jane'],
+    /** Another automation's world on the same instance: share its Identity Center, identity store and organization. */
+    neighbour?: World,
+  ) {
+    this.clock = neighbour?.clock ?? new VirtualClock();
+    this.ic = neighbour?.ic ?? new FakeIdentityCenter(this.clock, 500);
+    this.store = neighbour?.store ?? new FakeIdentityStore(groups, users);
+    this.organizations = neighbour?.organizations ?? new FakeOrganizations(org);
     this.config = { document: doc, revision: 'r1' };
     for (const ps of doc.permissionSets) if (ps.arn) this.ic.permissionSets.set(ps.arn, ps.name);
   }
@@ -33,6 +40,9 @@ export class World {
       runId: 'test',
       config: { read: async () => this.config },
       state: this.state,
+      lease: this.state,
+      leaseTtlMs: 15 * 60_000,
+      guards: this.guards,
       organizations: this.organizations,
       connect: () => ({ identityStore: this.store, identityCenter: this.ic }),
       clock: this.clock,

@@ -34,6 +34,7 @@ export function awsAdapters(options: { counter: ApiCallCounter; rates: ClientRat
   const identityStore = instrument(new IdentitystoreClient(config), 'identitystore', options.counter, limit(options.rates.identityStore));
   return {
     ssm,
+    /** Paces SSM writes (the claims the automation publishes) under Parameter Store's write throughput. */
     ssmWrites: limit(options.rates.ssmWrites ?? 2, 1),
     organizations: new OrganizationsAdapter(organizations),
     identityCenter: (instanceArn: string) => new IdentityCenterAdapter(ssoAdmin, instanceArn),

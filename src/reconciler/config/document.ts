@@ -4,8 +4,15 @@
 // construct (compiled by jsii) and the Lambda (bundled by esbuild) import it; the run-time schema in
 // `schema.ts` is checked against these types at compile time.
 
-/** Bumped on any incompatible change; the reconciler refuses versions it does not know. */
-export const CONFIG_VERSION = 1;
+/**
+ * Bumped on any incompatible change; the reconciler refuses versions it does not know. Version 2
+ * took the guard settings (dryRun, maxDeletionsPerRun) out of the document, into the function's
+ * configuration, so that a hand edit of the parameter can change rules but never the guards; the
+ * reconciler still reads version 1 (what a stack not yet updated holds), ignoring those settings.
+ */
+export const CONFIG_VERSION = 2;
+/** The versions this reconciler reads. */
+export const READABLE_CONFIG_VERSIONS: readonly number[] = [1, CONFIG_VERSION];
 
 /** A principal by display name, user name or id. Exactly one key is present. */
 export type PrincipalDocument =
@@ -42,10 +49,6 @@ export interface PermissionSetDocument {
 export interface OptionsDocument {
   /** Appended to every group display name before lookup (the seed's AdDomain). */
   readonly groupNameSuffix?: string;
-  /** Plan and report, never write. */
-  readonly dryRun: boolean;
-  /** Above this many deletions in one run, every deletion is refused and reported. */
-  readonly maxDeletionsPerRun: number;
   /** Set in delegated-admin mode: the management account is out of reach and never planned. */
   readonly managementAccountId?: string;
 }

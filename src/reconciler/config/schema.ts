@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { CONFIG_VERSION, HeadDocument, PartDocument } from './document';
+import { CONFIG_VERSION, HeadDocument, PartDocument, READABLE_CONFIG_VERSIONS } from './document';
 import { IDENTIFIERS } from './identifiers';
 
 // Run-time validation of the stored config document (Lambda only; bundled with zod).
@@ -37,27 +37,45 @@ const permissionSetArn = z.string().regex(IDENTIFIERS.permissionSetArn, 'expecte
 const revision = z.string().min(1).max(128);
 const permissionSet = z.strictObject({ name, arn: permissionSetArn.optional() });
 
-export const headSchema = z.strictObject({
-  version: z.literal(CONFIG_VERSION),
+const headFields = {
   revision,
   parts: z.array(z.string().min(1)),
   instanceArn: z.string().regex(IDENTIFIERS.instanceArn, 'expected an Identity Center instance ARN'),
   identityStoreId: z.string().min(1).max(36),
-  options: z.strictObject({
-    groupNameSuffix: z.string().min(1).optional(),
-    dryRun: z.boolean(),
-    maxDeletionsPerRun: z.number().int().min(0),
-    managementAccountId: accountId.optional(),
-  }),
   permissionSets: z.array(permissionSet),
   rules: z.array(rule),
+};
+const options = {
+  groupNameSuffix: z.string().min(1).optional(),
+  managementAccountId: accountId.optional(),
+};
+
+export const headSchema = z.strictObject({ version: z.literal(CONFIG_VERSION), ...headFields, options: z.strictObject(options) });
+
+/** Version 1 carried the guard settings; they are read and ignored (the function's configuration holds them now). */
+const headSchemaV1 = z.strictObject({
+  version: z.literal(1),
+  ...headFields,
+  options: z.strictObject({ ...options, dryRun: z.boolean(), maxDeletionsPerRun: z.number().int().min(0) }),
 });
 
 export const partSchema = z.strictObject({ revision, permissionSets: z.array(permissionSet).optional(), rules: z.array(rule) });
 
-/** Parses a stored head value; the error lists every problem with its JSON path. */
+/** Parses a stored head value (version 1 is read as version 2); the error lists every problem with its JSON path. */
 export function parseHead(json: string): { value: HeadDocument } | { error: string } {
-  return parse(headSchema, json) as { value: HeadDocument } | { error: string };
+  const v1 = (parsed(json) as { version?: unknown } | undefined)?.version === 1;
+  const result = parse(v1 ? headSchemaV1 : headSchema, json);
+  if ('error' in result || !v1) return result as { value: HeadDocument } | { error: string };
+  const { options: { dryRun: _dryRun, maxDeletionsPerRun: _max, ...kept }, ...rest } = result.value as z.infer<typeof headSchemaV1>;
+  return { value: { ...rest, version: CONFIG_VERSION, options: kept } };
+}
+
+function parsed(json: string): unknown {
+  try {
+    return JSON.parse(json);
+  } catch {
+    return undefined;
+  }
 }
 
 export function parsePart(json: string): { value: PartDocument } | { error: string } {
@@ -73,8 +91,11 @@ function parse(schema: z.ZodType, json: string): { value: unknown } | { error: s
   }
   // A stored document that names a newer schema is refused with a message saying so.
   const version = (raw as { version?: unknown })?.version;
-  if (version !== undefined && version !== CONFIG_VERSION) {
-    return { error: `config version ${JSON.stringify(version)} is not supported by this reconciler (it reads version ${CONFIG_VERSION}); deploy the matching library version` };
+  if (version !== undefined && !READABLE_CONFIG_VERSIONS.includes(version as number)) {
+    return {
+      error: `config version ${JSON.stringify(version)} is not supported by this reconciler (it reads versions ${READABLE_CONFIG_VERSIONS.join(' and ')}); `
+        + 'deploy the matching library version',
+    };
   }
   const result = schema.safeParse(raw);
   if (result.success) return { value: result.data };

@@ -1,9 +1,9 @@
 import { errorMessage, settleLimit } from './concurrency';
-import { Assignment, PrincipalId, assignmentKey, principalKey } from './model';
+import { Assignment, PrincipalId, assignmentKey, pairKey, parsePairKey, principalKey } from './model';
 import { IdentityCenterReadPort } from './ports';
 
 export interface CurrentState {
-  /** Assignments of managed principals to managed permission sets, as read this run. */
+  /** Assignments of owned (principal, permission set) pairs, in any account, as read this run. */
   readonly assignments: ReadonlyMap<string, Assignment>;
   /** Managed principals whose assignments could not be read: nothing is planned for them. */
   readonly unreadPrincipals: ReadonlySet<string>;
@@ -12,7 +12,7 @@ export interface CurrentState {
 export interface CurrentRead extends CurrentState {
   /** Messages for principals whose assignments could not be read. */
   readonly failures: string[];
-  /** Assignments of managed principals to permission sets the reconciler does not manage: reported, never touched. */
+  /** Assignments of managed principals through pairs the reconciler does not own: reported, never touched. */
   readonly foreign: number;
   readonly strategy: 'per-principal' | 'per-account';
 }
@@ -28,7 +28,7 @@ const UNSUPPORTED = new Set(['AccessDeniedException', 'ValidationException']);
  */
 export async function readCurrent(
   principals: PrincipalId[],
-  managedPermissionSets: ReadonlySet<string>,
+  ownedPairs: ReadonlySet<string>,
   accounts: string[],
   port: IdentityCenterReadPort,
   concurrency: number,
@@ -37,17 +37,17 @@ export async function readCurrent(
   const [first, ...rest] = principals;
   try {
     const probe = await port.listAssignmentsForPrincipal(first);
-    return await readPerPrincipal(first, probe, rest, managedPermissionSets, port, concurrency);
+    return await readPerPrincipal(first, probe, rest, ownedPairs, port, concurrency);
   } catch (error) {
     if (!UNSUPPORTED.has((error as Error).name)) {
-      const remaining = await readPerPrincipal(undefined, [], rest, managedPermissionSets, port, concurrency);
+      const remaining = await readPerPrincipal(undefined, [], rest, ownedPairs, port, concurrency);
       return {
         ...remaining,
         unreadPrincipals: new Set([...remaining.unreadPrincipals, principalKey(first)]),
         failures: [`reading assignments of ${principalKey(first)} failed (${errorMessage(error)})`, ...remaining.failures],
       };
     }
-    return readPerAccount(principals, managedPermissionSets, accounts, port, concurrency);
+    return readPerAccount(ownedPairs, accounts, port, concurrency);
   }
 }
 
@@ -55,7 +55,7 @@ async function readPerPrincipal(
   first: PrincipalId | undefined,
   firstRows: Array<{ accountId: string; permissionSetArn: string }>,
   rest: PrincipalId[],
-  managed: ReadonlySet<string>,
+  owned: ReadonlySet<string>,
   port: IdentityCenterReadPort,
   concurrency: number,
 ): Promise<CurrentRead> {
@@ -65,11 +65,11 @@ async function readPerPrincipal(
   let foreign = 0;
   const add = (principal: PrincipalId, rows: Array<{ accountId: string; permissionSetArn: string }>) => {
     for (const row of rows) {
-      if (!managed.has(row.permissionSetArn)) {
+      const assignment: Assignment = { ...principal, ...row };
+      if (!owned.has(pairKey(assignment))) {
         foreign++;
         continue;
       }
-      const assignment: Assignment = { ...principal, ...row };
       assignments.set(assignmentKey(assignment), assignment);
     }
   };
@@ -86,29 +86,30 @@ async function readPerPrincipal(
 }
 
 /**
- * The naive reading: one ListAccountAssignments per account and managed permission set. Used when
- * the per-principal API is refused, and by the benchmark as the baseline.
+ * The naive reading: one ListAccountAssignments per account and permission set of the owned pairs.
+ * Used when the per-principal API is refused (a delegated administrator), and by the benchmark as
+ * the baseline.
  */
 export async function readPerAccount(
-  principals: PrincipalId[],
-  managed: ReadonlySet<string>,
+  owned: ReadonlySet<string>,
   accounts: string[],
   port: IdentityCenterReadPort,
   concurrency: number,
 ): Promise<CurrentRead> {
-  const wanted = new Set(principals.map(principalKey));
-  const pairs = accounts.flatMap((accountId) => [...managed].map((permissionSetArn) => ({ accountId, permissionSetArn })));
+  const parsed = [...owned].map(parsePairKey);
+  const permissionSets = [...new Set(parsed.map((p) => p.permissionSetArn))];
+  const wanted = new Set(parsed.map((p) => p.principal));
+  const reads = accounts.flatMap((accountId) => permissionSets.map((permissionSetArn) => ({ accountId, permissionSetArn })));
   const assignments = new Map<string, Assignment>();
   const failures: string[] = [];
-  for (const result of await settleLimit(pairs, concurrency, (p) => port.listAssignments(p.accountId, p.permissionSetArn))) {
+  for (const result of await settleLimit(reads, concurrency, (r) => port.listAssignments(r.accountId, r.permissionSetArn))) {
     if (result.error !== undefined) {
       failures.push(`reading assignments of ${result.item.permissionSetArn} in ${result.item.accountId} failed (${errorMessage(result.error)})`);
       continue;
     }
     for (const principal of result.value!) {
-      if (!wanted.has(principalKey(principal))) continue;
       const assignment: Assignment = { ...principal, ...result.item };
-      assignments.set(assignmentKey(assignment), assignment);
+      if (owned.has(pairKey(assignment))) assignments.set(assignmentKey(assignment), assignment);
     }
   }
   // A failed account read leaves every principal's state unknown there, so none is trusted.

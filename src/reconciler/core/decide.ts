@@ -1,16 +1,25 @@
+import { DeletionBlocks, deletionBlocks } from './blocking';
 import { DesiredState, computeDesired } from './desired';
 import { Observation } from './gather';
 import { GuardFacts, Guarded, guardPlan } from './guard';
 import { Labels, Namer, currentLabels } from './labels';
 import { ReconcilerState, remember, sameState } from './memory';
-import { Assignment, parsePrincipalKey, principalKey } from './model';
+import { Assignment, pairKey, parsePrincipalKey } from './model';
 import { Plan, planChanges } from './plan';
 import { eligibility } from './scope';
+
+/** The guard settings, from the function's configuration (never from the editable document). */
+export interface GuardSettings {
+  /** Plan and report only. */
+  readonly dryRun: boolean;
+  /** Above this many deletions in one run, the deletions are refused and reported. */
+  readonly maxDeletionsPerRun: number;
+}
 
 /** What a run should do, decided from what it observed alone. */
 export interface Decision {
   readonly dryRun: boolean;
-  /** An apply run of a document that is not a dry run: the only kind that writes. */
+  /** An apply run that is not a dry run: the only kind that writes. */
   readonly writes: boolean;
   readonly desired: DesiredState;
   /** The plan before the guard: what the rules ask for, less what AWS would refuse. */
@@ -18,50 +27,68 @@ export interface Decision {
   readonly guardFacts: GuardFacts;
   /** The plan the guard lets through, and why it refused what it did. */
   readonly guarded: Guarded;
+  readonly blocks: DeletionBlocks;
   /** Resolution errors, failed reads and work AWS would refuse, for the report. */
   readonly errors: string[];
-  /** What operators should know that is not an error: principals released, assignments left orphaned. */
+  /** What operators should know that is not an error: principals released, a migration. */
   readonly notices: string[];
   /** Assignments of principals deleted from the identity store: left in place, no longer managed. */
   readonly orphaned: readonly Assignment[];
   readonly labels: Labels;
+  /** The names that resolved, kept to tell a deleted principal from a typo later. */
+  readonly names: Readonly<Record<string, string>>;
   /** The state to save before any write, so that what is created now can always be removed later; unset when unchanged or unreadable. */
   readonly stateToSave?: ReconcilerState;
 }
 
 /** Pure: desired state, plan, guard and the state to remember, from one observation. */
-export function decide(observed: Observation, mode: 'plan' | 'apply'): Decision {
-  const { document, index, refs, scope, current, drift, remembered, stateError, vanished } = observed;
+export function decide(observed: Observation, mode: 'plan' | 'apply', guards: GuardSettings): Decision {
+  const { document, index, refs, scope, current, drift, remembered, stateError, vanished, configured } = observed;
   const desired = computeDesired(document, index, refs, eligibility(document.options.managementAccountId));
-  const labels = { ...remembered?.labels, ...currentLabels(document, refs) };
+  const labels = { ...observed.legacy?.labels, ...remembered.labels, ...currentLabels(document, refs) };
   const namer = new Namer(observed.org, labels);
+  const blocks = deletionBlocks({
+    document, refs, desired, configured, owned: scope.pairs, rememberedNames: remembered.names, vanished, labels, stateError,
+  });
   const wanted = planChanges(desired.assignments, current, scope, drift.outdated);
-  const reachable = withholdUnreachable(wanted, observed, namer);
+  const reachable = withholdUnreachable(wanted, observed, blocks, namer);
 
-  const incompleteBecause = [...(stateError ? [stateError] : []), ...desired.errors, ...current.failures];
   const guardFacts: GuardFacts = {
-    incompleteBecause,
+    blockAll: blocks.all,
+    blockedPairs: blocks.pairs,
     ruleCount: document.rules.length,
     desiredCount: desired.assignments.size,
-    maxDeletionsPerRun: document.options.maxDeletionsPerRun,
+    maxDeletionsPerRun: guards.maxDeletionsPerRun,
   };
-  // Vanished principals are released: nothing can be done with their assignments any more.
-  const next = remember(new Set([...scope.principals].filter((p) => !vanished.has(p))), scope.permissionSets, labels);
-  const dryRun = document.options.dryRun;
+  // The names that resolved now, and those a rule still uses that resolved before (to a principal
+  // deleted since, or renamed): forgetting them would make a deleted group look like a typo.
+  const stillUsed = Object.entries(remembered.names).filter(([lookup]) => refs.principals.has(lookup));
+  const names = { ...Object.fromEntries(stillUsed), ...configured.names };
+  const kept = [...scope.pairs].filter((p) => !blocks.released.has(p));
+  const next = remember(kept, names, labels);
   return {
-    dryRun,
-    writes: mode === 'apply' && !dryRun,
+    dryRun: guards.dryRun,
+    writes: mode === 'apply' && !guards.dryRun,
     desired,
     plan: reachable.plan,
     guardFacts,
     guarded: guardPlan(reachable.plan, guardFacts),
-    errors: [...incompleteBecause, ...drift.failures, ...reachable.errors],
-    notices: reachable.notices,
+    blocks,
+    errors: [...blocks.all, ...desired.errors, ...current.failures, ...drift.failures, ...reachable.errors],
+    notices: [...migrationNotices(observed), ...reachable.notices],
     orphaned: reachable.orphaned,
     labels,
+    names,
     // An unreadable state is never overwritten: that would forget what it holds.
-    stateToSave: stateError === undefined && !sameState(remembered, next) ? next : undefined,
+    stateToSave: stateError === undefined && !sameState(observed.legacy ? undefined : remembered, next) ? next : undefined,
   };
+}
+
+interface Withheld {
+  readonly plan: Plan;
+  readonly errors: string[];
+  readonly notices: string[];
+  readonly orphaned: Assignment[];
 }
 
 /**
@@ -72,24 +99,16 @@ export function decide(observed: Observation, mode: 'plan' | 'apply'): Decision 
  *   account, which a delegated administrator may not manage in any account (AccessDeniedException;
  *   userguide/delegated-admin.html).
  */
-interface Withheld {
-  readonly plan: Plan;
-  readonly errors: string[];
-  readonly notices: string[];
-  readonly orphaned: Assignment[];
-}
-
-function withholdUnreachable(plan: Plan, observed: Observation, namer: Namer): Withheld {
+function withholdUnreachable(plan: Plan, observed: Observation, blocks: DeletionBlocks, namer: Namer): Withheld {
   const { vanished, managementProvisioned } = observed;
   const errors: string[] = [];
   const notices: string[] = [];
 
-  const orphaned = plan.deletes.filter((a) => vanished.has(principalKey(a)));
+  const orphaned = plan.deletes.filter((a) => blocks.released.has(pairKey(a)));
   for (const key of vanished) {
-    const held = orphaned.filter((a) => principalKey(a) === key);
-    const principal = namer.principal(held[0] ?? parsePrincipalKey(key));
-    notices.push(`${principal} no longer exists in the identity store: it is no longer managed, and its ${held.length} assignment(s) stay listed in `
-      + 'Identity Center, where they grant nothing (Identity Center refuses to delete an assignment whose principal is gone)');
+    const held = orphaned.filter((a) => `${a.principalType}:${a.principalId}` === key);
+    notices.push(`${namer.principal(parsePrincipalKey(key))} no longer exists in the identity store: it is no longer managed, and its ${held.length} `
+      + 'assignment(s) stay listed in Identity Center, where they grant nothing (Identity Center refuses to delete an assignment whose principal is gone)');
   }
 
   const forbidden = managementProvisioned && 'arns' in managementProvisioned ? managementProvisioned.arns : new Set<string>();
@@ -97,7 +116,7 @@ function withholdUnreachable(plan: Plan, observed: Observation, namer: Namer): W
   const blocked = (arn: string) => forbidden.has(arn);
   const kept: Plan = {
     creates: plan.creates.filter((a) => !blocked(a.permissionSetArn)),
-    deletes: plan.deletes.filter((a) => !vanished.has(principalKey(a)) && !blocked(a.permissionSetArn)),
+    deletes: plan.deletes.filter((a) => !blocks.released.has(pairKey(a)) && !blocked(a.permissionSetArn)),
     provisions: plan.provisions.filter((p) => !blocked(p.permissionSetArn)),
   };
   for (const arn of forbidden) {
@@ -111,4 +130,20 @@ function withholdUnreachable(plan: Plan, observed: Observation, namer: Namer): W
       + 'remove its assignments from the management account, or run this automation there');
   }
   return { plan: kept, errors, notices, orphaned };
+}
+
+/**
+ * The first run on a state table of an automation that kept its state in SSM: the pairs the
+ * config names now become owned. The earlier versions managed the cross product of their
+ * principals and permission sets, which also covered other tools' pairs; what is not named now is
+ * released rather than guessed at, so nothing is deleted on the strength of the old scope.
+ */
+function migrationNotices(observed: Observation): string[] {
+  const legacy = observed.legacy;
+  if (!legacy) return [];
+  const released = legacy.principals.filter((p) => !observed.configured.principals.has(p));
+  const listed = `${released.slice(0, 5).join(', ')}${released.length > 5 ? ', ...' : ''}`;
+  return [`the state moved from SSM to the state table: the ${observed.configured.pairs.size} (principal, permission set) pair(s) the config names are owned; `
+    + `${released.length} principal(s) the earlier state remembered but no rule names${released.length > 0 ? ` (${listed})` : ''} are released, `
+    + 'their assignments left in place'];
 }

@@ -11,6 +11,8 @@ export interface DesiredState {
   readonly errors: string[];
   /** Assignments each rule contributes (before de-duplication across rules), for the report. */
   readonly perRule: number[];
+  /** Indexes of the rules behind `errors`: their pairs' desired state is not known completely. */
+  readonly incompleteRules: number[];
 }
 
 /**
@@ -29,6 +31,7 @@ export function computeDesired(
   const assignments = new Map<string, Assignment>();
   const errors: string[] = [];
   const perRule: number[] = [];
+  const incompleteRules: number[] = [];
 
   doc.rules.forEach((rule, index) => {
     const problems: string[] = [];
@@ -46,6 +49,7 @@ export function computeDesired(
 
     if (problems.length > 0 || !principal || 'error' in principal || !permissionSet || 'error' in permissionSet) {
       errors.push(`${describeRule(rule, index)}: ${problems.join('; ')}`);
+      incompleteRules.push(index);
       perRule.push(0);
       return;
     }
@@ -59,7 +63,7 @@ export function computeDesired(
     perRule.push(count);
   });
 
-  return { assignments, errors, perRule };
+  return { assignments, errors, perRule, incompleteRules };
 }
 
 function selectAccounts(org: OrgIndex, target: BaseTargetDocument, problems: string[]): Map<string, OrgAccount> {

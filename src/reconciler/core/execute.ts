@@ -4,7 +4,7 @@ import { Decision } from './decide';
 import { Observation } from './gather';
 import { Guarded, guardPlan } from './guard';
 import { release, sameState } from './memory';
-import { Assignment, assignmentKey } from './model';
+import { Assignment, assignmentKey, pairKey } from './model';
 import { toOperations } from './plan';
 import { Clock, IdentityCenterWritePort, StatePort } from './ports';
 import { tallyOutcomes } from './report';
@@ -40,18 +40,21 @@ export interface Execution {
 }
 
 /**
- * Carries a decision out: remembers the scope before any write, applies the guarded plan under
- * the quotas, and once converged forgets what no longer needs remembering. A run that does not
- * write (plan mode, dry run) only reports the guard's refusals.
+ * Carries a decision out: remembers the owned pairs before any write, applies the guarded plan
+ * under the quotas, and once converged forgets the pairs that no longer need remembering. A run
+ * that does not write (plan mode, dry run) only reports the guard's refusals.
  */
 export async function execute(decision: Decision, observed: Observation, port: IdentityCenterWritePort, deps: ExecuteDeps): Promise<Execution> {
   const errors: string[] = [];
   let guarded = decision.guarded;
   if (decision.writes && decision.stateToSave) {
     await deps.state.write(decision.stateToSave).catch((e) => {
+      // What is not remembered could never be removed later: no deletion, and no create of a pair not saved before.
       const reason = `the reconciler state could not be saved (${errorMessage(e)})`;
       errors.push(reason);
-      guarded = guardPlan(decision.plan, { ...decision.guardFacts, incompleteBecause: [...decision.guardFacts.incompleteBecause, reason] });
+      const saved = new Set(observed.remembered.pairs);
+      const refused = guardPlan(decision.plan, { ...decision.guardFacts, blockAll: [...decision.guardFacts.blockAll, reason] });
+      guarded = { ...refused, plan: { ...refused.plan, creates: refused.plan.creates.filter((a) => saved.has(pairKey(a))) } };
     });
   }
   for (const refusal of guarded.refusals) deps.log.warn('deletions refused', { reason: refusal.reason, message: refusal.message });
@@ -74,8 +77,8 @@ export async function execute(decision: Decision, observed: Observation, port: I
   const started = outcomes.length - tally.notStarted;
   const continuation = tally.notStarted + tally.unknown > 0 && started > 0;
   const clean = !continuation && tally.failed === 0 && guarded.refusals.length === 0 && decision.errors.length + errors.length === 0;
-  // Once converged, forget principals and permission sets that no longer have anything to remove.
-  // The per-account reading sees ACTIVE accounts only, so it cannot tell that nothing is left elsewhere.
+  // Once converged, forget the pairs that no longer have anything to remove. The per-account
+  // reading sees ACTIVE accounts only, so it cannot tell that nothing is left elsewhere.
   if (clean && observed.current.strategy === 'per-principal') {
     await forgetReleased(decision, observed, outcomes, deps.state).catch((e) => errors.push(`the reconciler state could not be saved (${errorMessage(e)})`));
   }
@@ -86,8 +89,16 @@ async function forgetReleased(decision: Decision, observed: Observation, outcome
   const deleted = new Set(outcomes
     .filter((o) => o.status === 'succeeded' && o.op.kind === 'delete')
     .map((o) => assignmentKey((o.op as { assignment: Assignment }).assignment)));
-  const { scope, configured, current, vanished } = observed;
-  const released = release({ scope, configured, current, desired: decision.desired.assignments, deleted, vanished, labels: decision.labels });
+  const released = release({
+    owned: observed.scope.pairs,
+    configuredPairs: observed.configured.pairs,
+    current: observed.current,
+    desired: decision.desired.assignments,
+    deleted,
+    releasedPairs: decision.blocks.released,
+    names: decision.names,
+    labels: decision.labels,
+  });
   const saved = decision.stateToSave ?? observed.remembered;
   if (!sameState(saved, released)) await state.write(released);
 }

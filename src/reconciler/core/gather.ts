@@ -1,7 +1,7 @@
 import { errorMessage, settleLimit } from './concurrency';
 import { CurrentRead, readCurrent } from './current';
 import { DriftRead, readDrift } from './drift';
-import { ReconcilerState } from './memory';
+import { EMPTY_STATE, LegacyState, ReconcilerState } from './memory';
 import { parsePrincipalKey } from './model';
 import { OrgIndex } from './org-index';
 import { ConfigPort, ConfigRead, IdentityStorePort, InstancePorts, OrganizationsPort, StatePort } from './ports';
@@ -14,8 +14,10 @@ import { ConfigDocument } from '../config/document';
 export interface Observation {
   readonly document: ConfigDocument;
   readonly revision: string;
-  /** What previous runs remembered; undefined when nothing was ever saved (or it could not be read). */
-  readonly remembered?: ReconcilerState;
+  /** What previous runs remembered (empty when nothing was saved yet, or it could not be read). */
+  readonly remembered: ReconcilerState;
+  /** The state an earlier version kept in SSM, when the state table has none yet: migrated by this run. */
+  readonly legacy?: LegacyState;
   /** Why the remembered state could not be read: it is then never overwritten, and nothing is deleted. */
   readonly stateError?: string;
   readonly org: OrgSnapshot;
@@ -26,7 +28,7 @@ export interface Observation {
   readonly scope: ManagedScope;
   readonly current: CurrentRead;
   readonly drift: DriftRead;
-  /** Remembered principals (`principalKey`s) that the identity store no longer has. */
+  /** Principals (`principalKey`s) the run had reason to look up by id and that the identity store no longer has. */
   readonly vanished: ReadonlySet<string>;
   /**
    * In delegated-admin mode, the permission sets provisioned to the management account, which a
@@ -56,8 +58,8 @@ export type Gathered = { readonly observation: Observation; readonly instance: I
 /**
  * All reads of a run: the config document (once; the instance ports are built from it), the
  * remembered state, the organization, every reference the rules make, the current assignments of
- * the managed scope and provisioning drift. An unusable document or an unreadable organization
- * stops the run here.
+ * the owned pairs, provisioning drift, and the principals that may have been deleted. An unusable
+ * document or an unreadable organization stops the run here.
  */
 export async function gather(deps: GatherDeps): Promise<Gathered> {
   let config: ConfigRead;
@@ -73,10 +75,11 @@ export async function gather(deps: GatherDeps): Promise<Gathered> {
   const concurrency = deps.limits.readConcurrency;
 
   let stateError: string | undefined;
-  const remembered = await deps.state.read().catch((e) => {
+  const stored = await deps.state.read().catch((e) => {
     stateError = `the reconciler state could not be read (${errorMessage(e)})`;
-    return undefined;
+    return { empty: true } as const;
   });
+  const remembered = 'state' in stored ? stored.state : EMPTY_STATE;
   let org: OrgSnapshot;
   try {
     org = await readOrganization(deps.organizations, { withTags: usesTags(document), concurrency });
@@ -85,30 +88,53 @@ export async function gather(deps: GatherDeps): Promise<Gathered> {
   }
   const instance = deps.connect(document);
   const refs = await resolveReferences(document, instance.identityStore, instance.identityCenter, concurrency);
-  const configured = configuredNames(refs);
-  const scope = managedScope(configured, remembered, org, eligibility(document.options.managementAccountId));
+  const configured = configuredNames(document, refs);
+  const scope = managedScope(configured.pairs, remembered.pairs, org, eligibility(document.options.managementAccountId));
   const principals = [...scope.principals].map(parsePrincipalKey);
-  const current = await readCurrent(principals, scope.permissionSets, [...scope.plannableAccounts], instance.identityCenter, concurrency);
+  const current = await readCurrent(principals, scope.pairs, [...scope.plannableAccounts], instance.identityCenter, concurrency);
   const drift = await readDrift([...configured.permissionSets], instance.identityCenter, concurrency);
-  const vanished = await readVanished([...scope.principals].filter((p) => !configured.principals.has(p)), instance.identityStore, concurrency);
+  const vanished = await readVanished(deletionCandidates(remembered, configured, scope, refs), instance.identityStore, concurrency);
   const management = document.options.managementAccountId;
   const managementProvisioned = management === undefined ? undefined : await instance.identityCenter
     .listPermissionSetsProvisionedToAccount(management)
     .then((arns) => ({ arns: new Set(arns) }), (e) => ({ error: `reading the permission sets provisioned to the management account failed (${errorMessage(e)})` }));
-  const index = new OrgIndex(org);
-  return {
-    observation: { document, revision, remembered, stateError, org, index, refs, configured, scope, current, drift, vanished, managementProvisioned },
-    instance,
+  const observation: Observation = {
+    document,
+    revision,
+    remembered,
+    legacy: 'legacy' in stored ? stored.legacy : undefined,
+    stateError,
+    org,
+    index: new OrgIndex(org),
+    refs,
+    configured,
+    scope,
+    current,
+    drift,
+    vanished,
+    managementProvisioned,
   };
+  return { observation, instance };
 }
 
 /**
- * Remembered principals that no rule names any more are looked up by id (DescribeGroup,
- * DescribeUser): a group deleted in the IdP leaves its assignments listed in Identity Center
- * (IAM Identity Center troubleshooting: "the name of the user or group still appears in the UI, but
- * access fails"), and deleting them ends FAILED "the GROUP assignee ... was not found in directory"
- * (hashicorp/terraform-provider-aws#19341), run after run. A failed lookup proves nothing: the
- * principal counts as present.
+ * The principals that may have been deleted from the identity store: those of owned pairs that no
+ * rule names any more, and those a rule names by a name that resolved before and resolves no longer.
+ */
+function deletionCandidates(remembered: ReconcilerState, configured: ConfiguredNames, scope: ManagedScope, refs: ResolvedReferences): string[] {
+  const unnamed = [...scope.principals].filter((p) => !configured.principals.has(p));
+  const stopped = Object.entries(remembered.names)
+    .filter(([lookup]) => { const r = refs.principals.get(lookup); return r !== undefined && 'error' in r && r.notFound === true; })
+    .map(([, principal]) => principal);
+  return [...new Set([...unnamed, ...stopped])];
+}
+
+/**
+ * Principals looked up by id (DescribeGroup, DescribeUser): a group deleted in the IdP leaves its
+ * assignments listed in Identity Center (IAM Identity Center troubleshooting: "the name of the user
+ * or group still appears in the UI, but access fails"), and deleting them ends FAILED "the GROUP
+ * assignee ... was not found in directory" (hashicorp/terraform-provider-aws#19341), run after run.
+ * A failed lookup proves nothing: the principal counts as present.
  */
 async function readVanished(principals: string[], store: IdentityStorePort, concurrency: number): Promise<Set<string>> {
   const results = await settleLimit(principals, concurrency, (key) => {

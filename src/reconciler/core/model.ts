@@ -15,6 +15,18 @@ export interface Assignment extends PrincipalId {
 }
 
 export const principalKey = (p: PrincipalId): string => `${p.principalType}:${p.principalId}`;
+/**
+ * A (principal, permission set) pair, the unit of ownership: an automation manages the assignments
+ * of the pairs its rules name together, never a principal's other permission sets.
+ */
+export const pairKey = (a: { principalType: PrincipalType; principalId: string; permissionSetArn: string }): string =>
+  `${principalKey(a)}|${a.permissionSetArn}`;
+
+/** The inverse of `pairKey`. */
+export function parsePairKey(key: string): { principal: string; permissionSetArn: string } {
+  const bar = key.indexOf('|');
+  return { principal: key.slice(0, bar), permissionSetArn: key.slice(bar + 1) };
+}
 export const assignmentKey = (a: Assignment): string => `${principalKey(a)}|${a.permissionSetArn}|${a.accountId}`;
 /** Identity Center serializes operations on one permission set in one account; so does the scheduler. */
 export const targetKey = (permissionSetArn: string, accountId: string): string => `${permissionSetArn}|${accountId}`;

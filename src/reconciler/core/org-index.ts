@@ -1,7 +1,8 @@
 import { OrgAccount, OrgSnapshot, OrgUnit } from './snapshot';
 import { isIdentifier } from '../config/identifiers';
 
-export type Resolution<T> = { readonly value: T } | { readonly error: string };
+/** A reference resolved, or why not: `notFound` when the service answered that it does not exist (not a failed lookup). */
+export type Resolution<T> = { readonly value: T } | { readonly error: string; readonly notFound?: boolean };
 
 /** Lookups over an organization snapshot: OU paths, names and subtrees, accounts by name, id or tag. */
 export class OrgIndex {
@@ -61,15 +62,21 @@ export class OrgIndex {
     return result;
   }
 
-  /** An account by 12-digit id, or by a name that must be unique in the organization. */
+  /**
+   * An account by 12-digit id (in any state), or by a name that must be unique among ACTIVE
+   * accounts: account names are not unique, and a closed account keeps its name (listed for 90
+   * days at least) while a new account may take it. A name only inactive accounts have resolves to
+   * one of them, which is never targeted.
+   */
   resolveAccount(ref: string): Resolution<OrgAccount> {
     if (isIdentifier('accountId', ref)) {
       const account = this.snapshot.accounts.get(ref);
       return account ? { value: account } : { error: `account ${ref} is not in the organization` };
     }
-    const matches = this.accountsByName.get(ref) ?? [];
+    const named = this.accountsByName.get(ref) ?? [];
+    const matches = named.filter((a) => a.status === 'ACTIVE');
     if (matches.length === 1) return { value: matches[0] };
-    if (matches.length === 0) return { error: `no account is named '${ref}'` };
+    if (matches.length === 0) return named.length > 0 ? { value: named[0] } : { error: `no account is named '${ref}'`, notFound: true };
     return { error: `account name '${ref}' is ambiguous (${matches.map((a) => a.id).sort().join(', ')}); use the account id` };
   }
 

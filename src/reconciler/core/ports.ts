@@ -1,4 +1,4 @@
-import type { ReconcilerState } from './memory';
+import type { ReconcilerState, StoredState } from './memory';
 import { Assignment, PrincipalId, PrincipalType } from './model';
 import { ConfigDocument } from '../config/document';
 
@@ -85,8 +85,17 @@ export interface InstancePorts {
   readonly identityCenter: IdentityCenterReadPort & IdentityCenterWritePort;
 }
 
+/** The reconciler's memory (its state table). */
 export interface StatePort {
-  /** Undefined when no state was ever written. */
-  read(): Promise<ReconcilerState | undefined>;
+  /** The state, the legacy SSM state of an earlier version not yet migrated, or nothing yet. */
+  read(): Promise<StoredState>;
+  /** Saves the whole state (the store writes only what changed since it read). */
   write(state: ReconcilerState): Promise<void>;
+}
+
+/** The run lease: at most one run applies at a time, however it was started. */
+export interface LeasePort {
+  /** Takes the lease for `ttlMs`, or renews it for its holder; false when another run holds it. */
+  acquire(holder: string, ttlMs: number): Promise<boolean>;
+  release(holder: string): Promise<void>;
 }

@@ -1,8 +1,8 @@
-import { decide } from './decide';
+import { GuardSettings, decide } from './decide';
 import { ExecuteDeps, execute } from './execute';
 import { GatherDeps, gather } from './gather';
-import { Clock } from './ports';
-import { RunReport, summarize, summarizeStop } from './report';
+import { Clock, LeasePort } from './ports';
+import { RunReport, summarize, summarizeBusy, summarizeStop } from './report';
 
 export type { ReconcileLog } from './execute';
 
@@ -10,22 +10,33 @@ export interface ReconcileDeps extends GatherDeps, ExecuteDeps {
   readonly runId: string;
   readonly clock: Clock;
   readonly limits: GatherDeps['limits'] & ExecuteDeps['limits'];
+  /** From the function's configuration, never from the document. */
+  readonly guards: GuardSettings;
+  /** Serializes every applying run, however it was started (queue, continuation, direct invocation). */
+  readonly lease: LeasePort;
+  /** How long a run may hold the lease: the function's timeout and a margin. */
+  readonly leaseTtlMs: number;
 }
 
 /**
  * One reconcile, in four stages:
  * gather (every read, one observation) → decide (pure: desired, scope, plan, guard, the state to
  * remember) → execute (remember, apply under the quotas, release) → summarize (counts derived).
- * `plan` mode and a dry-run document stop after deciding and write nothing.
+ * An applying run holds the run lease throughout; `plan` mode and dry runs write nothing and need none.
  */
 export async function reconcile(deps: ReconcileDeps, mode: 'plan' | 'apply'): Promise<RunReport> {
   const startedAt = deps.clock.now();
   const meta = () => ({ runId: deps.runId, mode, startedAt, finishedAt: deps.clock.now() });
-
-  const gathered = await gather(deps);
-  if ('stop' in gathered) return summarizeStop(gathered.stop, meta());
-  const { observation, instance } = gathered;
-  const decision = decide(observation, mode);
-  const execution = await execute(decision, observation, instance.identityCenter, deps);
-  return summarize(observation, decision, execution, meta());
+  const applying = mode === 'apply' && !deps.guards.dryRun;
+  if (applying && !(await deps.lease.acquire(deps.runId, deps.leaseTtlMs))) return summarizeBusy(meta());
+  try {
+    const gathered = await gather(deps);
+    if ('stop' in gathered) return summarizeStop(gathered.stop, deps.guards.dryRun, meta());
+    const { observation, instance } = gathered;
+    const decision = decide(observation, mode, deps.guards);
+    const execution = await execute(decision, observation, instance.identityCenter, deps);
+    return summarize(observation, decision, execution, meta());
+  } finally {
+    if (applying) await deps.lease.release(deps.runId).catch(() => undefined);
+  }
 }

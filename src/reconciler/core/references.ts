@@ -48,16 +48,16 @@ export async function resolveReferences(
 async function lookupPrincipal(p: PrincipalDocument, suffix: string, store: IdentityStorePort): Promise<Resolution<PrincipalId>> {
   if ('group' in p) {
     const id = await store.findGroupId(`${p.group}${suffix}`);
-    return id ? { value: { principalType: 'GROUP', principalId: id } } : { error: `no group has the display name '${p.group}${suffix}' in the identity store` };
+    return id ? { value: { principalType: 'GROUP', principalId: id } } : { error: `no group has the display name '${p.group}${suffix}' in the identity store`, notFound: true };
   }
   if ('user' in p) {
     const id = await store.findUserId(p.user);
-    return id ? { value: { principalType: 'USER', principalId: id } } : { error: `no user has the user name '${p.user}' in the identity store` };
+    return id ? { value: { principalType: 'USER', principalId: id } } : { error: `no user has the user name '${p.user}' in the identity store`, notFound: true };
   }
   const [principalType, id] = 'groupId' in p ? ['GROUP' as const, p.groupId] : ['USER' as const, p.userId];
   return (await store.principalExists(principalType, id))
     ? { value: { principalType, principalId: id } }
-    : { error: `no ${principalType.toLowerCase()} has the id '${id}' in the identity store` };
+    : { error: `no ${principalType.toLowerCase()} has the id '${id}' in the identity store`, notFound: true };
 }
 
 async function resolvePermissionSets(
@@ -81,7 +81,7 @@ async function resolvePermissionSets(
         if (wanted.delete(name)) result.set(name, { value: batch[j] });
       });
     }
-    for (const name of wanted) result.set(name, { error: `permission set '${name}' does not exist in the Identity Center instance` });
+    for (const name of wanted) result.set(name, { error: `permission set '${name}' does not exist in the Identity Center instance`, notFound: true });
   } catch (error) {
     for (const name of wanted) result.set(name, { error: `looking up permission set '${name}' failed (${errorMessage(error)})` });
   }

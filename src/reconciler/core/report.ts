@@ -7,6 +7,7 @@ import { ChangeLine, Namer } from './labels';
 import { toOperations } from './plan';
 
 export type RunOutcome =
+  | 'busy'
   | 'no-changes'
   | 'converged'
   | 'planned'
@@ -114,11 +115,26 @@ function header(meta: RunMeta) {
   return { runId: meta.runId, mode: meta.mode, startedAt: new Date(meta.startedAt).toISOString(), durationMs: meta.finishedAt - meta.startedAt };
 }
 
-/** The report of a run that stopped before deciding: nothing was changed. */
-export function summarizeStop(stop: Stop, meta: RunMeta): RunReport {
+/** The report of a run that found another run holding the lease: it did nothing. */
+export function summarizeBusy(meta: RunMeta): RunReport {
   return {
     ...header(meta),
-    dryRun: stop.document?.options.dryRun ?? false,
+    dryRun: false,
+    outcome: 'busy',
+    counts: emptyCounts(),
+    changes: [],
+    refusals: [],
+    errors: ['another run holds the run lease; this one did nothing (the queue retries it)'],
+    notices: [],
+    continuation: false,
+  };
+}
+
+/** The report of a run that stopped before deciding: nothing was changed. */
+export function summarizeStop(stop: Stop, dryRun: boolean, meta: RunMeta): RunReport {
+  return {
+    ...header(meta),
+    dryRun,
     outcome: stop.outcome,
     configRevision: stop.revision,
     counts: { ...emptyCounts(), rules: stop.document?.rules.length ?? 0 },

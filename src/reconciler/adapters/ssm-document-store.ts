@@ -1,8 +1,6 @@
 import {
   DeleteParametersCommand, GetParameterCommand, GetParametersCommand, PutParameterCommand, SSMClient, paginateGetParametersByPath,
 } from '@aws-sdk/client-ssm';
-import { ReconcilerState } from '../core/memory';
-import { StatePort } from '../core/ports';
 import { RateLimiter } from '../core/rate-limiter';
 
 /** Standard-tier values hold 4,096 bytes; chunks stay well under, counted in UTF-8 bytes. */
@@ -16,13 +14,14 @@ interface Pointer {
 }
 
 /**
- * The reconciler's memory of what it manages, in standard-tier SSM parameters under one path.
- * Every write puts the state in new chunks named after a fresh revision (`<prefix>/r<rev>-<n>`),
+ * A JSON document of any size in standard-tier SSM parameters under one path: the state of earlier
+ * versions (read once, to migrate it), and the claims an automation publishes for its neighbours.
+ * Every write puts the document in new chunks named after a fresh revision (`<prefix>/r<rev>-<n>`),
  * then moves the pointer (`<prefix>/head`) to them, then deletes older chunks: a write that is
- * interrupted at any point leaves the previous state readable. A missing chunk or an unparsable
- * state is an error, which stops deletions for that run; it is never read as an empty memory.
+ * interrupted at any point leaves the previous document readable. A missing chunk or an unparsable
+ * document is an error; it is never read as an empty one.
  */
-export class SsmStateAdapter implements StatePort {
+export class SsmDocumentStore {
   /** `writes` paces PutParameter and DeleteParameters under Parameter Store's low write throughput. */
   constructor(private readonly client: SSMClient, private readonly prefix: string, private readonly writes?: RateLimiter) {}
 
@@ -30,7 +29,8 @@ export class SsmStateAdapter implements StatePort {
     return `${this.prefix}/head`;
   }
 
-  async read(): Promise<ReconcilerState | undefined> {
+  /** The document, or undefined when none was ever written. */
+  async read(): Promise<unknown> {
     let pointer: Pointer;
     try {
       const result = await this.client.send(new GetParameterCommand({ Name: this.pointerName }));
@@ -43,21 +43,19 @@ export class SsmStateAdapter implements StatePort {
     const values = new Map<string, string>();
     for (let i = 0; i < names.length; i += BATCH) {
       const result = await this.client.send(new GetParametersCommand({ Names: names.slice(i, i + BATCH) }));
-      if (result.InvalidParameters?.length) throw new Error(`state chunk(s) ${result.InvalidParameters.join(', ')} are missing`);
+      if (result.InvalidParameters?.length) throw new Error(`chunk(s) ${result.InvalidParameters.join(', ')} are missing`);
       for (const p of result.Parameters ?? []) values.set(p.Name!, p.Value ?? '');
     }
-    const state = JSON.parse(names.map((n) => values.get(n) ?? '').join('')) as ReconcilerState;
-    if (!Array.isArray(state.principals) || !Array.isArray(state.permissionSets)) throw new Error('the state is not in the expected format');
-    return state;
+    return JSON.parse(names.map((n) => values.get(n) ?? '').join('')) as unknown;
   }
 
-  async write(state: ReconcilerState): Promise<void> {
-    const text = JSON.stringify({ principals: state.principals, permissionSets: state.permissionSets, labels: state.labels ?? {} });
+  async write(document: unknown): Promise<void> {
+    const text = JSON.stringify(document);
     const chunks = chunkByBytes(text, CHUNK_BYTES);
     const revision = Date.now().toString(36);
     for (let i = 0; i < chunks.length; i++) await this.put(this.chunkName(revision, i), chunks[i]);
     await this.put(this.pointerName, JSON.stringify({ revision, chunks: chunks.length } satisfies Pointer));
-    // The state is saved; removing the previous revision's chunks may fail without consequence.
+    // The document is saved; removing the previous revision's chunks may fail without consequence.
     await this.deleteOtherRevisions(revision).catch(() => undefined);
   }
 

@@ -1,13 +1,14 @@
 import { PutParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { AwsSimulator } from '../../simulator';
-import { SsmStateAdapter, chunkByBytes } from '../../src/reconciler/adapters/ssm-state';
-import { ReconcilerState } from '../../src/reconciler/core/memory';
+import { SsmDocumentStore, chunkByBytes } from '../../src/reconciler/adapters/ssm-document-store';
+import { LegacyState } from '../../src/reconciler/core/memory';
 import { systemClock } from '../../src/reconciler/core/ports';
 import { RateLimiter } from '../../src/reconciler/core/rate-limiter';
 
-// The reconciler's memory must survive any interrupted write: a torn state would stop deletions
-// for good. Run against the simulator's SSM, which enforces the 4 KB Standard limit in bytes.
-describe('SsmStateAdapter', () => {
+// A document in SSM (the state versions before the state table kept, the claims an automation
+// publishes) must survive any interrupted write: a torn document would stop deletions for good.
+// Run against the simulator's SSM, which enforces the 4 KB Standard limit in bytes.
+describe('SsmDocumentStore', () => {
   let sim: AwsSimulator;
   let client: SSMClient;
   // Parameter Store allows about 3 writes per simulated second; the clock runs 20 times faster.
@@ -24,7 +25,7 @@ describe('SsmStateAdapter', () => {
   });
 
   /** A state of `n` principals whose labels are not ASCII, several chunks long. */
-  const state = (n: number, tag = ''): ReconcilerState => ({
+  const state = (n: number, tag = ''): LegacyState => ({
     principals: Array.from({ length: n }, (_, i) => `GROUP:${String(i).padStart(10, '0')}-3f1e9a7c-0c1d-4b5e-9f00-${tag}${i}`),
     permissionSets: ['arn:aws:sso:::permissionSet/ssoins-1111222233334444/ps-0000000000000001'],
     labels: Object.fromEntries(Array.from({ length: n }, (_, i) => [`GROUP:${String(i).padStart(10, '0')}-3f1e9a7c-0c1d-4b5e-9f00-${tag}${i}`, `group Équipe-運用-${i}`])),
@@ -41,13 +42,13 @@ describe('SsmStateAdapter', () => {
   }) as unknown as SSMClient;
 
   test('paced writes stay under Parameter Store\'s write throughput; unpaced ones are throttled', async () => {
-    await new SsmStateAdapter(client, '/paced/state', paced()).write(state(120));
+    await new SsmDocumentStore(client, '/paced/state', paced()).write(state(120));
     expect(sim.calls.throttled('ssm', 'PutParameter')).toBe(0);
-    await expect(new SsmStateAdapter(client, '/unpaced/state').write(state(120))).rejects.toThrow('Rate exceeded');
+    await expect(new SsmDocumentStore(client, '/unpaced/state').write(state(120))).rejects.toThrow('Rate exceeded');
   });
 
   test('round-trips a state of many chunks with non-ASCII names, each chunk within 4 KB', async () => {
-    const adapter = new SsmStateAdapter(client, '/bus/state', paced());
+    const adapter = new SsmDocumentStore(client, '/bus/state', paced());
     expect(await adapter.read()).toBeUndefined();
     const written = state(120);
     await adapter.write(written);
@@ -58,18 +59,18 @@ describe('SsmStateAdapter', () => {
   });
 
   test('a write interrupted before the pointer moves leaves the previous state readable', async () => {
-    const adapter = new SsmStateAdapter(client, '/bus/state', paced());
+    const adapter = new SsmDocumentStore(client, '/bus/state', paced());
     const before = state(80, 'a');
     await adapter.write(before);
-    await expect(new SsmStateAdapter(failingOn(/\/head$/), '/bus/state', paced()).write(state(90, 'b'))).rejects.toThrow('Rate exceeded');
+    await expect(new SsmDocumentStore(failingOn(/\/head$/), '/bus/state', paced()).write(state(90, 'b'))).rejects.toThrow('Rate exceeded');
     expect(await adapter.read()).toEqual(before);
   });
 
   test('a write interrupted between chunks leaves the previous state readable', async () => {
-    const adapter = new SsmStateAdapter(client, '/bus/state', paced());
+    const adapter = new SsmDocumentStore(client, '/bus/state', paced());
     const before = state(80, 'a');
     await adapter.write(before);
-    await expect(new SsmStateAdapter(failingOn(/-2$/), '/bus/state', paced()).write(state(90, 'b'))).rejects.toThrow('Rate exceeded');
+    await expect(new SsmDocumentStore(failingOn(/-2$/), '/bus/state', paced()).write(state(90, 'b'))).rejects.toThrow('Rate exceeded');
     expect(await adapter.read()).toEqual(before);
     // The next write succeeds and clears the orphaned chunks of both earlier revisions.
     const after = state(10, 'c');
@@ -79,11 +80,11 @@ describe('SsmStateAdapter', () => {
   });
 
   test('a missing chunk is an error, never an empty memory', async () => {
-    const adapter = new SsmStateAdapter(client, '/bus/state', paced());
+    const adapter = new SsmDocumentStore(client, '/bus/state', paced());
     await adapter.write(state(80));
     const chunk = sim.ssm.parameters().find((p) => p.name.startsWith('/bus/state/r'))!;
     sim.ssm.delete(chunk.name);
-    await expect(adapter.read()).rejects.toThrow(/state chunk\(s\) .* are missing/);
+    await expect(adapter.read()).rejects.toThrow(/chunk\(s\) .* are missing/);
   });
 
   test('chunks are cut by UTF-8 bytes, never inside a character', () => {

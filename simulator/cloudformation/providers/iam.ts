@@ -1,0 +1,217 @@
+import { deleteRole, replaceRoleTrust } from './model-gaps';
+import { generatedName } from './physical-names';
+import { ProvisionedResource, ResourceProvider, ResourceRequest, stringProperty } from './provider';
+import { ProviderRuntime } from './runtime';
+import { AwsError } from '../../protocol/aws-error';
+import { IamModel, PolicyStatement } from '../../services/iam/iam-model';
+import { handlerErrorCode, handlerFailure, serviceErrorMessage } from '../errors';
+import type { StackResource } from '../stack-types';
+
+/** "The role name ... Maximum length of 64" (IAM API Reference, CreateRole). */
+const ROLE_NAME_MAX = 64;
+
+/**
+ * The statements each role gets from where CloudFormation puts them: the role's own `Policies` and
+ * every AWS::IAM::Policy naming it in `Roles`. IamModel keeps one statement list per role, so the
+ * union is written with `putRolePolicy` after every change.
+ */
+class RolePolicies {
+  private readonly roles = new Map<string, { inline: PolicyStatement[]; attached: Map<string, PolicyStatement[]> }>();
+  /** `account|name` → ARN of the roles CloudFormation created, whatever their path. */
+  private readonly arnsByName = new Map<string, string>();
+
+  constructor(private readonly iam: IamModel) {}
+
+  public remember(accountId: string, name: string, roleArn: string): void {
+    this.arnsByName.set(`${accountId}|${name}`, roleArn);
+  }
+
+  /** A role named in a policy's Roles: one CloudFormation created, else one with the default path. */
+  public arnOf(request: Pick<ResourceRequest, 'partition' | 'accountId'>, name: string): string | undefined {
+    const arn = this.arnsByName.get(`${request.accountId}|${name}`) ?? roleArnFor(request, '/', name);
+    return this.iam.role(arn) ? arn : undefined;
+  }
+
+  public setInline(roleArn: string, statements: PolicyStatement[]): void {
+    this.entry(roleArn).inline = statements;
+    this.write(roleArn);
+  }
+
+  public attach(roleArn: string, policyId: string, statements: PolicyStatement[]): void {
+    this.entry(roleArn).attached.set(policyId, statements);
+    this.write(roleArn);
+  }
+
+  public detach(roleArn: string, policyId: string): void {
+    const entry = this.roles.get(roleArn);
+    if (!entry?.attached.delete(policyId) || !this.iam.role(roleArn)) return;
+    this.write(roleArn);
+  }
+
+  public attachedPolicies(roleArn: string): number {
+    return this.roles.get(roleArn)?.attached.size ?? 0;
+  }
+
+  public forget(arn: string): void {
+    this.roles.delete(arn);
+    for (const [key, value] of this.arnsByName) if (value === arn) this.arnsByName.delete(key);
+  }
+
+  /** A role CloudFormation did not create keeps the statements it had as its baseline. */
+  private entry(roleArn: string): { inline: PolicyStatement[]; attached: Map<string, PolicyStatement[]> } {
+    let entry = this.roles.get(roleArn);
+    if (!entry) {
+      entry = { inline: [...(this.iam.role(roleArn)?.policy ?? [])], attached: new Map() };
+      this.roles.set(roleArn, entry);
+    }
+    return entry;
+  }
+
+  private write(roleArn: string): void {
+    const entry = this.roles.get(roleArn)!;
+    this.iam.putRolePolicy(roleArn, [...entry.inline, ...[...entry.attached.values()].flat()]);
+  }
+}
+
+/**
+ * AWS::IAM::Role against IamModel: createOnly RoleName and Path; Ref is the role name (generated when
+ * RoleName is absent); attributes Arn and RoleId. The trust policy's `Principal.AWS` entries become
+ * trustedPrincipalArns (an account id means that account's root,
+ * https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_principal.html);
+ * service principals and ManagedPolicyArns are not modelled. Deleting a role that an
+ * AWS::IAM::Policy is still attached to fails as IAM's DeleteRole does: "Cannot delete entity, must
+ * delete policies first." (DeleteConflict).
+ */
+export class IamRoleProvider implements ResourceProvider {
+  public readonly createOnlyProperties = ['RoleName', 'Path'];
+  public readonly nameProperty = 'RoleName';
+  public readonly primaryIdentifier = ['RoleName'];
+
+  constructor(private readonly iam: IamModel, private readonly policies: RolePolicies, private readonly runtime: ProviderRuntime) {}
+
+  public async create(request: ResourceRequest): Promise<ProvisionedResource> {
+    const p = request.properties;
+    const name = stringProperty(p, 'RoleName') ?? generatedName(this.runtime.random, request.stackName, request.logicalId, ROLE_NAME_MAX);
+    const path = stringProperty(p, 'Path') ?? '/';
+    const arn = roleArnFor(request, path, name);
+    if (this.iam.role(arn) || this.iam.role(roleArnFor(request, '/', name))) {
+      throw iamFailure(new AwsError('EntityAlreadyExists', `Role with name ${name} already exists.`, { status: 409 }), request, this.runtime);
+    }
+    const trustedPrincipalArns = trustedPrincipals(p.AssumeRolePolicyDocument, request);
+    this.iam.createRole({ accountId: request.accountId, name, path, policy: [], trustedPrincipalArns });
+    this.policies.remember(request.accountId, name, arn);
+    this.policies.setInline(arn, inlineStatements(p));
+    return { physicalId: name, attributes: { Arn: arn, RoleId: `AROA${this.runtime.random.chars(17, 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567')}` } };
+  }
+
+  public async update(request: ResourceRequest, current: StackResource): Promise<ProvisionedResource> {
+    const arn = String(current.attributes.Arn);
+    replaceRoleTrust(this.iam, arn, trustedPrincipals(request.properties.AssumeRolePolicyDocument, request));
+    this.policies.setInline(arn, inlineStatements(request.properties));
+    return { physicalId: current.physicalId, attributes: current.attributes };
+  }
+
+  public async delete(request: ResourceRequest, current: StackResource): Promise<void> {
+    const arn = String(current.attributes.Arn);
+    if (this.policies.attachedPolicies(arn) > 0) {
+      throw iamFailure(new AwsError('DeleteConflict', 'Cannot delete entity, must delete policies first.', { status: 409 }), request, this.runtime);
+    }
+    deleteRole(this.iam, arn);
+    this.policies.forget(arn);
+  }
+
+  public async read(identifier: Readonly<Record<string, string>>, request: ResourceRequest): Promise<ProvisionedResource | undefined> {
+    const role = this.iam.role(roleArnFor(request, '/', identifier.RoleName));
+    return role && { physicalId: role.name, attributes: { Arn: role.arn, RoleId: `AROA${this.runtime.random.chars(17, 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567')}` } };
+  }
+}
+
+/**
+ * AWS::IAM::Policy: an inline policy put on each role named in `Roles` (users and groups are not
+ * modelled). A role that does not exist fails the operation with IAM's NoSuchEntity text.
+ */
+export class IamPolicyProvider implements ResourceProvider {
+  public readonly createOnlyProperties: readonly string[] = [];
+
+  constructor(private readonly policies: RolePolicies, private readonly runtime: ProviderRuntime) {}
+
+  public async create(request: ResourceRequest): Promise<ProvisionedResource> {
+    const physicalId = generatedName(this.runtime.random, request.stackName, request.logicalId, 128);
+    this.attach(request, physicalId);
+    return { physicalId, attributes: { Id: physicalId } };
+  }
+
+  public async update(request: ResourceRequest, current: StackResource): Promise<ProvisionedResource> {
+    for (const arn of this.roleArns(current.properties, request, false)) this.policies.detach(arn, current.physicalId);
+    this.attach(request, current.physicalId);
+    return { physicalId: current.physicalId, attributes: current.attributes };
+  }
+
+  public async delete(request: ResourceRequest, current: StackResource): Promise<void> {
+    for (const arn of this.roleArns(current.properties, request, false)) this.policies.detach(arn, current.physicalId);
+  }
+
+  private attach(request: ResourceRequest, policyId: string): void {
+    const statements = statementsOf(request.properties.PolicyDocument ?? {});
+    for (const arn of this.roleArns(request.properties, request, true)) this.policies.attach(arn, policyId, statements);
+  }
+
+  /** The ARNs of the named roles (any path). */
+  private roleArns(properties: Readonly<Record<string, unknown>>, request: ResourceRequest, mustExist: boolean): string[] {
+    const names = ((properties.Roles as unknown[] | undefined) ?? []).map(String);
+    const arns = names.map((name) => this.policies.arnOf(request, name));
+    const missing = names.filter((_, i) => arns[i] === undefined);
+    if (mustExist && missing.length > 0) {
+      throw iamFailure(new AwsError('NoSuchEntity', `The role with name ${missing[0]} cannot be found.`, { status: 404 }), request, this.runtime);
+    }
+    return arns.filter((arn): arn is string => arn !== undefined);
+  }
+}
+
+/** The role ARN IAM builds: `arn:aws:iam::<account>:role<path><name>`. */
+function roleArnFor(request: Pick<ResourceRequest, 'partition' | 'accountId'>, path: string, name: string): string {
+  return `arn:${request.partition}:iam::${request.accountId}:role${path}${name}`;
+}
+
+export function createIamProviders(iam: IamModel, runtime: ProviderRuntime): { role: IamRoleProvider; policy: IamPolicyProvider } {
+  const policies = new RolePolicies(iam);
+  return { role: new IamRoleProvider(iam, policies, runtime), policy: new IamPolicyProvider(policies, runtime) };
+}
+
+/**
+ * An IAM JSON policy document (an object or its JSON text) as PolicyStatements: Effect, Action and
+ * Resource, each a string or a list. NotAction, NotResource and Condition are not modelled, so
+ * statements using NotAction or NotResource are left out rather than read wrongly.
+ */
+export function statementsOf(document: unknown): PolicyStatement[] {
+  const parsed = typeof document === 'string' ? JSON.parse(document) as unknown : document;
+  const raw = (parsed as { Statement?: unknown } | undefined)?.Statement;
+  const statements = (Array.isArray(raw) ? raw : raw === undefined ? [] : [raw]) as Array<Record<string, unknown>>;
+  const list = (value: unknown) => (Array.isArray(value) ? value : value === undefined ? [] : [value]).map(String);
+  return statements
+    .filter((s) => s.NotAction === undefined && s.NotResource === undefined)
+    .map((s) => ({ effect: s.Effect === 'Deny' ? 'Deny' : 'Allow', actions: list(s.Action), resources: list(s.Resource ?? '*') }));
+}
+
+function inlineStatements(properties: Readonly<Record<string, unknown>>): PolicyStatement[] {
+  const policies = (properties.Policies as Array<{ PolicyDocument?: unknown }> | undefined) ?? [];
+  return policies.flatMap((policy) => statementsOf(policy.PolicyDocument ?? {}));
+}
+
+function trustedPrincipals(document: unknown, request: ResourceRequest): string[] {
+  const parsed = typeof document === 'string' ? JSON.parse(document) as unknown : document;
+  const raw = (parsed as { Statement?: unknown } | undefined)?.Statement;
+  const statements = (Array.isArray(raw) ? raw : raw === undefined ? [] : [raw]) as Array<Record<string, unknown>>;
+  return statements
+    .filter((s) => s.Effect !== 'Deny')
+    .flatMap((s) => {
+      const principal = s.Principal as { AWS?: unknown } | string | undefined;
+      const aws = typeof principal === 'object' ? principal.AWS : undefined;
+      return (Array.isArray(aws) ? aws : aws === undefined ? [] : [aws]).map(String);
+    })
+    .map((p) => (/^\d{12}$/.test(p) ? `arn:${request.partition}:iam::${p}:root` : p));
+}
+
+function iamFailure(error: AwsError, request: ResourceRequest, runtime: ProviderRuntime): Error {
+  return handlerFailure(serviceErrorMessage(error, 'Iam', runtime.random.uuid()), handlerErrorCode(error), request.requestToken);
+}

@@ -1,0 +1,154 @@
+import {
+  AttributeValue, BatchWriteItemCommand, ConditionalCheckFailedException, DeleteItemCommand, DynamoDBClient, PutItemCommand, WriteRequest,
+  paginateQuery,
+} from '@aws-sdk/client-dynamodb';
+import { SsmDocumentStore } from './ssm-document-store';
+import { LegacyState, ReconcilerState, StoredState } from '../core/memory';
+import { LeasePort, StatePort } from '../core/ports';
+
+/** The format of the records below; bumped on any incompatible change. */
+const FORMAT = 2;
+/** BatchWriteItem takes at most 25 requests. */
+const BATCH = 25;
+
+type Item = Record<string, AttributeValue>;
+
+/**
+ * The reconciler's state in its DynamoDB table, one item per fact, so that a write changes only
+ * what changed and an interrupted write leaves every other fact intact:
+ * - `META`/`state`: the format and where the state came from;
+ * - `PAIR`/`<principal>|<permission set ARN>`: an owned pair;
+ * - `NAME`/`<lookup key>`: the principal a name resolved to;
+ * - `LABEL`/`<principal key or ARN>`: a readable name;
+ * - `LEASE`/`run`: the run lease.
+ * A table without `META` has never been written: the legacy SSM state (earlier versions) is read
+ * instead, once, and migrated by the first write.
+ */
+export class DynamoDbStateStore implements StatePort, LeasePort {
+  /** What the table held when last read or written: writes send the difference. */
+  private known?: ReconcilerState;
+  private migrated = false;
+
+  constructor(
+    private readonly client: DynamoDBClient,
+    private readonly tableName: string,
+    private readonly legacy?: SsmDocumentStore,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  async read(): Promise<StoredState> {
+    const [meta, pairs, names, labels] = await Promise.all(['META', 'PAIR', 'NAME', 'LABEL'].map((kind) => this.query(kind)));
+    if (meta.length === 0) {
+      this.known = { pairs: [], names: {}, labels: {} };
+      const legacy = await this.legacy?.read();
+      return legacy === undefined ? { empty: true } : { legacy: parseLegacy(legacy) };
+    }
+    const format = Number(meta[0].format?.N);
+    if (format !== FORMAT) throw new Error(`the state table holds format ${format}; this reconciler reads format ${FORMAT}`);
+    this.migrated = true;
+    this.known = {
+      pairs: pairs.map((i) => i.sk.S!).sort(),
+      names: Object.fromEntries(names.map((i) => [i.sk.S!, i.principal.S!])),
+      labels: Object.fromEntries(labels.map((i) => [i.sk.S!, i.label.S!])),
+    };
+    return { state: this.known };
+  }
+
+  async write(state: ReconcilerState): Promise<void> {
+    const before = this.known ?? (await this.read(), this.known!);
+    const requests: WriteRequest[] = [
+      ...diff(new Set(before.pairs), new Set(state.pairs), 'PAIR', () => ({})),
+      ...diffRecord(before.names, state.names, 'NAME', (principal) => ({ principal: { S: principal } })),
+      ...diffRecord(before.labels, state.labels, 'LABEL', (label) => ({ label: { S: label } })),
+    ];
+    for (let i = 0; i < requests.length; i += BATCH) await this.batchWrite(requests.slice(i, i + BATCH));
+    if (!this.migrated) {
+      // Written last: until it exists, a crashed first write is simply done again.
+      await this.client.send(new PutItemCommand({
+        TableName: this.tableName,
+        Item: { ...key('META', 'state'), format: { N: String(FORMAT) }, createdAt: { S: new Date(this.now()).toISOString() } },
+      }));
+      this.migrated = true;
+    }
+    this.known = state;
+  }
+
+  async acquire(holder: string, ttlMs: number): Promise<boolean> {
+    try {
+      await this.client.send(new PutItemCommand({
+        TableName: this.tableName,
+        Item: { ...key('LEASE', 'run'), holder: { S: holder }, expiresAt: { N: String(this.now() + ttlMs) } },
+        // Free, expired (a crashed run), or ours already.
+        ConditionExpression: 'attribute_not_exists(pk) OR expiresAt < :now OR holder = :holder',
+        ExpressionAttributeValues: { ':now': { N: String(this.now()) }, ':holder': { S: holder } },
+      }));
+      return true;
+    } catch (e) {
+      if (e instanceof ConditionalCheckFailedException || (e as Error).name === 'ConditionalCheckFailedException') return false;
+      throw e;
+    }
+  }
+
+  async release(holder: string): Promise<void> {
+    try {
+      await this.client.send(new DeleteItemCommand({
+        TableName: this.tableName,
+        Key: key('LEASE', 'run'),
+        ConditionExpression: 'holder = :holder',
+        ExpressionAttributeValues: { ':holder': { S: holder } },
+      }));
+    } catch (e) {
+      if ((e as Error).name !== 'ConditionalCheckFailedException') throw e;
+    }
+  }
+
+  private async query(kind: string): Promise<Item[]> {
+    const items: Item[] = [];
+    const pages = paginateQuery({ client: this.client }, {
+      TableName: this.tableName,
+      KeyConditionExpression: 'pk = :pk',
+      ExpressionAttributeValues: { ':pk': { S: kind } },
+      ConsistentRead: true,
+    });
+    for await (const page of pages) items.push(...(page.Items ?? []));
+    return items;
+  }
+
+  /** BatchWriteItem may leave items unprocessed under load: they are sent again with a backoff. */
+  private async batchWrite(requests: WriteRequest[]): Promise<void> {
+    let pending = requests;
+    for (let attempt = 0; pending.length > 0; attempt++) {
+      if (attempt > 8) throw new Error(`${pending.length} state item(s) could not be written`);
+      if (attempt > 0) await new Promise((resolve) => setTimeout(resolve, Math.min(5_000, 50 * 2 ** attempt)));
+      const result = await this.client.send(new BatchWriteItemCommand({ RequestItems: { [this.tableName]: pending } }));
+      pending = result.UnprocessedItems?.[this.tableName] ?? [];
+    }
+  }
+}
+
+function key(pk: string, sk: string): Item {
+  return { pk: { S: pk }, sk: { S: sk } };
+}
+
+function diff(before: ReadonlySet<string>, after: ReadonlySet<string>, kind: string, attributes: (sk: string) => Item): WriteRequest[] {
+  return [
+    ...[...after].filter((k) => !before.has(k)).map((k): WriteRequest => ({ PutRequest: { Item: { ...key(kind, k), ...attributes(k) } } })),
+    ...[...before].filter((k) => !after.has(k)).map((k): WriteRequest => ({ DeleteRequest: { Key: key(kind, k) } })),
+  ];
+}
+
+function diffRecord(
+  before: Readonly<Record<string, string>>, after: Readonly<Record<string, string>>, kind: string, attributes: (value: string) => Item,
+): WriteRequest[] {
+  return [
+    ...Object.entries(after).filter(([k, v]) => before[k] !== v)
+      .map(([k, v]): WriteRequest => ({ PutRequest: { Item: { ...key(kind, k), ...attributes(v) } } })),
+    ...Object.keys(before).filter((k) => after[k] === undefined).map((k): WriteRequest => ({ DeleteRequest: { Key: key(kind, k) } })),
+  ];
+}
+
+function parseLegacy(value: unknown): LegacyState {
+  const state = value as LegacyState;
+  if (!Array.isArray(state?.principals) || !Array.isArray(state?.permissionSets)) throw new Error('the legacy SSM state is not in the expected format');
+  return { principals: state.principals, permissionSets: state.permissionSets, labels: state.labels ?? {} };
+}

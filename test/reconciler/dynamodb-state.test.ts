@@ -1,0 +1,118 @@
+import { DynamoDBClient, PutItemCommand, ScanCommand } from '@aws-sdk/client-dynamodb';
+import { SSMClient } from '@aws-sdk/client-ssm';
+import { AwsSimulator } from '../../simulator';
+import { DynamoDbEndpoint } from '../../simulator/dynamodb/dynalite-endpoint';
+import { DynamoDbStateStore } from '../../src/reconciler/adapters/dynamodb-state';
+import { SsmDocumentStore } from '../../src/reconciler/adapters/ssm-document-store';
+import { STATE_TABLE_KEY } from '../../src/reconciler/contract';
+import { ReconcilerState } from '../../src/reconciler/core/memory';
+
+// The state store against dynalite (a DynamoDB emulator on npm), and the legacy SSM state against
+// the simulator's SSM: what a reconciler finds in a real table, including a table left by an
+// earlier version's SSM state, and two runs racing for the lease.
+describe('DynamoDbStateStore', () => {
+  let dynamodb: DynamoDbEndpoint;
+  let client: DynamoDBClient;
+  let table: string;
+  let tables = 0;
+  beforeAll(async () => {
+    dynamodb = await DynamoDbEndpoint.start();
+    client = new DynamoDBClient({ endpoint: dynamodb.url, region: 'eu-west-1', credentials: { accessKeyId: 'x', secretAccessKey: 'x' } });
+  });
+  beforeEach(async () => {
+    table = await dynamodb.createTable(`state-${++tables}`, STATE_TABLE_KEY);
+  });
+  afterAll(async () => {
+    client.destroy();
+    await dynamodb.stop();
+  });
+
+  const PS = 'arn:aws:sso:::permissionSet/ssoins-1111222233334444/ps-0000000000000001';
+  const state = (pairs: string[], names: Record<string, string> = {}): ReconcilerState => ({
+    pairs: pairs.map((p) => `GROUP:${p}|${PS}`).sort(),
+    names,
+    labels: Object.fromEntries(pairs.map((p) => [`GROUP:${p}`, `group ${p}`])),
+  });
+  const items = async () => (await client.send(new ScanCommand({ TableName: table }))).Items ?? [];
+
+  test('an empty table is empty; a written state reads back as written, one item per fact', async () => {
+    const store = new DynamoDbStateStore(client, table);
+    expect(await store.read()).toEqual({ empty: true });
+    const written = state(['g-1', 'g-2'], { 'group:Admins': 'GROUP:g-1' });
+    await store.write(written);
+    expect(await new DynamoDbStateStore(client, table).read()).toEqual({ state: written });
+    // META, two pairs, one name, two labels.
+    expect((await items()).map((i) => i.pk.S).sort()).toEqual(['LABEL', 'LABEL', 'META', 'NAME', 'PAIR', 'PAIR']);
+  });
+
+  test('a write sends only what changed: removed facts are deleted, kept ones left alone', async () => {
+    const store = new DynamoDbStateStore(client, table);
+    await store.read();
+    await store.write(state(['g-1', 'g-2', 'g-3']));
+    const send = jest.spyOn(client, 'send');
+    await store.write(state(['g-1', 'g-4']));
+    const batches = send.mock.calls.map(([command]) => (command.input as { RequestItems?: Record<string, unknown[]> }).RequestItems?.[table] ?? []);
+    // Put g-4's pair and label, delete g-2's and g-3's pairs and labels: six requests, nothing for g-1.
+    expect(batches.flat()).toHaveLength(6);
+    send.mockRestore();
+    expect(await new DynamoDbStateStore(client, table).read()).toEqual({ state: state(['g-1', 'g-4']) });
+  });
+
+  test('the lease: one holder at a time, renewable by its holder, free once released or expired', async () => {
+    let now = 1_000_000;
+    const store = new DynamoDbStateStore(client, table, undefined, () => now);
+    expect(await store.acquire('run-1', 60_000)).toBe(true);
+    expect(await store.acquire('run-2', 60_000)).toBe(false);
+    expect(await store.acquire('run-1', 60_000)).toBe(true);
+    await store.release('run-2'); // not the holder: no effect
+    expect(await store.acquire('run-2', 60_000)).toBe(false);
+    now += 61_000; // run-1 crashed: its lease expires
+    expect(await store.acquire('run-2', 60_000)).toBe(true);
+    await store.release('run-2');
+    expect(await store.acquire('run-3', 60_000)).toBe(true);
+  });
+
+  test('two runs racing for the lease: exactly one wins', async () => {
+    const stores = Array.from({ length: 8 }, () => new DynamoDbStateStore(client, table));
+    const won = await Promise.all(stores.map((s, i) => s.acquire(`run-${i}`, 60_000)));
+    expect(won.filter(Boolean)).toHaveLength(1);
+  });
+
+  test('a table of another format is refused, never read as empty', async () => {
+    const store = new DynamoDbStateStore(client, table);
+    await store.write(state(['g-1']));
+    await client.send(new PutItemCommand({ TableName: table, Item: { pk: { S: 'META' }, sk: { S: 'state' }, format: { N: '9' } } }));
+    await expect(new DynamoDbStateStore(client, table).read()).rejects.toThrow('the state table holds format 9; this reconciler reads format 2');
+  });
+
+  describe('migration from the SSM state of earlier versions', () => {
+    let sim: AwsSimulator;
+    let ssm: SSMClient;
+    beforeAll(async () => {
+      sim = await AwsSimulator.start({ seed: 4, quotas: { ssm: { writes: { burst: 100 } } } });
+      ssm = new SSMClient({ ...sim.clientConfig(), maxAttempts: 1 });
+    });
+    afterAll(async () => {
+      ssm.destroy();
+      await sim.stop();
+    });
+
+    test('a table never written reads the legacy state; the first write migrates it, and the legacy state is not read again', async () => {
+      const legacyStore = new SsmDocumentStore(ssm, '/bus/state');
+      const legacy = { principals: ['GROUP:g-1'], permissionSets: [PS], labels: { 'GROUP:g-1': 'group One' } };
+      await legacyStore.write(legacy);
+      const store = new DynamoDbStateStore(client, table, legacyStore);
+      expect(await store.read()).toEqual({ legacy });
+      await store.write(state(['g-1']));
+      const reads = sim.calls.count('ssm', 'GetParameter');
+      expect(await new DynamoDbStateStore(client, table, legacyStore).read()).toEqual({ state: state(['g-1']) });
+      expect(sim.calls.count('ssm', 'GetParameter')).toBe(reads);
+    });
+
+    test('a legacy state that does not parse is an error, never an empty memory', async () => {
+      const legacyStore = new SsmDocumentStore(ssm, '/broken/state');
+      await legacyStore.write({ something: 'else' });
+      await expect(new DynamoDbStateStore(client, table, legacyStore).read()).rejects.toThrow('the legacy SSM state is not in the expected format');
+    });
+  });
+});
