@@ -54,7 +54,7 @@ async function main(): Promise<void> {
     if (deployed.status !== 'CREATE_COMPLETE') throw new Error(`the home stack did not deploy: ${deployed.status}`);
     const fn = sim.cloudFormation.functions().find((f) => f.environment[ENV.configParameter] !== undefined)!;
     // NODE_NO_WARNINGS: the SDK's notice that it will need Node 22 (the function's runtime is 22; this machine's node is 20).
-    const env = { ...deployedLambdaEnvironment(sim, fn, dynamodb), POWERTOOLS_LOG_LEVEL: 'ERROR', POWERTOOLS_METRICS_DISABLED: 'true', NODE_NO_WARNINGS: '1' };
+    const env: Record<string, string> = { ...deployedLambdaEnvironment(sim, fn, dynamodb), POWERTOOLS_LOG_LEVEL: 'ERROR', POWERTOOLS_METRICS_DISABLED: 'true', NODE_NO_WARNINGS: '1' };
     const queue = env[ENV.queueUrl].split('/').pop()!;
     const drift = plantDrift(sim);
     console.log(`   ${home.stackName}: ${deployed.status}, ${sim.identityCenter.permissionSets().length} permission sets, `

@@ -16,8 +16,10 @@ import { Construct, IConstruct } from 'constructs';
 import { AssignmentRule } from './assignment-rule';
 import { PermissionSetCatalog } from './permission-set-catalog';
 import { validateProps } from './private/automation-props';
+import { catalogTagValue } from './private/catalog-ownership';
 import { planConfigStorage } from './private/config-storage';
 import { ORGANIZATION_PATTERNS, PRINCIPAL_CREATED, Trigger, configChangePattern } from './private/event-patterns';
+import { addLifecycleResources } from './private/lifecycle';
 import { grantReconcilerPermissions } from './private/reconciler-policy';
 import { RuleSet } from './private/rule-set';
 import { throwIf } from './private/validation';
@@ -570,9 +572,21 @@ export class AssignmentAutomation extends Construct {
       configParameterNames: configNames,
       stateParameterPrefix: this.stateParameterPrefix,
       stateTableArn: this.stateTable.tableArn,
-      catalogPermissionSetArns: (this.props.catalog?.permissionSets ?? []).map((ps) => ps.permissionSetArn!),
+      catalogTagValue: this.props.catalog ? catalogTagValue(this.props.catalog) : undefined,
+      retiresPermissionSets: this.props.catalog !== undefined && Stack.of(this.props.catalog) === stack,
       usesNamedPermissionSets: this.rules.usesNamedPermissionSets,
     });
+
+    // CloudFormation's word on what ends: a retirement is checked before the document changes, and
+    // drained before the permission set goes; an uninstall follows the removal policy.
+    const lifecycle = addLifecycleResources(this, {
+      fn: this.function,
+      instanceArn: this.props.instanceArn,
+      catalog: this.props.catalog,
+      removalPolicy: this.props.removalPolicy ?? RemovalPolicy.RETAIN,
+      needs: [this.queue, this.stateTable, this.function.role!, ...this.function.node.children.filter((c) => c instanceof lambda.EventSourceMapping)],
+    });
+    head.node.addDependency(...lifecycle);
   }
 }
 

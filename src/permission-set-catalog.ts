@@ -4,9 +4,11 @@ import * as sso from 'aws-cdk-lib/aws-sso';
 import { Construct } from 'constructs';
 import { IPermissionSetRef } from './permission-set-ref';
 import { PermissionsBoundary } from './permissions-boundary';
+import { catalogTagValue } from './private/catalog-ownership';
 import { identifierProblem } from './private/identifiers';
 import { checkPermissionSet } from './private/permission-set-limits';
 import { Problems, throwIf } from './private/validation';
+import { CATALOG_TAG_KEY } from './reconciler/contract';
 
 /**
  * A customer managed policy that a permission set attaches by name and path.
@@ -169,7 +171,8 @@ export class PermissionSetCatalog extends Construct {
       customerManagedPolicyReferences: options.customerManagedPolicies?.map((r) => ({ name: r.name, path: r.path ?? '/' })),
       inlinePolicy: options.inlinePolicy,
       permissionsBoundary: options.permissionsBoundary?._toProperty(),
-      tags: options.tags ? Object.entries(options.tags).map(([key, value]) => ({ key, value })) : undefined,
+      // The catalog's own tag last: the reconciler's write permissions rest on it (see catalogTagValue).
+      tags: [...Object.entries(options.tags ?? {}).map(([key, value]) => ({ key, value })), { key: CATALOG_TAG_KEY, value: catalogTagValue(this) }],
     });
     const entry = new CatalogPermissionSet(options.name, resource.attrPermissionSetArn);
     this.entries.set(options.name, entry);

@@ -52,18 +52,26 @@ export interface DeployOptions {
 }
 
 export interface DestroyOptions {
-  /** DeleteStack RetainResources: only for a stack in DELETE_FAILED, and only its DELETE_FAILED resources. */
+  /**
+   * DeleteStack RetainResources: only for a stack in DELETE_FAILED, and only its DELETE_FAILED resources
+   * (https://docs.aws.amazon.com/goto/WebAPI/cloudformation/DeleteStack).
+   */
   readonly retainResources?: readonly string[];
 }
 
-/** A stack in one of these states accepts an update (any other is failed or busy). */
+/**
+ * A stack in one of these states accepts an update (any other is failed or busy; stack status codes:
+ * https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/using-cfn-describing-stacks.html). Others are refused with
+ * "Stack:<id> is in <status> state and can not be updated." (the UpdateStack ValidationError quoted in remind101/empire#932).
+ */
 const UPDATABLE = new Set(['CREATE_COMPLETE', 'UPDATE_COMPLETE', 'UPDATE_ROLLBACK_COMPLETE', 'IMPORT_COMPLETE', 'IMPORT_ROLLBACK_COMPLETE']);
 
 /**
  * `sim.cloudFormation`: CloudFormation deploying synthesized templates into the simulator, as the
  * CDK CLI drives it (`cdk deploy`, `cdk destroy`, `cdk import`). A TypeScript API, not a wire
- * protocol. How it orders, replaces, cleans up, rolls back and imports follows
- * /tmp/research/cloudformation-lifecycle.md; each behaviour cites its source where it is modelled.
+ * protocol. How it orders, replaces, cleans up, rolls back and imports follows the CloudFormation
+ * User Guide, the resource providers' public handlers and AWS's answers in public issues; each
+ * behaviour cites its source where it is modelled (deploy.ts, destroy.ts, deletion.ts, providers/).
  *
  * Time: every handler step runs on the simulated clock. Fixed waits (back-offs, polls) behave like
  * `clock.sleep` and are skipped on a frozen clock, but waits for something to happen in simulated
@@ -115,8 +123,8 @@ export class CloudFormationModel {
     let existing = this.stacks.get(stackName);
     const earlier: StackOperationResult[] = [];
     if (existing?.status === 'ROLLBACK_COMPLETE') {
-      // A stack whose creation failed can only be deleted; the CDK CLI deletes it before creating it
-      // again ("Found existing stack ... that had previously failed creation", aws-cdk-cli deploy-stack.ts).
+      // A stack whose creation failed can only be deleted; the CDK CLI deletes it before creating it again ("Found existing
+      // stack ... that had previously failed creation", aws/aws-cdk-cli packages/@aws-cdk/toolkit-lib/lib/api/deployments/deploy-stack.ts).
       earlier.push(await this.destroy(stackName));
       existing = this.stacks.get(stackName);
     }
@@ -126,7 +134,8 @@ export class CloudFormationModel {
     if (existing) {
       checkTypesUnchanged(existing.prepared, next);
       if (sameValue(next.template, existing.prepared.template) && sameValue(parameters, existing.parameters)) {
-        // The CLI reports "(no changes)" for CloudFormation's "No updates are to be performed."
+        // UpdateStack's ValidationError "No updates are to be performed." (aws/aws-cdk#23141), which the CLI reports as
+        // "(no changes)" (aws/aws-cdk#10650).
         return { status: existing.status as StackOperationStatus, events: [], warnings: ['No updates are to be performed.'] };
       }
     } else {
@@ -138,14 +147,19 @@ export class CloudFormationModel {
     return earlier.length === 0 ? result : { ...result, events: [...earlier.flatMap((r) => r.events), ...result.events] };
   }
 
-  /** DeleteStack, as `cdk destroy --force` runs it. A stack that does not exist is nothing to do. */
+  /**
+   * DeleteStack, as `cdk destroy --force` runs it. A stack that does not exist is nothing to do (the CLI's destroyStack:
+   * `if (!currentStack.exists) return`, deploy-stack.ts). A busy stack is refused with "Stack [<id>] cannot be deleted
+   * while in status <status>" (aws-solutions-library-samples/guidance-for-clickstream-analytics-on-aws#573).
+   */
   public async destroy(stackName: string, options: DestroyOptions = {}): Promise<StackOperationResult> {
     const stack = this.stacks.get(stackName);
     if (!stack) return { status: 'DELETE_COMPLETE', events: [], warnings: [`Stack ${stackName} does not exist`] };
-    if (stack.busy) throw new ValidationError(`Stack:${stack.stackId} is in ${stack.status} state and can not be deleted.`);
+    if (stack.busy) throw new ValidationError(`Stack [${stack.stackId}] cannot be deleted while in status ${stack.status}`);
     const retain = new Set(options.retainResources ?? []);
     if (retain.size > 0) {
       // DeleteStack: "RetainResources: For stacks in the DELETE_FAILED state, a list of resource logical IDs ... you want to retain."
+      // The refusal's text is the simulator's.
       const notFailed = [...retain].filter((id) => stack.resources.get(id)?.status !== 'DELETE_FAILED');
       if (stack.status !== 'DELETE_FAILED' || notFailed.length > 0) {
         throw new ValidationError(`Invalid operation on stack ${stack.stackId}: RetainResources can only name resources in DELETE_FAILED of a stack in DELETE_FAILED`);
@@ -156,7 +170,10 @@ export class CloudFormationModel {
     return result;
   }
 
-  /** `cdk import` with a resource mapping (logical id → identifier): an IMPORT change set of the current template plus the mapped resources. */
+  /**
+   * `cdk import` with a resource mapping (logical id → identifier): an IMPORT change set of the current template plus the
+   * mapped resources (https://docs.aws.amazon.com/cdk/v2/guide/ref-cli-cmd-import.html; import-plan.ts, import.ts).
+   */
   public async importResources(
     stackName: string,
     template: object,
@@ -208,7 +225,10 @@ export class CloudFormationModel {
     this.tableProvider = provider;
   }
 
-  /** A stack as CreateStack starts it (REVIEW_IN_PROGRESS is the state of a stack created by a change set). */
+  /**
+   * A stack as CreateStack starts it: REVIEW_IN_PROGRESS is the state of a stack created by a change set
+   * (using-cfn-describing-stacks.html); the stack id is `arn:aws:cloudformation:<region>:<account>:stack/<name>/<uuid>`.
+   */
   private newStack(name: string, accountId: string): StackRecord {
     const stackId = `arn:aws:cloudformation:${this.services.region}:${accountId}:stack/${name}/${this.services.random.uuid()}`;
     const prepared = this.prepare({ name, accountId, stackId }, { Resources: {} }, {});
@@ -252,7 +272,7 @@ export class CloudFormationModel {
   }
 }
 
-/** "Update of resource type is not permitted" (UpdateStack ValidationError). */
+/** The UpdateStack/CreateChangeSet refusal of a changed Type, as quoted in aws/aws-sam-cli#6786. */
 function checkTypesUnchanged(current: PreparedTemplate, next: PreparedTemplate): void {
   const changed = [...next.resources].filter(([id, r]) => current.resources.has(id) && current.resources.get(id)!.Type !== r.Type).map(([id]) => id);
   if (changed.length > 0) {
@@ -261,9 +281,9 @@ function checkTypesUnchanged(current: PreparedTemplate, next: PreparedTemplate):
 }
 
 /**
- * CloudFormation calls AWS with the CDK bootstrap's execution role, which has AdministratorAccess
- * unless the bootstrap says otherwise; its session is `AWSCloudFormation` (as in LZA #297's
- * `assumed-role/cdk-accel-cfn-exec-role-.../AWSCloudFormation`).
+ * CloudFormation calls AWS with the CDK bootstrap's execution role, which has AdministratorAccess unless
+ * `--cloudformation-execution-policies` says otherwise (aws/aws-cdk#27097); its session is `AWSCloudFormation`
+ * (`assumed-role/cdk-accel-cfn-exec-role-.../AWSCloudFormation`, awslabs/landing-zone-accelerator-on-aws#297).
  */
 function cloudFormationCaller(accountId: string, region: string): Caller {
   return { accountId, arn: `arn:aws:sts::${accountId}:assumed-role/cdk-hnb659fds-cfn-exec-role-${accountId}-${region}/AWSCloudFormation`, admin: true };

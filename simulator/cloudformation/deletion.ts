@@ -13,7 +13,7 @@ export interface DeletionItem {
 }
 
 export interface DeletionOptions {
-  /** Delete attempts before giving up: 3 in an update's cleanup phase, 1 otherwise. */
+  /** Delete attempts before giving up: 3 in an update's cleanup phase (using-cfn-updating-stacks-monitor-stack.html), 1 otherwise. */
   readonly attempts: number;
   /**
    * What giving up means. 'orphan': the resource leaves the stack, which goes on (an update's
@@ -28,10 +28,10 @@ export interface DeletionOutcome {
 }
 
 /**
- * Deletes in reverse dependency order of `graph`: a resource goes once everything that refers to it
- * has gone (DependsOn doc: "Resource A is deleted before resource B"). A failed delete does not hold
- * back what the failed resource depends on: "being in the DELETE_FAILED state does not prevent
- * dependencies from being deleted" (cloudformation-coverage-roadmap#851, #852, #1508; research §2).
+ * Deletes in reverse dependency order of `graph`: a resource goes once everything that refers to it has gone
+ * ("Resource A is deleted before resource B", https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-attribute-dependson.html).
+ * A failed delete does not hold back what the failed resource depends on: "being in the DELETE_FAILED state does not
+ * prevent dependencies from being deleted" (aws-cloudformation/cloudformation-coverage-roadmap#851, #852, #1508).
  * Resources between items that are not themselves deleted still order the items around them.
  */
 export async function deleteInReverseOrder(
@@ -62,11 +62,12 @@ export async function deleteInReverseOrder(
 }
 
 /**
- * Retain keeps the physical resource in every case, even when the operation that created it rolls
- * back; RetainExceptOnCreate "behaves like Retain for stack operations, except for the stack
- * operation that initially created the resource" (aws-attribute-deletionpolicy; CDK
- * RETAIN_ON_UPDATE_OR_DELETE, research §2). Snapshot is treated as Delete: no type modelled here
- * keeps snapshots.
+ * Retain keeps the physical resource in every case, even when the operation that created it rolls back;
+ * RetainExceptOnCreate "behaves like Retain for stack operations, except for the stack operation that initially created
+ * the resource" (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-attribute-deletionpolicy.html; CDK's
+ * RETAIN_ON_UPDATE_OR_DELETE, aws/aws-cdk packages/aws-cdk-lib/core/lib/removal-policy.ts). The same values decide a
+ * replaced resource's fate as UpdateReplacePolicy (aws-attribute-updatereplacepolicy.html). Snapshot is treated as
+ * Delete: no type modelled here keeps snapshots.
  */
 function retains(policy: string | undefined, occasion: DeletionOccasion): boolean {
   if (policy === 'Retain') return true;

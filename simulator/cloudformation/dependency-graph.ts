@@ -6,8 +6,7 @@ import type { TemplateResource } from './template';
  * Which resource waits for which. "If A refers to B (Ref, Fn::GetAtt, Fn::Sub) or DependsOn B: B is
  * created before A, A is deleted before B, and B is updated before A", and CloudFormation "creates,
  * updates, and deletes resources in parallel to the extent possible"
- * (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-attribute-dependson.html;
- * research report §1).
+ * (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-attribute-dependson.html).
  */
 export class DependencyGraph {
   private readonly dependents = new Map<string, Set<string>>();
@@ -56,7 +55,8 @@ export function dependencyGraph(
     }
     dependencies.set(id, targets);
   }
-  // The ValidationError CreateStack and UpdateStack answer.
+  // The ValidationErrors CreateStack and UpdateStack answer (texts as quoted in serverless/serverless#4745 and
+  // aws/serverless-application-model#1044).
   if (unresolved.size > 0) {
     throw new ValidationError(`Template format error: Unresolved resource dependencies [${[...unresolved].sort(byId).join(', ')}] in the Resources block of the template`);
   }
@@ -131,8 +131,9 @@ export interface WaveOutcome {
 /**
  * Runs `nodes` in waves: every node whose prerequisites (among `nodes`) have finished starts in the
  * same wave, in logical-id order, and the wave's runs proceed concurrently (Promise.all), so two
- * resources without an edge between them really do overlap. A failed node counts as finished for
- * its dependents unless `stopAfterFailedWave`, which stops before the next wave.
+ * resources without an edge between them really do overlap ("in parallel to the extent possible",
+ * aws-attribute-dependson.html; the waves and their order are the simulator's). A failed node counts
+ * as finished for its dependents unless `stopAfterFailedWave`, which stops before the next wave.
  */
 export async function runWaves(
   nodes: readonly string[],

@@ -6,15 +6,20 @@ import { StackOperation } from './stack-operation';
 import type { StackOperationStatus, StackResource } from './stack-types';
 import type { PreparedTemplate, TemplateResource } from './template';
 
-/** "CloudFormation makes three attempts at deleting the old resource" in the cleanup phase (using-cfn-updating-stacks-monitor-stack, research §1). */
+/**
+ * "CloudFormation makes three attempts at deleting the old resource" in the cleanup phase
+ * (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/using-cfn-updating-stacks-monitor-stack.html).
+ */
 const CLEANUP_ATTEMPTS = 3;
 
 /**
- * CreateStack: resources in dependency waves. A failure rolls everything created back (deleted in
- * reverse order, DeletionPolicy Retain kept), ending ROLLBACK_COMPLETE, or ROLLBACK_FAILED when a
- * delete fails. A custom resource whose Create failed gets a Delete too, for the id its FAILED answer
- * carried (why the CDK framework answers with a marker id, research §3). `--no-rollback`
- * (CREATE_FAILED) is not modelled.
+ * CreateStack: resources in dependency waves (aws-attribute-dependson.html, dependency-graph.ts). A failure rolls
+ * everything created back (deleted in reverse order, DeletionPolicy Retain kept), ending ROLLBACK_COMPLETE, or
+ * ROLLBACK_FAILED when a delete fails (stack status codes, using-cfn-describing-stacks.html); the reason reads "The
+ * following resource(s) failed to create: [X]. Rollback requested by user." (awslabs/landing-zone-accelerator-on-aws#47).
+ * A custom resource whose Create failed gets a Delete too, for the id its FAILED answer carried: why the CDK framework
+ * answers with a marker id (CREATE_FAILED_PHYSICAL_ID_MARKER,
+ * aws/aws-cdk packages/aws-cdk-lib/custom-resources/lib/provider-framework/runtime/cfn-response.ts). `--no-rollback` (CREATE_FAILED) is not modelled.
  */
 export async function createStack(operation: StackOperation, prepared: PreparedTemplate): Promise<StackOperationStatus> {
   const { stack } = operation;
@@ -57,13 +62,15 @@ interface UpdateJournal {
 }
 
 /**
- * UpdateStack (research report §1): the update pass runs creates, replacements and in-place updates
- * in dependency waves of the NEW template (B before A when A refers to B), so dependents resolve
- * against new physical ids; unchanged resources are left alone. Every delete waits for the cleanup
- * phase, after all creates and updates succeeded: removed resources (DeletionPolicy) and old
- * physical resources of replacements (UpdateReplacePolicy), in reverse dependency order of the OLD
- * template; a delete that fails three times leaves the resource orphaned and the stack UPDATE_COMPLETE
- * with a warning. A failure in the update pass rolls back instead.
+ * UpdateStack: the update pass runs creates, replacements and in-place updates in dependency waves of the NEW
+ * template ("Resource B is updated before resource A", aws-attribute-dependson.html), so dependents resolve against
+ * new physical ids; unchanged resources are left alone. Every delete waits for the cleanup phase, after all creates
+ * and updates succeeded: removed resources (DeletionPolicy, aws-attribute-deletionpolicy.html) and old physical
+ * resources of replacements (UpdateReplacePolicy, aws-attribute-updatereplacepolicy.html). A delete that fails three
+ * times: "it removes the old resource from the stack and continues", UPDATE_COMPLETE with a StatusReason
+ * (using-cfn-updating-stacks-monitor-stack.html); removed resources fare the same (awslabs/landing-zone-accelerator-on-aws#730).
+ * The cleanup runs in reverse dependency order of the OLD template: the docs say only that A is deleted before B, the
+ * order that lets each resource go before what it refers to. A failure in the update pass rolls back instead.
  */
 export async function updateStack(
   operation: StackOperation,
@@ -91,8 +98,9 @@ export async function updateStack(
     ...journal.replaced.map(({ old, policy }): DeletionItem => ({ resource: old, policy, occasion: 'replaced' })),
   ];
   const { failed } = await deleteInReverseOrder(operation, items, previous.graph, { attempts: CLEANUP_ATTEMPTS, onFailure: 'orphan' });
-  // The docs say only that the StatusReason "states that one or more resources couldn't be deleted"; the wording is the simulator's.
-  const reason = failed.length > 0 ? `Update successful. One or more resources could not be deleted: [${failed.map((r) => r.logicalId).join(', ')}].` : undefined;
+  // The StatusReason "states that one or more resources couldn't be deleted" (monitor-stack doc); its text as quoted in
+  // aws-cloudformation/cloudformation-coverage-roadmap#744. Which resources: their DELETE_FAILED events and orphans().
+  const reason = failed.length > 0 ? 'Update successful. One or more resources could not be deleted.' : undefined;
   if (reason) operation.warnings.push(reason);
   operation.stackEvent('UPDATE_COMPLETE', reason);
   return 'UPDATE_COMPLETE';
@@ -145,12 +153,13 @@ async function updateResource(
 }
 
 /**
- * A changed createOnly property: the replacement is created first and the old resource waits for the
- * cleanup phase ("usually creates the replacement resource first, changes references from other
- * dependent resources to point to the replacement resource, and then deletes the old resource").
- * A replacement that would keep its custom name is refused: "You can't perform an update that causes
- * a custom-named resource to be replaced" (aws-properties-name; error text from the Knowledge Center
- * article cloudformation-custom-name).
+ * A changed createOnly property: the replacement is created first and the old resource waits for the cleanup phase
+ * ("usually creates the replacement resource first, changes references from other dependent resources to point to the
+ * replacement resource, and then deletes the old resource",
+ * https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/using-cfn-updating-stacks-update-behaviors.html).
+ * A replacement that would keep its custom name is refused: "You can't perform an update that causes a custom-named
+ * resource to be replaced" (https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-name.html;
+ * the error text as quoted in https://www.repost.aws/ja/knowledge-center/cloudformation-custom-name).
  */
 async function replaceResource(
   operation: StackOperation,
@@ -179,10 +188,11 @@ async function replaceResource(
 /**
  * UPDATE_ROLLBACK: every resource updated in place (the failed one included) is updated back to its
  * old properties, in dependency order of the old template — a custom resource gets an Update with
- * ResourceProperties and OldResourceProperties swapped (aws-cdk custom-resources README) — and then,
- * in UPDATE_ROLLBACK_COMPLETE_CLEANUP_IN_PROGRESS, what the update created is deleted, with the
- * cleanup's three attempts. A rollback update that fails stops the rollback: UPDATE_ROLLBACK_FAILED,
- * and what the update created stays (ContinueUpdateRollback is not modelled).
+ * ResourceProperties and OldResourceProperties swapped ("with ResourceProperties and OldResourceProperties
+ * reversed", aws/aws-cdk packages/aws-cdk-lib/custom-resources/README.md) — and then, in
+ * UPDATE_ROLLBACK_COMPLETE_CLEANUP_IN_PROGRESS, what the update created is deleted, with the cleanup's three attempts
+ * (an assumption: the docs give the three attempts for the update's cleanup only). A rollback update that fails stops
+ * the rollback: UPDATE_ROLLBACK_FAILED, and what the update created stays (ContinueUpdateRollback is not modelled).
  */
 async function rollBackUpdate(
   operation: StackOperation,

@@ -3,12 +3,14 @@ import { StackOperation } from './stack-operation';
 import type { StackOperationStatus } from './stack-types';
 
 /**
- * DeleteStack (research report §2): every resource in reverse dependency order, skipping
- * DeletionPolicy Retain and the RetainResources of a retry. A failed delete marks that resource
+ * DeleteStack (https://docs.aws.amazon.com/goto/WebAPI/cloudformation/DeleteStack): every resource in reverse
+ * dependency order (aws-attribute-dependson.html), skipping DeletionPolicy Retain and the RetainResources of a retry
+ * ("CloudFormation deletes the stack but doesn't delete the retained resources"). A failed delete marks that resource
  * DELETE_FAILED but the others, including what it depends on, are still attempted
- * (cloudformation-coverage-roadmap#852); the stack ends DELETE_FAILED, holding only the failed
- * resources, if any failed. Each resource gets one attempt (the provider's own retries aside): the
- * three attempts of the docs are those of an update's cleanup.
+ * (aws-cloudformation/cloudformation-coverage-roadmap#852); the stack ends DELETE_FAILED, holding only the failed
+ * resources, if any failed (the reason's wording follows the create and update reasons; it is the simulator's).
+ * How often DeleteStack retries a resource is not documented: one attempt (the provider's own retries aside) is the
+ * less convenient reading; the three attempts of the docs are those of an update's cleanup.
  */
 export async function deleteStack(operation: StackOperation, retainResources: ReadonlySet<string>): Promise<StackOperationStatus> {
   const { stack } = operation;

@@ -21,7 +21,7 @@ export class ResourceFailure extends Error {
 }
 
 /**
- * How a registry resource handler's failure reads in the stack events, e.g. LZA #297:
+ * How a registry resource handler's failure reads in the stack events, e.g. awslabs/landing-zone-accelerator-on-aws#297:
  * `Resource handler returned message: "User: ... is not authorized to perform: sso:CreatePermissionSet
  * (Service: SsoAdmin, Status Code: 400, Request ID: ...)" (RequestToken: ..., HandlerErrorCode: GeneralServiceException)`.
  */
@@ -37,7 +37,8 @@ export function serviceErrorMessage(error: AwsError, service: string, requestId:
 /**
  * The HandlerErrorCode a handler maps a service error to (the resource-provider contract,
  * https://docs.aws.amazon.com/cloudformation-cli/latest/userguide/resource-type-test-contract-errors.html;
- * Conflict maps to AlreadyExists in the SSO handlers' BaseHandlerStd, research report §2 of aws-behaviours).
+ * Conflict maps to AlreadyExists as in aws-cloudformation-resource-providers-sso BaseHandlerStd.mapExceptionToHandlerCode).
+ * Handlers that map otherwise pass their own code (providers/sso-permission-set.ts).
  */
 export function handlerErrorCode(error: AwsError): string {
   switch (error.code) {

@@ -12,14 +12,15 @@ export interface ImportPlan {
 }
 
 /**
- * What `cdk import --resource-mapping` submits (aws-cdk-cli toolkit-lib resource-import/importer.ts,
- * research report §7): the template currently deployed plus ONLY the mapped resources
- * (`currentTemplateWithAdditions`), each given DeletionPolicy Retain when it has none
- * (`addDefaultDeletionPolicy`: "The default value is set to 'Retain'"), because "Each resource to
- * import must have a DeletionPolicy attribute" (resource-import.html). Other differences of the
- * synthesized template are left out, as with `--force`, and reported as warnings. A mapped
- * resource must be new to the stack, of a type that can be imported, and identified by exactly
- * its type's primary identifier; a template value of an identifier property must match it.
+ * What `cdk import --resource-mapping` submits (aws/aws-cdk-cli packages/@aws-cdk/toolkit-lib/lib/api/resource-import/importer.ts;
+ * https://docs.aws.amazon.com/cdk/v2/guide/ref-cli-cmd-import.html): the template currently deployed plus ONLY the mapped
+ * resources (`currentTemplateWithAdditions`), each given DeletionPolicy Retain when it has none
+ * (`addDefaultDeletionPolicy`: "The default value is set to 'Retain'"), because "Each resource to import must have a
+ * DeletionPolicy attribute" (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/resource-import.html). Other
+ * differences of the synthesized template are left out, as with `--force` ("No resource updates or deletes are allowed on
+ * import operation"), and reported as warnings. A mapped resource must be new to the stack, of a type that can be
+ * imported, and identified by exactly its type's primary identifier (the "Identifiers for the resources to import");
+ * a template value of an identifier property must match it. The refusals' texts are the simulator's.
  */
 export function planImport(
   deployed: Template | undefined,

@@ -13,7 +13,7 @@ export interface ResourceToImport {
 /**
  * An IMPORT change set executed: each resource to import is read by its identifier and enters the
  * stack with the template's properties as given (CloudFormation does not check them against the
- * resource: "run drift detection afterwards", cdk import docs); nothing else is created, updated or
+ * resource: "run drift detection afterwards", https://docs.aws.amazon.com/cdk/v2/guide/ref-cli-cmd-import.html); nothing else is created, updated or
  * deleted. A resource not found, or already managed by a stack, fails the import, which rolls back
  * by forgetting what it imported (the physical resources existed before and stay):
  * IMPORT_ROLLBACK_COMPLETE. The texts of those failures are the simulator's.

@@ -27,7 +27,8 @@ export type ActionOutcome =
 /**
  * One stack operation in progress: its events and warnings, and the resource actions every
  * operation is made of, each emitting the events CloudFormation shows (IN_PROGRESS, then COMPLETE
- * or FAILED with the handler's reason). Actions never throw: a failure is an outcome.
+ * or FAILED with the handler's reason; https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/using-cfn-updating-stacks-monitor-stack.html).
+ * Actions never throw: a failure is an outcome.
  */
 export class StackOperation {
   public readonly events: StackEvent[] = [];
@@ -89,10 +90,10 @@ export class StackOperation {
   }
 
   /**
-   * Creates a resource. `replacing` is the resource whose replacement this is: the events are then
-   * UPDATE_* with CloudFormation's "Requested update requires the creation of a new physical
-   * resource; hence creating one." (using-cfn-updating-stacks-update-behaviors: "usually creates the
-   * replacement resource first").
+   * Creates a resource. `replacing` is the resource whose replacement this is: the events are then UPDATE_* with
+   * CloudFormation's event reason "Requested update requires the creation of a new physical resource; hence creating
+   * one." (AWS documents the behaviour, "usually creates the replacement resource first",
+   * using-cfn-updating-stacks-update-behaviors.html, not the text, which is the one real stack events show).
    */
   public async create(
     logicalId: string,
@@ -135,7 +136,7 @@ export class StackOperation {
     }
   }
 
-  /** Up to `attempts` deletes; the reason of the last failure, or undefined once deleted. */
+  /** Up to `attempts` deletes (3 in an update's cleanup, monitor-stack doc); the reason of the last failure, or undefined once deleted. */
   public async delete(resource: StackResource, attempts: number): Promise<string | undefined> {
     this.emit(resource.logicalId, resource.type, 'DELETE_IN_PROGRESS', resource.physicalId);
     let reason = '';
@@ -152,7 +153,10 @@ export class StackOperation {
     return reason;
   }
 
-  /** The physical resource stays, but no stack manages it any more. */
+  /**
+   * The physical resource stays, but no stack manages it any more: "Resource removed from stack but not deleted"
+   * (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/troubleshooting.html), or retained by policy.
+   */
   public abandon(resource: StackResource, reason: string): void {
     this.env.orphan({ stackName: this.stack.name, logicalId: resource.logicalId, type: resource.type, physicalId: resource.physicalId, reason });
   }
@@ -162,7 +166,7 @@ export class StackOperation {
     if (resource.attributes[attribute] !== undefined) return resource.attributes[attribute];
     const provider = this.env.providers.providerOf(resource.type);
     const value = provider.attribute?.(resource, attribute, this.pseudo);
-    // CloudFormation's template error for an attribute the type does not have.
+    // CloudFormation's template error for an attribute the type does not have (the text as in localstack/localstack#2372).
     if (value === undefined) throw new Error(`Template error: resource ${logicalId} does not support attribute type ${attribute} in Fn::GetAtt`);
     return value;
   }

@@ -51,9 +51,10 @@ export interface PseudoParameters {
 export type ParameterStoreLookup = (name: string) => string | undefined;
 
 /**
- * The version the CDK's bootstrap stack publishes at /cdk-bootstrap/hnb659fds/version; the simulated
- * account counts as bootstrapped with a current template (CDK bootstrap template version 30) when
- * Parameter Store holds no such parameter, so the synthesized BootstrapVersion parameter resolves.
+ * The version the CDK's bootstrap stack publishes at /cdk-bootstrap/hnb659fds/version (the parameter synthesized
+ * templates read, https://docs.aws.amazon.com/cdk/v2/guide/bootstrapping.html); the simulated account counts as
+ * bootstrapped with a current template when Parameter Store holds no such parameter, so the synthesized
+ * BootstrapVersion parameter resolves. The number 30 is the simulator's: any version the CDK's check accepts will do.
  */
 const BOOTSTRAP_VERSION_PARAMETER = '/cdk-bootstrap/hnb659fds/version';
 const BOOTSTRAP_VERSION = '30';

@@ -138,7 +138,7 @@ export async function main(argv: string[], out: (text: string) => void = console
   }
   const report = await runPlan(args);
   out(args.json ? JSON.stringify(report, null, 2) : formatReport(report));
-  return ['invalid-config', 'inconsistent-config', 'failed'].includes(report.outcome) ? 1 : 0;
+  return ['invalid-config', 'no-config', 'inconsistent-config', 'failed'].includes(report.outcome) ? 1 : 0;
 }
 
 if (require.main === module) {

@@ -1,4 +1,5 @@
 import { Token } from 'aws-cdk-lib';
+import { CATALOG_TAG_KEY } from '../reconciler/contract';
 
 // Limits that Identity Center or CloudFormation enforce at deploy time, checked at synth time instead.
 // Sources:
@@ -125,8 +126,12 @@ export function checkPermissionSet(ps: PermissionSetFacts): LimitReport {
   }
 
   const tagKeys = Object.keys(ps.tags);
-  if (tagKeys.length > TAGS_MAX) {
-    errors.push(`${subject}: ${tagKeys.length} tags, the limit is ${TAGS_MAX}; remove tags`);
+  // The catalog adds its own tag (CATALOG_TAG_KEY), on which the reconciler's permissions rest.
+  if (tagKeys.length > TAGS_MAX - 1) {
+    errors.push(`${subject}: ${tagKeys.length} tags, the limit is ${TAGS_MAX - 1} (Identity Center allows ${TAGS_MAX}, and the catalog adds its own); remove tags`);
+  }
+  if (tagKeys.includes(CATALOG_TAG_KEY)) {
+    errors.push(`${subject}: the tag key '${CATALOG_TAG_KEY}' is the catalog's own; use another key`);
   }
   for (const key of tagKeys.filter(known)) {
     if (key.length < 1 || key.length > TAG_KEY_MAX_LENGTH) {

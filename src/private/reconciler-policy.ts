@@ -3,6 +3,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { instanceIdOf } from './identifiers';
 import { addNagSuppressions } from './nag';
+import { CATALOG_TAG_KEY } from '../reconciler/contract';
 
 /** What the reconciler's least-privilege policy is scoped to. */
 export interface ReconcilerPolicyScope {
@@ -16,7 +17,10 @@ export interface ReconcilerPolicyScope {
   readonly configParameterNames: string[];
   readonly stateParameterPrefix: string;
   readonly stateTableArn: string;
-  readonly catalogPermissionSetArns: string[];
+  /** The value of the catalog's tag (CATALOG_TAG_KEY) on its permission sets, when the automation has a catalog. */
+  readonly catalogTagValue?: string;
+  /** The automation drains and deletes its retired catalog permission sets (the catalog is in its stack). */
+  readonly retiresPermissionSets: boolean;
   /** A rule names a permission set outside the catalog, whose ARN exists only at run time. */
   readonly usesNamedPermissionSets: boolean;
 }
@@ -32,16 +36,36 @@ export function grantReconcilerPermissions(fn: lambda.Function, stack: Stack, op
   const instanceId = instanceIdOf(instanceArn) ?? Fn.select(1, Fn.split('/', instanceArn));
   const allPermissionSets = `arn:${partition}:sso:::permissionSet/${instanceId}/*`;
   const allAccounts = `arn:${partition}:sso:::account/*`;
-  const catalogArns = options.catalogPermissionSetArns;
   const usesNamedPermissionSets = options.usesNamedPermissionSets;
-  const managedPermissionSets = usesNamedPermissionSets || catalogArns.length === 0 ? [allPermissionSets] : catalogArns;
+  const writes = ['sso:CreateAccountAssignment', 'sso:DeleteAccountAssignment', 'sso:ProvisionPermissionSet'];
   const parameterArn = (name: string) => stack.formatArn({ service: 'ssm', resource: 'parameter', resourceName: name.slice(1) });
 
+  // IAM authorizes each resource of a request on its own (instance, permission set, account), so the
+  // permission sets may be allowed by a statement of their own: a catalog's by its tag, which a
+  // retired permission set keeps after it left the template, so that it can still be drained.
+  // "Delegate permission set administration" (user guide): PermissionSet resources support
+  // aws:ResourceTag/${TagKey}.
   fn.addToRolePolicy(new iam.PolicyStatement({
     sid: 'WriteAssignments',
-    actions: ['sso:CreateAccountAssignment', 'sso:DeleteAccountAssignment', 'sso:ProvisionPermissionSet'],
-    resources: [instanceArn, ...managedPermissionSets, allAccounts],
+    actions: writes,
+    resources: [instanceArn, allAccounts, ...(usesNamedPermissionSets ? [allPermissionSets] : [])],
   }));
+  if (options.catalogTagValue !== undefined) {
+    fn.addToRolePolicy(new iam.PolicyStatement({
+      sid: 'WriteCatalogPermissionSets',
+      actions: [...writes, ...(options.retiresPermissionSets ? ['sso:DeletePermissionSet'] : [])],
+      resources: [allPermissionSets],
+      conditions: { StringEquals: { [`aws:ResourceTag/${CATALOG_TAG_KEY}`]: options.catalogTagValue } },
+    }));
+  }
+  if (options.retiresPermissionSets) {
+    fn.addToRolePolicy(new iam.PolicyStatement({
+      sid: 'RetireCatalogPermissionSets',
+      // The instance part of DeletePermissionSet; the permission set part is the tagged statement above.
+      actions: ['sso:DeletePermissionSet'],
+      resources: [instanceArn],
+    }));
+  }
   fn.addToRolePolicy(new iam.PolicyStatement({
     sid: 'ReadIdentityCenter',
     actions: [
@@ -113,8 +137,9 @@ export function grantReconcilerPermissions(fn: lambda.Function, stack: Stack, op
     },
     {
       id: 'AwsSolutions-IAM5',
-      reason: 'Reads resolve permission set names across the instance (ListPermissionSets, DescribePermissionSet); writes use it only '
-        + 'when a rule names a permission set outside the catalog (PermissionSetRef.fromName), whose ARN exists only at run time.',
+      reason: 'Reads resolve permission set names across the instance (ListPermissionSets, DescribePermissionSet). Writes use it '
+        + 'on the catalog\'s permission sets only, by their catalog tag (aws:ResourceTag), so that a retired one can still be drained; '
+        + 'and on all only when a rule names a permission set outside the catalog (PermissionSetRef.fromName), whose ARN exists only at run time.',
       appliesTo: [{ regex: '/^Resource::arn:<AWS::Partition>:sso:::permissionSet\\/.+\\/\\*$/g' }],
     },
     {

@@ -48,6 +48,7 @@ export function composeReconciler(c: Composition): ReconcileDeps {
     config: c.configSource ?? new SsmConfigAdapter(aws.ssm, c.configParameter),
     state: c.readOnly ? readOnly(state) : state,
     lease: c.readOnly || !store ? noLease : store,
+    lifecycle: c.readOnly ? undefined : store,
     leaseTtlMs: c.leaseTtlMs,
     guards: c.guards,
     organizations: aws.organizations,

@@ -38,6 +38,39 @@ export const DEFAULT_GUARDS = { maxDeletionsPerRun: 100, dryRun: false } as cons
 /** The one FIFO message group: every run, event and continuation is serialized through it. */
 export const MESSAGE_GROUP = 'reconcile';
 
+/**
+ * The tag every catalog permission set carries. The reconciler's write permissions on catalog
+ * permission sets are granted on this tag rather than on ARNs, so that a permission set removed
+ * from the template (retired, or replaced by a rename) can still be drained and deleted, and the
+ * policy stays one size however large the catalog grows.
+ */
+export const CATALOG_TAG_KEY = 'cdk-identity-center-permissions:catalog';
+
+/**
+ * The custom resources through which CloudFormation tells the reconciler that something it owns
+ * ends. Their ServiceToken is the reconciler function.
+ */
+export const LIFECYCLE = {
+  /** One per automation, never replaced: on delete (an uninstall), follows the removal policy. */
+  automationType: 'Custom::IdentityCenterAssignmentLifecycle',
+  /**
+   * One per set of catalog permission sets, its logical id derived from their names: a catalog
+   * change creates a new one (which checks the retirement before the deploy goes on) and deletes
+   * the old one in the cleanup phase (which drains and deletes what left the catalog).
+   */
+  catalogType: 'Custom::IdentityCenterCatalogGeneration',
+  /** Properties (CloudFormation passes every scalar as a string). */
+  properties: {
+    instanceArn: 'InstanceArn',
+    /** The catalog's permission sets, as `{ Name, Arn }`. */
+    permissionSets: 'PermissionSets',
+    /** The generation's id (a hash of the permission set names). */
+    generation: 'Generation',
+    /** `retain` or `destroy`. */
+    removalPolicy: 'RemovalPolicy',
+  },
+} as const;
+
 /** What the reconciler puts on the automation's bus. */
 export const EVENTS = {
   source: 'cdk-identity-center-permissions',

@@ -11,9 +11,11 @@ import { ApiCallCounter, instrument } from './adapters/api-calls';
 import { publishEvents, publishSns, postTeams, sendContinuation } from './adapters/notifications';
 import { composeReconciler } from './compose';
 import { DEFAULT_BUS_NAME, ENV, METRICS } from './contract';
+import { CustomResourceRequest, isCustomResourceRequest } from './core/lifecycle';
 import { summaryText, worthNotifying } from './core/notification-content';
 import { reconcile } from './core/reconcile';
 import { RunReport } from './core/report';
+import { LifecycleContext, carryOutQueued, queuedRequest, receiveCustomResource } from './lifecycle-handler';
 import { RuntimeConfig, readRuntimeConfig } from './runtime-config';
 
 /** A run that keeps stopping for time gives up after this many continuations and says so. */
@@ -32,16 +34,32 @@ export interface DirectInvocation {
   readonly mode: 'plan' | 'apply';
 }
 
-export async function handler(event: SQSEvent | DirectInvocation, context: Context): Promise<RunReport | void> {
-  const direct = isDirect(event);
-  const mode = direct ? event.mode : 'apply';
-  const sequence = direct ? 0 : continuationSequence(event);
+export async function handler(event: SQSEvent | DirectInvocation | CustomResourceRequest, context: Context): Promise<RunReport | void> {
   const settings = readRuntimeConfig(process.env);
   const runId = context.awsRequestId;
-  logger.appendKeys({ runId, mode });
-  logger.info('reconcile started', { trigger: direct ? 'direct' : `${event.Records.length} queued event(s)`, continuation: sequence });
-
   const counter = new ApiCallCounter();
+  const lifecycle: LifecycleContext = {
+    settings, runId, counter,
+    log: { info: (m, d) => logger.info(m, d ?? {}), warn: (m, d) => logger.warn(m, d ?? {}) },
+    remainingMs: () => context.getRemainingTimeInMillis(),
+  };
+  // CloudFormation's lifecycle requests: checked at once, or queued to be drained under the lease.
+  if (isCustomResourceRequest(event)) return receiveCustomResource(event, lifecycle);
+  let trigger: SQSEvent | DirectInvocation = event;
+  if (!isDirect(trigger)) {
+    const queued = trigger.Records.map((record) => ({ record, request: queuedRequest(record) }));
+    for (const { request } of queued) if (request) await carryOutQueued(request, lifecycle);
+    const triggers = queued.filter((q) => !q.request).map((q) => q.record);
+    if (triggers.length === 0) return;
+    trigger = { Records: triggers };
+  }
+
+  const direct = isDirect(trigger);
+  const mode = isDirect(trigger) ? trigger.mode : 'apply';
+  const sequence = isDirect(trigger) ? 0 : continuationSequence(trigger);
+  logger.appendKeys({ runId, mode });
+  logger.info('reconcile started', { trigger: isDirect(trigger) ? 'direct' : `${trigger.Records.length} queued event(s)`, continuation: sequence });
+
   const stopAt = () => context.getRemainingTimeInMillis() < settings.stopMarginSeconds * 1000;
   const report = await reconcile(composeReconciler({
     runId,
@@ -90,7 +108,7 @@ export async function handler(event: SQSEvent | DirectInvocation, context: Conte
   return direct ? report : undefined;
 }
 
-function isDirect(event: SQSEvent | DirectInvocation): event is DirectInvocation {
+function isDirect(event: SQSEvent | DirectInvocation | CustomResourceRequest): event is DirectInvocation {
   return (event as DirectInvocation).mode === 'plan' || (event as DirectInvocation).mode === 'apply';
 }
 
@@ -117,7 +135,7 @@ function recordMetrics(report: RunReport): void {
   metrics.addMetric(METRICS.drift, MetricUnit.Count, c.provisions);
   metrics.addMetric(METRICS.reprovisioned, MetricUnit.Count, c.provisioned);
   metrics.addMetric(METRICS.resolutionErrors, MetricUnit.Count, report.errors.length);
-  metrics.addMetric(METRICS.configInvalid, MetricUnit.Count, report.outcome === 'invalid-config' ? 1 : 0);
+  metrics.addMetric(METRICS.configInvalid, MetricUnit.Count, ['invalid-config', 'no-config'].includes(report.outcome) ? 1 : 0);
   metrics.addMetric(METRICS.duration, MetricUnit.Milliseconds, report.durationMs);
   metrics.publishStoredMetrics();
   for (const [operation, count] of Object.entries(report.apiCalls ?? {})) {

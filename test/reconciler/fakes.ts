@@ -1,7 +1,7 @@
 import { LegacyState, ReconcilerState, StoredState } from '../../src/reconciler/core/memory';
 import { Assignment, PrincipalId, assignmentKey, principalKey, targetKey } from '../../src/reconciler/core/model';
 import {
-  Clock, IdentityCenterReadPort, IdentityCenterWritePort, IdentityStorePort, LeasePort, OperationKind, OperationStatus, OrganizationsPort, StatePort,
+  Clock, IdentityCenterReadPort, IdentityCenterWritePort, IdentityStorePort, LeasePort, OperationKind, OperationStatus, OrganizationsPort, PermissionSetDeletePort, StatePort,
   WriteError,
 } from '../../src/reconciler/core/ports';
 import { OrgAccount, OrgSnapshot, OrgUnit } from '../../src/reconciler/core/snapshot';
@@ -144,7 +144,7 @@ interface Pending {
  * ConflictException for two operations on one target, a cap on outstanding operations, and
  * programmable failures. It records what the scheduler did so tests can check it.
  */
-export class FakeIdentityCenter implements IdentityCenterReadPort, IdentityCenterWritePort {
+export class FakeIdentityCenter implements IdentityCenterReadPort, IdentityCenterWritePort, PermissionSetDeletePort {
   readonly assignments = new Map<string, Assignment>();
   readonly permissionSets = new Map<string, string>();
   readonly outdated: Array<{ permissionSetArn: string; accountId: string }> = [];
@@ -200,6 +200,18 @@ export class FakeIdentityCenter implements IdentityCenterReadPort, IdentityCente
   async listPermissionSetsProvisionedToAccount(accountId: string) {
     const provisioned = [...this.assignments.values(), ...this.provisionedOnly].filter((a) => a.accountId === accountId);
     return [...new Set(provisioned.map((a) => a.permissionSetArn))];
+  }
+
+  async listProvisionedAccounts(permissionSetArn: string) {
+    const provisioned = [...this.assignments.values(), ...this.provisionedOnly].filter((a) => a.permissionSetArn === permissionSetArn);
+    return [...new Set(provisioned.map((a) => a.accountId))];
+  }
+
+  /** Refused while provisioned anywhere (API reference, DeletePermissionSet: ConflictException). */
+  async deletePermissionSet(permissionSetArn: string) {
+    if (!this.permissionSets.has(permissionSetArn)) throw new WriteError('not found', false, 'ResourceNotFoundException');
+    if ((await this.listProvisionedAccounts(permissionSetArn)).length > 0) throw new WriteError('provisioned', true, 'ConflictException');
+    this.permissionSets.delete(permissionSetArn);
   }
 
   async start(kind: 'create' | 'delete', a: Assignment): Promise<OperationStatus> {

@@ -1,3 +1,4 @@
+import { ProvisionPermissionSetCommand, SSOAdminClient } from '@aws-sdk/client-sso-admin';
 import { AwsSimulator, CloudFormationValidationError, StackEvent } from '../../simulator';
 
 /** The request CloudFormation sends a custom resource's function. */
@@ -267,7 +268,7 @@ describe('CloudFormation model', () => {
     expect(result.status).toBe('UPDATE_COMPLETE');
     expect(handler.received.filter((e) => e.RequestType === 'Delete')).toHaveLength(3);
     expect(result.events[at(result.events, 'Drain', 'DELETE_FAILED')].reason).toContain('Received response status [FAILED] from custom resource. Message returned: still in use');
-    expect(result.warnings).toEqual(['Update successful. One or more resources could not be deleted: [Drain].']);
+    expect(result.warnings).toEqual(['Update successful. One or more resources could not be deleted.']);
     expect(sim.cloudFormation.orphans()).toEqual([{ stackName: 'Home', logicalId: 'Drain', type: 'Custom::Drain', physicalId: 'Drain-1', reason: expect.stringMatching(/^DELETE_FAILED: /) }]);
     expect(sim.cloudFormation.stack('Home')!.resources.has('Drain')).toBe(false);
   });
@@ -537,6 +538,38 @@ describe('CloudFormation model', () => {
       expect(statusesOf(result.events, 'PermissionSet')).toEqual(['UPDATE_IN_PROGRESS', 'UPDATE_FAILED', 'UPDATE_IN_PROGRESS', 'UPDATE_FAILED']);
       expect([...ps.managedPolicies]).toEqual(['arn:aws:iam::aws:policy/ReadOnlyAccess']);
       await expect(sim.cloudFormation.deploy('Home', home('Developer'))).rejects.toThrow('is in UPDATE_ROLLBACK_FAILED state and can not be updated.');
+    });
+
+    test('while the set is being provisioned, UpdatePermissionSet conflicts: 5 retries 5 s apart, then AlreadyExists', async () => {
+      const slow = await AwsSimulator.start({ seed: 5, clock: { speed: 1000 }, quotas: { asyncLatency: { minMs: 600_000, maxMs: 600_000 } } });
+      try {
+        const account = slow.organizations.createAccount({ name: 'Prod' });
+        const template = (description: string) => ({
+          Resources: {
+            PermissionSet: {
+              Type: 'AWS::SSO::PermissionSet',
+              Properties: { InstanceArn: slow.identityCenter.instanceArn, Name: 'Developer', Description: description },
+            },
+          },
+        });
+        await slow.cloudFormation.deploy('Home', template('v1'));
+        const ps = slow.identityCenter.permissionSetByName('Developer')!;
+        slow.identityCenter.provision(account.id, ps.arn);
+        const admin = new SSOAdminClient({ ...slow.clientConfig(), maxAttempts: 1 });
+        await admin.send(new ProvisionPermissionSetCommand({
+          InstanceArn: slow.identityCenter.instanceArn, PermissionSetArn: ps.arn, TargetType: 'AWS_ACCOUNT', TargetId: account.id,
+        }));
+
+        const result = await slow.cloudFormation.deploy('Home', template('v2'));
+        const [started, failed] = [at(result.events, 'PermissionSet', 'UPDATE_IN_PROGRESS'), at(result.events, 'PermissionSet', 'UPDATE_FAILED')];
+        expect(result.events[failed].reason)
+          .toMatch(/^Resource handler returned message: "There is a conflicting operation in process\..*HandlerErrorCode: AlreadyExists\)$/);
+        expect(result.events[failed].at - result.events[started].at).toBeGreaterThanOrEqual(5 * 5_000);
+        expect(result.events[failed].at - result.events[started].at).toBeLessThan(600_000);
+        expect(slow.identityCenter.permissionSet(ps.arn)!.description).toBe('v1');
+      } finally {
+        await slow.stop();
+      }
     });
 
     test('a name already taken fails the create with AlreadyExists', async () => {

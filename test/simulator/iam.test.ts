@@ -122,6 +122,23 @@ describe('IAM policy evaluation', () => {
     expect(iam.isAllowed(caller, 'sso:ListInstances', '*')).toBe(true);
   });
 
+  test('UpdateAssumeRolePolicy changes who is trusted; DeleteRole refuses a role that still has policies (DeleteConflict)', () => {
+    const iam = model();
+    const runner = iam.createRole({ accountId: ACCOUNT, name: 'Runner', policy: [] });
+    const target = iam.createRole({ accountId: ACCOUNT, name: 'Target', policy: [{ effect: 'Allow', actions: ['sso:*'], resources: ['*'] }] });
+    expect(iam.trusts(target.arn, runner.arn)).toBe(false);
+    iam.updateAssumeRolePolicy(target.arn, [runner.arn]);
+    expect(iam.trusts(target.arn, runner.arn)).toBe(true);
+
+    expect(() => iam.deleteRole(target.arn)).toThrow(expect.objectContaining({
+      code: 'DeleteConflict', status: 409, message: 'Cannot delete entity, must delete policies first.',
+    }));
+    iam.putRolePolicy(target.arn, []);
+    expect(iam.deleteRole(target.arn)).toBe(true);
+    expect(iam.role(target.arn)).toBeUndefined();
+    expect(iam.deleteRole(target.arn)).toBe(false);
+  });
+
   test('a trust policy admits the named role, its sessions, or the root of its account', () => {
     const iam = model();
     const runner = iam.createRole({ accountId: ACCOUNT, name: 'Runner', policy: [] });

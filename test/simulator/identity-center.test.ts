@@ -2,7 +2,8 @@ import { DescribeGroupCommand, IdentitystoreClient } from '@aws-sdk/client-ident
 import {
   AccessDeniedException, ConflictException, CreateAccountAssignmentCommand, DeleteAccountAssignmentCommand,
   DescribeAccountAssignmentCreationStatusCommand,
-  DescribeAccountAssignmentDeletionStatusCommand, DescribePermissionSetProvisioningStatusCommand, ListAccountAssignmentCreationStatusCommand,
+  DescribeAccountAssignmentDeletionStatusCommand, DescribePermissionSetCommand, DescribePermissionSetProvisioningStatusCommand,
+  ListAccountAssignmentCreationStatusCommand,
   ListAccountAssignmentsCommand, ListAccountsForProvisionedPermissionSetCommand, ListPermissionSetsProvisionedToAccountCommand,
   ProvisionPermissionSetCommand, DeletePermissionSetCommand, ListAccountAssignmentsForPrincipalCommand,
   ResourceNotFoundException, SSOAdminClient, ThrottlingException, ValidationException,
@@ -147,6 +148,20 @@ describe('Identity Center account assignments', () => {
       InstanceArn: sim.identityCenter.instanceArn, ProvisionPermissionSetRequestId: one.PermissionSetProvisioningStatus!.RequestId,
     }));
     expect(status.PermissionSetProvisioningStatus).toMatchObject({ Status: 'SUCCEEDED', AccountId: accounts[0].id });
+  });
+
+  test('UpdatePermissionSet sets description, session duration and relay state and leaves the accounts NOT_PROVISIONED', async () => {
+    env = await frozenSimulator();
+    const { sim, admin, accounts, ps, group } = env;
+    sim.identityCenter.addAssignment({ accountId: accounts[0].id, permissionSetArn: ps.arn, principalType: 'GROUP', principalId: group.id });
+    expect(sim.identityCenter.isLatestProvisioned(accounts[0].id, ps.arn)).toBe(true);
+    const relayState = 'https://console.aws.amazon.com/';
+    sim.identityCenter.updatePermissionSet(ps.arn, { description: 'Read only', sessionDuration: 'PT4H', relayState });
+    const described = await admin.send(new DescribePermissionSetCommand({ InstanceArn: sim.identityCenter.instanceArn, PermissionSetArn: ps.arn }));
+    expect(described.PermissionSet).toMatchObject({ Description: 'Read only', SessionDuration: 'PT4H', RelayState: relayState });
+    expect(sim.identityCenter.accountsBehind(ps.arn)).toEqual([accounts[0].id]);
+    sim.identityCenter.updatePermissionSet(ps.arn, {});
+    expect(sim.identityCenter.permissionSet(ps.arn)).toMatchObject({ description: undefined, sessionDuration: 'PT1H', relayState: undefined });
   });
 
   test('the last deleted assignment removes the role: the account no longer has the permission set provisioned', async () => {

@@ -131,4 +131,20 @@ describe('SSM, SQS and EventBridge limits', () => {
     expect(result.Entries?.map((e) => e.ErrorCode ?? 'ok')).toEqual(['ok', 'MalformedDetail', 'ResourceNotFoundException', 'ok']);
     expect(sim.eventBridge.events('test-bus').map((e) => e.detail)).toEqual([{ ok: 1 }]);
   });
+
+  test('SQS DeleteQueue and EventBridge DeleteEventBus; the default bus cannot be deleted', async () => {
+    const queue = sim.sqs.createQueue('gone.fifo');
+    expect(sim.sqs.deleteQueue('gone.fifo')).toBe(true);
+    expect(sim.sqs.queueByUrl(queue.url)).toBeUndefined();
+    expect(sim.sqs.deleteQueue('gone.fifo')).toBe(false);
+    const sqs = new SQSClient({ ...sim.clientConfig(), maxAttempts: 1 });
+    await expect(sqs.send(new SendMessageCommand({ QueueUrl: queue.url, MessageBody: 'x', MessageGroupId: 'g' })))
+      .rejects.toThrow('The specified queue does not exist.');
+
+    sim.eventBridge.createEventBus('gone-bus');
+    expect(sim.eventBridge.deleteEventBus('gone-bus')).toBe(true);
+    expect(sim.eventBridge.hasEventBus('gone-bus')).toBe(false);
+    expect(sim.eventBridge.deleteEventBus('gone-bus')).toBe(false);
+    expect(() => sim.eventBridge.deleteEventBus('default')).toThrow(/default event bus/);
+  });
 });

@@ -7,14 +7,17 @@ import { ResourceFailure } from '../errors';
 import { pause, TIMED_OUT, withDeadline } from '../simulated-time';
 import type { DeployedFunction, FunctionInvoker, StackResource } from '../stack-types';
 
-/** "ServiceTimeout ... The value must be an integer from 1 to 3600. The default value is 3600 seconds (1 hour)." (crpg-ref-requests). */
+/**
+ * "ServiceTimeout ... The value must be an integer from 1 to 3600. The default value is 3600 seconds (1 hour)."
+ * (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/crpg-ref-requests.html).
+ */
 const DEFAULT_SERVICE_TIMEOUT_SECONDS = 3600;
 const MAX_SERVICE_TIMEOUT_SECONDS = 3600;
 /**
  * CloudFormation invokes the function asynchronously, and for an asynchronous invocation "Lambda
  * retries function errors twice", one minute, then two minutes apart
- * (https://docs.aws.amazon.com/lambda/latest/dg/invocation-async-error-handling.html; not in the
- * research reports). The retries stop here once a response has arrived.
+ * (https://docs.aws.amazon.com/lambda/latest/dg/invocation-async-error-handling.html). The retries
+ * stop here once a response has arrived.
  */
 const ASYNC_RETRY_DELAYS_MS = [60_000, 120_000];
 
@@ -32,15 +35,18 @@ export interface CustomResourceDependencies {
  * AWS::CloudFormation::CustomResource and Custom::*: each operation sends CloudFormation's request
  * (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/crpg-ref-requests.html) to the
  * stack's Lambda function named by ServiceToken, without waiting for the handler: the answer is the
- * PUT to ResponseURL, awaited up to ServiceTimeout seconds of simulated time (research report §3).
+ * PUT to ResponseURL, awaited up to ServiceTimeout seconds of simulated time; a longer wait is not possible whatever the
+ * CDK Provider's totalTimeout says (aws/aws-cdk#24974).
  * - Properties reach the handler as strings: "CloudFormation turns all the JSON properties passed to
- *   the resource into strings" (cloudformation-coverage-roadmap#1037, aws-cdk#15249).
- * - Update carries OldResourceProperties; a different PhysicalResourceId in the answer makes it a
- *   replacement, and the old id gets a Delete in the cleanup phase (crpg-ref-requesttypes-update).
- * - ServiceToken cannot change ("Updates aren't supported").
+ *   the resource into strings" (aws/aws-cdk-rfcs#375; aws-cloudformation/cloudformation-coverage-roadmap#1037).
+ * - Update carries OldResourceProperties; a different PhysicalResourceId in the answer makes it a replacement, and the
+ *   old id gets a Delete in the cleanup phase (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/crpg-ref-requesttypes-update.html).
+ * - ServiceToken cannot change ("Updates are not supported", aws-cloudformation/cloudformation-coverage-roadmap#802):
+ *   "Modifying service token is not allowed." (cloudcomponents/cdk-constructs#197).
  * - FAILED: "Received response status [FAILED] from custom resource. Message returned: <Reason>"
- *   (landing-zone-accelerator-on-aws#730). No answer: CloudFormation's "did not receive a response" text.
- * - Data becomes the attributes of Fn::GetAtt.
+ *   (awslabs/landing-zone-accelerator-on-aws#730). No answer: "CloudFormation did not receive a response from your
+ *   Custom Resource. Please check your logs for requestId [...]" (aws/copilot-cli#4868).
+ * - Data becomes the attributes of Fn::GetAtt (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/crpg-ref-responses.html).
  */
 export class CustomResourceProvider implements ResourceProvider {
   public readonly createOnlyProperties: readonly string[] = [];
@@ -62,7 +68,7 @@ export class CustomResourceProvider implements ResourceProvider {
     await this.send('Delete', request, { PhysicalResourceId: current.physicalId });
   }
 
-  /** The attribute error CloudFormation reports when the provider's Data lacks the key (users' reports of the text). */
+  /** The attribute error CloudFormation reports when the provider's Data lacks the key (the text as in aws/aws-cdk#17613). */
   public attribute(resource: StackResource, name: string): unknown {
     const requestId = String(resource.providerState?.requestId ?? '');
     throw new Error(`CustomResource attribute error: Vendor response doesn't contain ${name} key in object ${resource.logicalId}|${requestId}`);

@@ -4,7 +4,7 @@ import { ProviderRuntime } from './runtime';
 import { errorMessage, handlerFailure } from '../errors';
 import type { StackResource } from '../stack-types';
 
-/** "TableName ... Length Constraints: Minimum length of 3. Maximum length of 255." (CreateTable). */
+/** TableName "Minimum length of 3. Maximum length of 255." (https://docs.aws.amazon.com/amazondynamodb/latest/APIReference/API_CreateTable.html). */
 const TABLE_NAME_MAX = 255;
 
 /**
@@ -19,9 +19,11 @@ export interface TableProvider {
 }
 
 /**
- * AWS::DynamoDB::Table: createOnly TableName and KeySchema (a key change is a replacement, refused
- * while the table keeps its custom name); Ref is the table name; attributes Arn and, with a
- * StreamSpecification, StreamArn. Without a hook set by the test, a table is only recorded.
+ * AWS::DynamoDB::Table: createOnly TableName, primaryIdentifier TableName, readOnly Arn and StreamArn
+ * (cfn-lint schemas/providers/us_east_1/aws-dynamodb-table.json); Ref is the table name. The schema does not list
+ * KeySchema as createOnly, but UpdateTable cannot change a table's key schema (it takes none), so a key change is
+ * modelled as a replacement, refused while the table keeps its custom name (update-behaviors and aws-properties-name,
+ * see deploy.ts): the less convenient reading. Without a hook set by the test, a table is only recorded.
  */
 export class DynamoDbTableProvider implements ResourceProvider {
   public readonly createOnlyProperties = ['TableName', 'KeySchema'];
@@ -57,7 +59,10 @@ export class DynamoDbTableProvider implements ResourceProvider {
     }
   }
 
-  /** The stream of an updated table keeps its ARN; a stream's label is its creation time, as DynamoDB labels them. */
+  /**
+   * The stream of an updated table keeps its ARN, `<table ARN>/stream/<label>`; the label is "A timestamp, in ISO 8601
+   * format, for this stream" (https://docs.aws.amazon.com/amazondynamodb/latest/APIReference/API_streams_Stream.html).
+   */
   private attributes(request: ResourceRequest, name: string, current?: StackResource): Record<string, unknown> {
     const arn = `arn:${request.partition}:dynamodb:${request.region}:${request.accountId}:table/${name}`;
     if (request.properties.StreamSpecification === undefined) return { Arn: arn };

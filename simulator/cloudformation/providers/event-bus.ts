@@ -1,4 +1,3 @@
-import { deleteEventBus } from './model-gaps';
 import { ProvisionedResource, ResourceProvider, ResourceRequest, stringProperty } from './provider';
 import { ProviderRuntime } from './runtime';
 import { AwsError } from '../../protocol/aws-error';
@@ -7,9 +6,11 @@ import { handlerErrorCode, handlerFailure, serviceErrorMessage } from '../errors
 import type { StackResource } from '../stack-types';
 
 /**
- * AWS::Events::EventBus against EventBridgeModel: createOnly Name (required); Ref is the name;
- * attributes Arn (`arn:aws:events:<region>:<account>:event-bus/<name>`) and Name. A bus that exists
- * already fails the create with EventBridge's ResourceAlreadyExistsException.
+ * AWS::Events::EventBus against EventBridgeModel: createOnly and primaryIdentifier Name, required
+ * (aws-cloudformation/aws-cloudformation-resource-providers-events aws-events-eventbus/aws-events-eventbus.json); Ref is
+ * the name; attributes Arn (`arn:aws:events:<region>:<account>:event-bus/<name>`) and Name. A bus that exists already
+ * fails the create with ResourceAlreadyExistsException (https://docs.aws.amazon.com/eventbridge/latest/APIReference/API_CreateEventBus.html);
+ * the message text is the simulator's.
  */
 export class EventBusProvider implements ResourceProvider {
   public readonly createOnlyProperties = ['Name'];
@@ -28,12 +29,17 @@ export class EventBusProvider implements ResourceProvider {
     return provisioned(request, name);
   }
 
+  /** Tags and Policy are the only updatable properties, and neither is modelled. */
   public async update(_request: ResourceRequest, current: StackResource): Promise<ProvisionedResource> {
     return { physicalId: current.physicalId, attributes: current.attributes };
   }
 
+  /**
+   * DeleteEventBus. A bus already gone fails the handler's DescribeEventBus pre-check with NotFound (aws-events-eventbus
+   * DeleteHandler.java), which "CloudFormation itself chooses to ignore ... during stack workflows" (cloudformation-cli#456).
+   */
   public async delete(_request: ResourceRequest, current: StackResource): Promise<void> {
-    deleteEventBus(this.eventBridge, current.physicalId);
+    this.eventBridge.deleteEventBus(current.physicalId);
   }
 
   public async read(identifier: Readonly<Record<string, string>>, request: ResourceRequest): Promise<ProvisionedResource | undefined> {

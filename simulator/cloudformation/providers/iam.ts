@@ -1,4 +1,3 @@
-import { deleteRole, replaceRoleTrust } from './model-gaps';
 import { generatedName } from './physical-names';
 import { ProvisionedResource, ResourceProvider, ResourceRequest, stringProperty } from './provider';
 import { ProviderRuntime } from './runtime';
@@ -7,7 +6,7 @@ import { IamModel, PolicyStatement } from '../../services/iam/iam-model';
 import { handlerErrorCode, handlerFailure, serviceErrorMessage } from '../errors';
 import type { StackResource } from '../stack-types';
 
-/** "The role name ... Maximum length of 64" (IAM API Reference, CreateRole). */
+/** RoleName "maxLength": 64 (cfn-lint schemas/providers/us_east_1/aws-iam-role.json). */
 const ROLE_NAME_MAX = 64;
 
 /**
@@ -74,13 +73,12 @@ class RolePolicies {
 }
 
 /**
- * AWS::IAM::Role against IamModel: createOnly RoleName and Path; Ref is the role name (generated when
- * RoleName is absent); attributes Arn and RoleId. The trust policy's `Principal.AWS` entries become
- * trustedPrincipalArns (an account id means that account's root,
- * https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_principal.html);
- * service principals and ManagedPolicyArns are not modelled. Deleting a role that an
- * AWS::IAM::Policy is still attached to fails as IAM's DeleteRole does: "Cannot delete entity, must
- * delete policies first." (DeleteConflict).
+ * AWS::IAM::Role against IamModel: createOnly RoleName and Path, primaryIdentifier RoleName, readOnly Arn and RoleId
+ * (cfn-lint schemas/providers/us_east_1/aws-iam-role.json); Ref is the role name (generated when RoleName is absent).
+ * The trust policy's `Principal.AWS` entries become trustedPrincipalArns (an account id means that account's root,
+ * https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_principal.html); service principals
+ * and ManagedPolicyArns are not modelled. A name taken fails with CreateRole's EntityAlreadyExists, 409, "Role with
+ * name X already exists." (as quoted in aws-ia/terraform-aws-control_tower_account_factory#465).
  */
 export class IamRoleProvider implements ResourceProvider {
   public readonly createOnlyProperties = ['RoleName', 'Path'];
@@ -104,19 +102,32 @@ export class IamRoleProvider implements ResourceProvider {
     return { physicalId: name, attributes: { Arn: arn, RoleId: `AROA${this.runtime.random.chars(17, 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567')}` } };
   }
 
+  /** UpdateAssumeRolePolicy for the trust policy, then the role's own Policies (PutRolePolicy / DeleteRolePolicy). */
   public async update(request: ResourceRequest, current: StackResource): Promise<ProvisionedResource> {
     const arn = String(current.attributes.Arn);
-    replaceRoleTrust(this.iam, arn, trustedPrincipals(request.properties.AssumeRolePolicyDocument, request));
+    this.iam.updateAssumeRolePolicy(arn, trustedPrincipals(request.properties.AssumeRolePolicyDocument, request));
     this.policies.setInline(arn, inlineStatements(request.properties));
     return { physicalId: current.physicalId, attributes: current.attributes };
   }
 
+  /**
+   * The role's own Policies go with it, then DeleteRole, which refuses a role that an AWS::IAM::Policy is still put on
+   * with DeleteConflict (https://docs.aws.amazon.com/IAM/latest/APIReference/API_DeleteRole.html). The attachment is
+   * counted here, not by its statements: a policy whose statements the model leaves out still holds the role.
+   */
   public async delete(request: ResourceRequest, current: StackResource): Promise<void> {
     const arn = String(current.attributes.Arn);
     if (this.policies.attachedPolicies(arn) > 0) {
       throw iamFailure(new AwsError('DeleteConflict', 'Cannot delete entity, must delete policies first.', { status: 409 }), request, this.runtime);
     }
-    deleteRole(this.iam, arn);
+    if (this.iam.role(arn)) {
+      this.policies.setInline(arn, []);
+      try {
+        this.iam.deleteRole(arn);
+      } catch (error) {
+        throw error instanceof AwsError ? iamFailure(error, request, this.runtime) : error;
+      }
+    }
     this.policies.forget(arn);
   }
 
@@ -127,8 +138,10 @@ export class IamRoleProvider implements ResourceProvider {
 }
 
 /**
- * AWS::IAM::Policy: an inline policy put on each role named in `Roles` (users and groups are not
- * modelled). A role that does not exist fails the operation with IAM's NoSuchEntity text.
+ * AWS::IAM::Policy: an inline policy put on each role named in `Roles` (PutRolePolicy; users and groups are not
+ * modelled); its delete removes it from them (DeleteRolePolicy). A role that does not exist fails the operation with
+ * NoSuchEntity, 404 (https://docs.aws.amazon.com/IAM/latest/APIReference/API_PutRolePolicy.html), "The role with name X
+ * cannot be found." (the text in prowler-cloud/prowler#2872).
  */
 export class IamPolicyProvider implements ResourceProvider {
   public readonly createOnlyProperties: readonly string[] = [];

@@ -6,9 +6,9 @@ import { IamModel } from '../../services/iam/iam-model';
 import { handlerErrorCode, handlerFailure, serviceErrorMessage } from '../errors';
 import type { DeployedFunction, StackResource } from '../stack-types';
 
-/** "The length constraint applies only to the full ARN ... the function name ... 64 characters" (CreateFunction, FunctionName). */
+/** FunctionName "up to 64 characters in length" (cfn-lint schemas/providers/us_east_1/aws-lambda-function.json). */
 const FUNCTION_NAME_MAX = 64;
-/** "The amount of time (in seconds) that Lambda allows a function to run before stopping it. The default is 3 seconds." */
+/** Timeout: "The default is 3 seconds. The maximum allowed value is 900 seconds." (the same schema). */
 const DEFAULT_TIMEOUT_SECONDS = 3;
 
 /** The functions of every stack, by ARN: what a custom resource's ServiceToken designates. */
@@ -38,12 +38,14 @@ export class FunctionRegistry {
 }
 
 /**
- * AWS::Lambda::Function: no code runs here; the function is recorded (resolved environment, role,
- * timeout) so a test can run the handler it stands for, and a custom resource's ServiceToken can
- * find it. createOnly FunctionName; Ref is the name; attribute Arn. An update replaces the recorded
- * configuration at once (what runs after it is the new configuration; in-flight invocations are
- * the test's business, research report §8). A role of the stack's account that IAM does not know is
- * refused like CreateFunction refuses it.
+ * AWS::Lambda::Function: no code runs here; the function is recorded (resolved environment, role, timeout) so a test
+ * can run the handler it stands for, and a custom resource's ServiceToken can find it. createOnly and primaryIdentifier
+ * FunctionName (aws-lambda-function.json); Ref is the name; attribute Arn. An update replaces the recorded configuration
+ * at once (UpdateFunctionConfiguration / UpdateFunctionCode, the schema's update permissions; in-flight invocations are
+ * the test's business). A name taken fails with "ResourceConflictException: Function already exist: <name>", 409
+ * (hashicorp/terraform#15929). A role of the stack's account that IAM does not know is refused like CreateFunction
+ * refuses it: InvalidParameterValueException "The role defined for the function cannot be assumed by Lambda."
+ * (danilop/LambdAuth#49).
  */
 export class LambdaFunctionProvider implements ResourceProvider {
   public readonly createOnlyProperties = ['FunctionName'];

@@ -8,7 +8,10 @@ export class ProviderRegistry {
     private readonly generic: ResourceProvider,
   ) {}
 
-  /** "AWS::CloudFormation::CustomResource or Custom::String" are custom resources (aws-resource-cfn-customresource). */
+  /**
+   * AWS::CloudFormation::CustomResource or Custom::<name>
+   * (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-cfn-customresource.html).
+   */
   public providerOf(type: string): ResourceProvider {
     if (type === 'AWS::CloudFormation::CustomResource' || type.startsWith('Custom::')) return this.customResources;
     return this.byType.get(type) ?? this.generic;

@@ -45,7 +45,8 @@ export class ServiceCaller {
     }
   }
 
-  public failure(error: AwsError, request: ResourceRequest): Error {
-    return handlerFailure(serviceErrorMessage(error, this.service, this.lastRequestId), handlerErrorCode(error), request.requestToken);
+  /** `errorCode`: the HandlerErrorCode the handler maps the error to, when it does not use the common mapping. */
+  public failure(error: AwsError, request: ResourceRequest, errorCode = handlerErrorCode(error)): Error {
+    return handlerFailure(serviceErrorMessage(error, this.service, this.lastRequestId), errorCode, request.requestToken);
   }
 }

@@ -17,8 +17,9 @@ export interface ParameterStorePort {
 /**
  * AWS::SSM::Parameter: createOnly Name (a rename is a replacement: the new parameter is written in
  * the update pass, the old one deleted in cleanup); Value, Description, Tier, AllowedPattern update
- * in place; Tier is writeOnly and an Advanced parameter cannot go back to Standard (cfn-lint schema
- * aws-ssm-parameter.json; parameter-store-advanced-parameters.html; research report §6). Ref is the
+ * in place; Tier is writeOnly (cfn-lint schemas/providers/us_east_1/aws-ssm-parameter.json) and "you can't revert an
+ * advanced parameter to a standard parameter"
+ * (https://docs.aws.amazon.com/systems-manager/latest/userguide/parameter-store-advanced-parameters.html). Ref is the
  * name; attributes Type and Value.
  *
  * Every write emits the `aws.ssm` "Parameter Store Change" event (detail.operation Create, Update or
@@ -37,7 +38,8 @@ export class SsmParameterProvider implements ResourceProvider {
   }
 
   public async create(request: ResourceRequest): Promise<ProvisionedResource> {
-    // An unnamed parameter is called `CFN-<LogicalId>-<suffix>`, the shape CloudFormation gives it (not in the research reports).
+    // An unnamed parameter is called `CFN-<LogicalId>-<suffix>`: "Name format: Prefix - logical resource id - randomString"
+    // with prefix "CFN" (aws-cloudformation/aws-cloudformation-resource-providers-ssm#159; the suffix length is the simulator's).
     const name = stringProperty(request.properties, 'Name') ?? generatedName(this.runtime.random, 'CFN', request.logicalId, 2048);
     return this.put(request, name, false);
   }
@@ -46,9 +48,10 @@ export class SsmParameterProvider implements ResourceProvider {
     return this.put(request, current.physicalId, true);
   }
 
+  /** DeleteParameter, the same model call the API's DeleteParameter makes. */
   public async delete(request: ResourceRequest, current: StackResource): Promise<void> {
     const existing = this.parameterStore.model.get(current.physicalId);
-    // Already gone counts as deleted.
+    // Already gone: NotFound, which CloudFormation ignores on delete (aws-cloudformation/cloudformation-cli#456).
     if (!existing) return;
     this.parameterStore.model.delete(current.physicalId);
     this.emit(request, 'Delete', existing.name, existing.type);

@@ -1,8 +1,7 @@
-import { updatePermissionSetAttributes } from './model-gaps';
 import { ProvisionedResource, ResourceProvider, ResourceRequest, stringProperty } from './provider';
 import { ProviderRuntime, ServiceCaller } from './runtime';
 import { AwsError } from '../../protocol/aws-error';
-import { ServiceHandler } from '../../protocol/service-handler';
+import { JsonInput, ServiceHandler } from '../../protocol/service-handler';
 import { AsyncOperations } from '../../services/identity-center/async-operations';
 import { IdentityCenterState, PermissionSetChange } from '../../services/identity-center/identity-center-model';
 import { handlerFailure } from '../errors';
@@ -17,39 +16,52 @@ export interface IdentityCenterPort {
   readonly api: ServiceHandler;
 }
 
+// The handlers cited below are aws-cloudformation/aws-cloudformation-resource-providers-sso at a9214a0 (2021, the last
+// public commit), aws-sso-permissionset/src/main/java/software/amazon/sso/permissionset/; the deployed one may differ.
+
 /**
  * Re-poll interval of DescribePermissionSetProvisioningStatus while an update stabilizes. The handler's
  * callback delay is not public; 15 s of simulated time is a guess on the slow side.
  */
 const PROVISIONING_POLL_MS = 15_000;
-/** UpdateHandler: Conflict or Throttling while provisioning "is retried after 300 s (not counted against a limit)" (research §4). */
+/** UpdateHandler: Conflict or Throttling from ProvisionPermissionSet → `defaultInProgressHandler(callbackContext, 300, model)`, no limit. */
 const PROVISIONING_CONFLICT_RETRY_MS = 300_000;
 /**
  * No limit is documented for those retries; CloudFormation gives up on a handler eventually. After 2 h of
  * simulated time the update fails with the last error: a stand-in for a handler timeout AWS does not publish.
  */
 const STABILIZATION_LIMIT_MS = 2 * 3600_000;
-/** DeleteHandler: Conflict, Throttling and InternalServer "are retried up to 5 times, with random 5–100 s delays" (Constants.RETRY_ATTEMPTS = 5). */
-const DELETE_RETRY_ATTEMPTS = 5;
-const DELETE_RETRY_MIN_MS = 5_000;
-const DELETE_RETRY_MAX_MS = 100_000;
-const RETRIED_ON_DELETE = new Set(['ConflictException', 'ThrottlingException', 'InternalServerException']);
+/** Constants.RETRY_ATTEMPTS = 5: the retries of CreatePermissionSet, UpdatePermissionSet (5 s apart) and DeletePermissionSet. */
+const RETRY_ATTEMPTS = 5;
+/** UpdateHandler: Throttling, InternalServer or Conflict from UpdatePermissionSet (InternalServer from ProvisionPermissionSet) → after 5 s. */
+const UPDATE_RETRY_MS = 5_000;
+/** BaseHandlerStd.getRetryTime: a random 40–120 s after ThrottlingException, else 5–100 s (Create and Delete handlers' back-off). */
+const RETRY_TIME_MS = { throttling: [40_000, 120_000], other: [5_000, 100_000] } as const;
+/** What CreateHandler and DeleteHandler retry; anything else fails at once with GeneralServiceException. */
+const RETRIED = new Set(['ConflictException', 'ThrottlingException', 'InternalServerException']);
+/** BaseHandlerStd.mapExceptionToHandlerCode, for an error the handler retried until it gave up. */
+const HANDLER_CODES: Readonly<Record<string, string>> = {
+  ResourceNotFoundException: 'NotFound',
+  AccessDeniedException: 'AccessDenied',
+  ValidationException: 'InvalidRequest',
+  ConflictException: 'AlreadyExists',
+  ThrottlingException: 'Throttling',
+};
 
 /**
- * AWS::SSO::PermissionSet, after the public handler (aws-cloudformation-resource-providers-sso,
- * aws-sso-permissionset, CreateHandler / UpdateHandler / DeleteHandler; research report §4):
- * - createOnly InstanceArn and Name (a rename is a replacement); the physical id is
- *   `<PermissionSetArn>|<InstanceArn>` (the composite primary identifier, the order Cloud Control
- *   clients such as stackql list it in); attribute PermissionSetArn.
- * - Create: CreatePermissionSet (ConflictException "PermissionSet with name X already exists." →
- *   HandlerErrorCode AlreadyExists), then policies. It does NOT provision: the new set is provisioned nowhere.
- * - Update: UpdatePermissionSet and the policy changes, then ALWAYS ProvisionPermissionSet
- *   ALL_PROVISIONED_ACCOUNTS, stabilizing on DescribePermissionSetProvisioningStatus; FAILED →
- *   "Request <id> failed due to: <reason>" (UpdateHandler.java FAILED_WORKFLOW_REQUEST), so one
- *   suspended account fails every update of the set (aws-behaviours §7).
- * - Delete: DeletePermissionSet, no draining; ConflictException (still assigned or provisioned)
- *   retried 5 times after random 5–100 s, then FAILED; ResourceNotFound counts as deleted (NotFound
- *   on delete is success, research §5, medium confidence).
+ * AWS::SSO::PermissionSet, after the public handler (Create/Update/DeleteHandler.java, see above):
+ * - createOnly InstanceArn and Name (a rename is a replacement), primaryIdentifier InstanceArn + PermissionSetArn
+ *   (aws-sso-permissionset.json). Ref is not the bare ARN (61418/aws-sso-util#12); the order of the two parts of the
+ *   physical id `<PermissionSetArn>|<InstanceArn>` is not documented. Attribute PermissionSetArn.
+ * - Create: CreatePermissionSet, retried like the delete (ConflictException "PermissionSet with name X already exists."
+ *   ends AlreadyExists, hashicorp/terraform-provider-aws#38544), then policies. It does NOT provision: the new set is
+ *   provisioned nowhere.
+ * - Update: UpdatePermissionSet and the policy changes, then ALWAYS ProvisionPermissionSet ALL_PROVISIONED_ACCOUNTS,
+ *   stabilizing on DescribePermissionSetProvisioningStatus; FAILED → "Request <id> failed due to: <reason>"
+ *   (Constants.FAILED_WORKFLOW_REQUEST), so one suspended account fails every update of the set (61418/aws-sso-util#80).
+ * - Delete: DeletePermissionSet, no draining; ConflictException (still assigned or provisioned,
+ *   hashicorp/terraform-provider-aws#26757) retried 5 times, then FAILED. ResourceNotFound is NotFound, which
+ *   "CloudFormation itself chooses to ignore ... during stack workflows" (cloudformation-cli#456): deleted.
  */
 export class PermissionSetProvider implements ResourceProvider {
   public readonly createOnlyProperties = ['InstanceArn', 'Name'];
@@ -64,7 +76,7 @@ export class PermissionSetProvider implements ResourceProvider {
   public async create(request: ResourceRequest): Promise<ProvisionedResource> {
     const p = request.properties;
     const instanceArn = stringProperty(p, 'InstanceArn') ?? '';
-    const output = this.api.call('CreatePermissionSet', {
+    const output = await this.callWithRetries('CreatePermissionSet', {
       InstanceArn: instanceArn,
       Name: stringProperty(p, 'Name'),
       Description: stringProperty(p, 'Description'),
@@ -83,65 +95,99 @@ export class PermissionSetProvider implements ResourceProvider {
     if (!record) throw notFound(current.physicalId, request);
     await this.waitForProvisioningToEnd(permissionSetArn, request);
     const p = request.properties;
-    updatePermissionSetAttributes(record, {
+    // UpdatePermissionSet always runs, so every account the set is provisioned to falls behind until provisioned.
+    const { state } = this.identityCenter;
+    state.updatePermissionSet(permissionSetArn, {
       description: stringProperty(p, 'Description'),
-      sessionDuration: stringProperty(p, 'SessionDuration') ?? 'PT1H',
+      sessionDuration: stringProperty(p, 'SessionDuration'),
       relayState: stringProperty(p, 'RelayStateType'),
     });
     const policies = policyChange(current.properties, p);
-    if (policies?.inlinePolicy === '') record.inlinePolicy = undefined; // DeleteInlinePolicyFromPermissionSet
-    // Any update changes the set, so every account it is provisioned to falls behind until provisioned.
-    this.identityCenter.state.changePermissionSet(permissionSetArn, { ...policies, inlinePolicy: policies?.inlinePolicy || undefined });
+    // An inline policy that goes is DeleteInlinePolicyFromPermissionSet (UpdateHandler).
+    if (policies) {
+      const { inlinePolicy } = policies;
+      state.changePermissionSet(permissionSetArn, { ...policies, inlinePolicy: inlinePolicy || undefined, deleteInlinePolicy: inlinePolicy === '' });
+    }
     await this.provisionEverywhere(permissionSetArn, instanceArn, request);
     return provisioned(permissionSetArn, instanceArn);
   }
 
   public async delete(request: ResourceRequest, current: StackResource): Promise<void> {
     const { permissionSetArn, instanceArn } = identifiers(current.physicalId);
-    for (let retry = 0; ; retry++) {
-      const outcome = this.api.attempt('DeletePermissionSet', { InstanceArn: instanceArn, PermissionSetArn: permissionSetArn }, request);
-      if (!(outcome instanceof AwsError) || outcome.code === 'ResourceNotFoundException') return;
-      if (!RETRIED_ON_DELETE.has(outcome.code) || retry >= DELETE_RETRY_ATTEMPTS) throw this.api.failure(outcome, request);
-      await pause(this.runtime.clock, this.runtime.random.int(DELETE_RETRY_MIN_MS, DELETE_RETRY_MAX_MS));
-    }
+    const input = { InstanceArn: instanceArn, PermissionSetArn: permissionSetArn };
+    await this.callWithRetries('DeletePermissionSet', input, request, 'ResourceNotFoundException');
   }
 
-  /** Import: the identifier is both parts of the primary identifier (research §4). */
+  /**
+   * Import: the identifier is both parts of the primary identifier (aws-sso-permissionset.json), what a resource to
+   * import is identified by (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/resource-import.html).
+   */
   public async read(identifier: Readonly<Record<string, string>>): Promise<ProvisionedResource | undefined> {
     const { state } = this.identityCenter;
     if (identifier.InstanceArn !== state.instanceArn || !state.permissionSet(identifier.PermissionSetArn)) return undefined;
     return provisioned(identifier.PermissionSetArn, identifier.InstanceArn);
   }
 
-  /** A set being provisioned refuses changes with ConflictException (aws-behaviours §13); the handler retries after 300 s. */
-  private async waitForProvisioningToEnd(permissionSetArn: string, request: ResourceRequest): Promise<void> {
-    const { operations } = this.identityCenter;
-    const deadline = this.runtime.clock.now() + STABILIZATION_LIMIT_MS;
-    for (;;) {
-      operations.settle(this.runtime.clock.now());
-      const busy = [...operations.inProgressOfKind('PROVISION_PERMISSION_SET').values()].some((op) => op.permissionSetArn === permissionSetArn);
-      if (!busy) return;
-      if (this.runtime.clock.now() >= deadline) {
-        throw handlerFailure('There is a conflicting operation in process.', 'ResourceConflict', request.requestToken);
-      }
-      await pause(this.runtime.clock, PROVISIONING_CONFLICT_RETRY_MS);
+  /**
+   * A call as CreateHandler and DeleteHandler make it: Conflict, Throttling and InternalServer are retried 5 times,
+   * getRetryTime apart, then fail with their mapped code; any other error fails at once with GeneralServiceException.
+   * `tolerated` (the delete's ResourceNotFound) ends the call without output.
+   */
+  private async callWithRetries(operation: string, input: JsonInput, request: ResourceRequest, tolerated?: string): Promise<Record<string, unknown>> {
+    for (let retry = 0; ; retry++) {
+      const outcome = this.api.attempt(operation, input, request);
+      if (!(outcome instanceof AwsError)) return outcome;
+      if (outcome.code === tolerated) return {};
+      if (!RETRIED.has(outcome.code)) throw this.api.failure(outcome, request, 'GeneralServiceException');
+      if (retry >= RETRY_ATTEMPTS) throw this.api.failure(outcome, request, HANDLER_CODES[outcome.code] ?? 'InternalFailure');
+      const [min, max] = outcome.code === 'ThrottlingException' ? RETRY_TIME_MS.throttling : RETRY_TIME_MS.other;
+      await pause(this.runtime.clock, this.runtime.random.int(min, max));
     }
   }
 
+  /**
+   * A set being provisioned refuses UpdatePermissionSet with ConflictException "There is a conflicting operation in
+   * process." (aws-samples/aws-iam-identity-center-extensions#111); UpdateHandler retries it 5 times, 5 s apart, then
+   * fails with the mapped code, AlreadyExists.
+   */
+  private async waitForProvisioningToEnd(permissionSetArn: string, request: ResourceRequest): Promise<void> {
+    const { operations } = this.identityCenter;
+    for (let retry = 0; ; retry++) {
+      operations.settle(this.runtime.clock.now());
+      const busy = [...operations.inProgressOfKind('PROVISION_PERMISSION_SET').values()].some((op) => op.permissionSetArn === permissionSetArn);
+      if (!busy) return;
+      if (retry >= RETRY_ATTEMPTS) {
+        throw handlerFailure('There is a conflicting operation in process.', HANDLER_CODES.ConflictException, request.requestToken);
+      }
+      await pause(this.runtime.clock, UPDATE_RETRY_MS);
+    }
+  }
+
+  /**
+   * UpdateHandler's last step: ProvisionPermissionSet (Translator: TargetType ALL_PROVISIONED_ACCOUNTS). Conflict and
+   * Throttling are retried every 300 s; InternalServer 5 times, 5 s apart, then InternalFailure; ResourceNotFound is
+   * InternalFailure; anything else GeneralServiceException.
+   */
   private async provisionEverywhere(permissionSetArn: string, instanceArn: string, request: ResourceRequest): Promise<void> {
     const { clock } = this.runtime;
     const deadline = clock.now() + STABILIZATION_LIMIT_MS;
     const input = { InstanceArn: instanceArn, PermissionSetArn: permissionSetArn, TargetType: 'ALL_PROVISIONED_ACCOUNTS' };
     let requestId: string;
-    for (;;) {
+    for (let internalRetries = 0; ;) {
       const outcome = this.api.attempt('ProvisionPermissionSet', input, request);
       if (!(outcome instanceof AwsError)) {
         requestId = (outcome.PermissionSetProvisioningStatus as { RequestId: string }).RequestId;
         break;
       }
-      const retried = outcome.code === 'ConflictException' || outcome.code === 'ThrottlingException';
-      if (!retried || clock.now() >= deadline) throw this.api.failure(outcome, request);
-      await pause(clock, PROVISIONING_CONFLICT_RETRY_MS);
+      if (outcome.code === 'ConflictException' || outcome.code === 'ThrottlingException') {
+        if (clock.now() >= deadline) throw this.api.failure(outcome, request);
+        await pause(clock, PROVISIONING_CONFLICT_RETRY_MS);
+      } else if (outcome.code === 'InternalServerException' && internalRetries++ < RETRY_ATTEMPTS) {
+        await pause(clock, UPDATE_RETRY_MS);
+      } else {
+        const internal = outcome.code === 'InternalServerException' || outcome.code === 'ResourceNotFoundException';
+        throw this.api.failure(outcome, request, internal ? 'InternalFailure' : 'GeneralServiceException');
+      }
     }
     for (;;) {
       await pause(clock, PROVISIONING_POLL_MS);

@@ -30,7 +30,7 @@ export interface RoleRecord {
   readonly name: string;
   readonly path: string;
   policy: readonly PolicyStatement[];
-  readonly trustedPrincipalArns: readonly string[];
+  trustedPrincipalArns: readonly string[];
 }
 
 export interface CreateRoleOptions {
@@ -100,6 +100,29 @@ export class IamModel {
   /** Replaces a role's statements, as a redeploy does; sessions already issued see the new policy at once. */
   public putRolePolicy(roleArn: string, policy: readonly PolicyStatement[]): void {
     this.requireRole(roleArn).policy = [...policy];
+  }
+
+  /**
+   * UpdateAssumeRolePolicy: replaces who may assume the role. Trust is checked when a role is assumed, so sessions
+   * already issued keep working ("Temporary security credentials are valid until they expire",
+   * https://docs.aws.amazon.com/IAM/latest/UserGuide/id_credentials_temp_control-access_disable-perms.html).
+   * https://docs.aws.amazon.com/IAM/latest/APIReference/API_UpdateAssumeRolePolicy.html
+   */
+  public updateAssumeRolePolicy(roleArn: string, trustedPrincipalArns: readonly string[]): void {
+    this.requireRole(roleArn).trustedPrincipalArns = [...trustedPrincipalArns];
+  }
+
+  /**
+   * DeleteRole: refused while the role still has policies ("you must delete the items attached to the role manually,
+   * or the deletion fails"): DeleteConflict, 409, "Cannot delete entity, must delete policies first." (the text in
+   * ekristen/aws-nuke#203). Returns false for an unknown role.
+   * https://docs.aws.amazon.com/IAM/latest/APIReference/API_DeleteRole.html
+   */
+  public deleteRole(roleArn: string): boolean {
+    const role = this.roles.get(roleArn);
+    if (!role) return false;
+    if (role.policy.length > 0) throw new AwsError('DeleteConflict', 'Cannot delete entity, must delete policies first.', { status: 409 });
+    return this.roles.delete(roleArn);
   }
 
   /** Temporary credentials of a fresh session of the role. */

@@ -15,9 +15,9 @@ export interface Assignment {
 export interface PermissionSetRecord {
   readonly arn: string;
   readonly name: string;
-  readonly description?: string;
-  readonly sessionDuration: string;
-  readonly relayState?: string;
+  description?: string;
+  sessionDuration: string;
+  relayState?: string;
   readonly createdDate: number;
   /** Bumped by every change; accounts provisioned at an older version are NOT_PROVISIONED. */
   version: number;
@@ -41,6 +41,19 @@ export interface PermissionSetChange {
   readonly attachManagedPolicies?: readonly string[];
   readonly detachManagedPolicies?: readonly string[];
   readonly inlinePolicy?: string;
+  /**
+   * DeleteInlinePolicyFromPermissionSet: the inline policy goes.
+   * https://docs.aws.amazon.com/singlesignon/latest/APIReference/API_DeleteInlinePolicyFromPermissionSet.html
+   */
+  readonly deleteInlinePolicy?: boolean;
+}
+
+/** What UpdatePermissionSet sets. */
+export interface PermissionSetAttributes {
+  readonly description?: string;
+  /** ISO-8601 duration. @default 'PT1H' */
+  readonly sessionDuration?: string;
+  readonly relayState?: string;
 }
 
 export const NAME_PATTERN = /^[\w+=,.@-]{1,32}$/;
@@ -102,6 +115,23 @@ export class IdentityCenterState {
     for (const policy of change.attachManagedPolicies ?? []) record.managedPolicies.add(policy);
     for (const policy of change.detachManagedPolicies ?? []) record.managedPolicies.delete(policy);
     if (change.inlinePolicy !== undefined) record.inlinePolicy = change.inlinePolicy;
+    if (change.deleteInlinePolicy) record.inlinePolicy = undefined;
+    record.version++;
+    return record;
+  }
+
+  /**
+   * UpdatePermissionSet (Description, SessionDuration, RelayState;
+   * https://docs.aws.amazon.com/singlesignon/latest/APIReference/API_UpdatePermissionSet.html). The attributes are
+   * set as given: one left out is cleared (the session duration goes back to PT1H). The set has changed, so its
+   * accounts fall behind until ProvisionPermissionSet ("If the permission set is subsequently updated ... you must
+   * call ProvisionPermissionSet", API_CreateAccountAssignment.html).
+   */
+  public updatePermissionSet(arn: string, attributes: PermissionSetAttributes): PermissionSetRecord {
+    const record = this.requirePermissionSet(arn);
+    record.description = attributes.description;
+    record.sessionDuration = attributes.sessionDuration ?? 'PT1H';
+    record.relayState = attributes.relayState;
     record.version++;
     return record;
   }

@@ -1,5 +1,7 @@
 import { AsyncOperation, AsyncOperationKind, AsyncOperations, OperationStatus } from './async-operations';
-import { Assignment, CreatePermissionSetOptions, IdentityCenterState, PermissionSetChange, PermissionSetRecord } from './identity-center-model';
+import {
+  Assignment, CreatePermissionSetOptions, IdentityCenterState, PermissionSetAttributes, PermissionSetChange, PermissionSetRecord,
+} from './identity-center-model';
 import { SimulatedClock } from '../../core/simulated-clock';
 
 /**
@@ -25,6 +27,11 @@ export class IdentityCenterModel {
   /** A deploy changed the permission set: every account it is provisioned to falls behind. */
   public changePermissionSet(permissionSetArn: string, change: PermissionSetChange = {}): PermissionSetRecord {
     return this.state.changePermissionSet(permissionSetArn, change);
+  }
+
+  /** UpdatePermissionSet: description, session duration and relay state as given; accounts fall behind. */
+  public updatePermissionSet(permissionSetArn: string, attributes: PermissionSetAttributes): PermissionSetRecord {
+    return this.state.updatePermissionSet(permissionSetArn, attributes);
   }
 
   /** AWS updated an AWS managed policy: permission sets using it fall behind everywhere. Returns their ARNs. */

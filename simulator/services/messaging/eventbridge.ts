@@ -28,6 +28,16 @@ export class EventBridgeModel {
     this.buses.add(name);
   }
 
+  /**
+   * DeleteEventBus: "You can't delete your account's default event bus" (misuse, a plain error here); false if there
+   * was no such bus. Rules are not modelled, so "All rules associated with this event bus need to be deleted" is not checked.
+   * https://docs.aws.amazon.com/eventbridge/latest/APIReference/API_DeleteEventBus.html
+   */
+  public deleteEventBus(name: string): boolean {
+    if (name === 'default') throw new Error("you can't delete your account's default event bus");
+    return this.buses.delete(name);
+  }
+
   public hasEventBus(name: string): boolean {
     return this.buses.has(name);
   }

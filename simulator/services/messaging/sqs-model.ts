@@ -45,6 +45,15 @@ export class SqsModel {
     return queue;
   }
 
+  /**
+   * DeleteQueue: the queue goes "regardless of the queue's contents"; false if there was none (SQS answers success then).
+   * The "up to 60 seconds" of deletion and the 60 s before a queue of the same name can be created are not modelled.
+   * https://docs.aws.amazon.com/AWSSimpleQueueService/latest/APIReference/API_DeleteQueue.html
+   */
+  public deleteQueue(name: string): boolean {
+    return this.queues.delete(name);
+  }
+
   public queue(name: string): SqsQueue | undefined {
     return this.queues.get(name);
   }

@@ -4,7 +4,7 @@ import {
 } from '@aws-sdk/client-dynamodb';
 import { SsmDocumentStore } from './ssm-document-store';
 import { LegacyState, ReconcilerState, StoredState } from '../core/memory';
-import { LeasePort, StatePort } from '../core/ports';
+import { CatalogEntry, CatalogGeneration, LeasePort, LifecyclePort, RetiringPermissionSet, StatePort } from '../core/ports';
 
 /** The format of the records below; bumped on any incompatible change. */
 const FORMAT = 2;
@@ -20,11 +20,14 @@ type Item = Record<string, AttributeValue>;
  * - `PAIR`/`<principal>|<permission set ARN>`: an owned pair;
  * - `NAME`/`<lookup key>`: the principal a name resolved to;
  * - `LABEL`/`<principal key or ARN>`: a readable name;
- * - `LEASE`/`run`: the run lease.
+ * - `LEASE`/`run`: the run lease;
+ * - `RETIRING`/`<permission set ARN>`: a catalog permission set CloudFormation retired, until it is
+ *   drained and deleted (written by the lifecycle custom resources, outside any run);
+ * - `GENERATION`/`<id>`: a deployed set of catalog permission sets, the latest being the catalog now.
  * A table without `META` has never been written: the legacy SSM state (earlier versions) is read
  * instead, once, and migrated by the first write.
  */
-export class DynamoDbStateStore implements StatePort, LeasePort {
+export class DynamoDbStateStore implements StatePort, LeasePort, LifecyclePort {
   /** What the table held when last read or written: writes send the difference. */
   private known?: ReconcilerState;
   private migrated = false;
@@ -100,6 +103,41 @@ export class DynamoDbStateStore implements StatePort, LeasePort {
     } catch (e) {
       if ((e as Error).name !== 'ConditionalCheckFailedException') throw e;
     }
+  }
+
+  async retiring(): Promise<RetiringPermissionSet[]> {
+    return (await this.query('RETIRING')).map((i) => ({
+      permissionSetArn: i.sk.S!, name: i.name?.S ?? i.sk.S!, since: i.since?.S ?? '', confirmed: i.confirmed?.BOOL === true,
+    }));
+  }
+
+  async generations(): Promise<CatalogGeneration[]> {
+    return (await this.query('GENERATION'))
+      .map((i) => ({ id: i.sk.S!, permissionSets: JSON.parse(i.permissionSets.S!) as CatalogEntry[], createdAt: i.createdAt.S! }))
+      .sort((a, b) => (a.createdAt < b.createdAt ? -1 : a.createdAt > b.createdAt ? 1 : 0));
+  }
+
+  async addGeneration(id: string, permissionSets: readonly CatalogEntry[]): Promise<void> {
+    await this.client.send(new PutItemCommand({
+      TableName: this.tableName,
+      Item: { ...key('GENERATION', id), permissionSets: { S: JSON.stringify(permissionSets) }, createdAt: { S: new Date(this.now()).toISOString() } },
+    }));
+  }
+
+  async removeGeneration(id: string): Promise<void> {
+    await this.client.send(new DeleteItemCommand({ TableName: this.tableName, Key: key('GENERATION', id) }));
+  }
+
+  async markRetiring(permissionSets: readonly CatalogEntry[], confirmed: boolean): Promise<void> {
+    const since = new Date(this.now()).toISOString();
+    const requests = permissionSets.map((p): WriteRequest => ({
+      PutRequest: { Item: { ...key('RETIRING', p.permissionSetArn), name: { S: p.name }, since: { S: since }, confirmed: { BOOL: confirmed } } },
+    }));
+    for (let i = 0; i < requests.length; i += BATCH) await this.batchWrite(requests.slice(i, i + BATCH));
+  }
+
+  async retired(permissionSetArn: string): Promise<void> {
+    await this.client.send(new DeleteItemCommand({ TableName: this.tableName, Key: key('RETIRING', permissionSetArn) }));
   }
 
   private async query(kind: string): Promise<Item[]> {

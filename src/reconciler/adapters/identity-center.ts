@@ -1,6 +1,7 @@
 import {
   CreateAccountAssignmentCommand,
   DeleteAccountAssignmentCommand,
+  DeletePermissionSetCommand,
   DescribeAccountAssignmentCreationStatusCommand,
   DescribeAccountAssignmentDeletionStatusCommand,
   DescribePermissionSetCommand,
@@ -17,7 +18,7 @@ import {
   paginateListPermissionSetsProvisionedToAccount,
 } from '@aws-sdk/client-sso-admin';
 import { Assignment, PrincipalId } from '../core/model';
-import { IdentityCenterReadPort, IdentityCenterWritePort, OperationKind, OperationStatus, WriteError } from '../core/ports';
+import { IdentityCenterReadPort, IdentityCenterWritePort, OperationKind, OperationStatus, PermissionSetDeletePort, WriteError } from '../core/ports';
 
 /** Errors that a later attempt can overcome: conflicts with an operation in flight, throttling, faults. */
 const RETRYABLE_ERRORS = new Set([
@@ -27,7 +28,7 @@ const RETRYABLE_ERRORS = new Set([
 const NETWORK_ERRORS = new Set(['ECONNRESET', 'ECONNREFUSED', 'EPIPE', 'ETIMEDOUT', 'EAI_AGAIN']);
 
 /** Identity Center admin API through the SDK. Reads paginate to the end; writes classify their errors. */
-export class IdentityCenterAdapter implements IdentityCenterReadPort, IdentityCenterWritePort {
+export class IdentityCenterAdapter implements IdentityCenterReadPort, IdentityCenterWritePort, PermissionSetDeletePort {
   constructor(private readonly client: SSOAdminClient, private readonly instanceArn: string) {}
 
   async listPermissionSets() {
@@ -72,6 +73,23 @@ export class IdentityCenterAdapter implements IdentityCenterReadPort, IdentityCe
     });
     for await (const page of pages) accounts.push(...(page.AccountIds ?? []));
     return accounts;
+  }
+
+  async listProvisionedAccounts(permissionSetArn: string) {
+    const accounts: string[] = [];
+    const pages = paginateListAccountsForProvisionedPermissionSet({ client: this.client, pageSize: 100 }, {
+      InstanceArn: this.instanceArn, PermissionSetArn: permissionSetArn,
+    });
+    for await (const page of pages) accounts.push(...(page.AccountIds ?? []));
+    return accounts;
+  }
+
+  async deletePermissionSet(permissionSetArn: string): Promise<void> {
+    try {
+      await this.client.send(new DeletePermissionSetCommand({ InstanceArn: this.instanceArn, PermissionSetArn: permissionSetArn }));
+    } catch (error) {
+      throw classify(error);
+    }
   }
 
   async listPermissionSetsProvisionedToAccount(accountId: string) {

@@ -79,6 +79,20 @@ export function webhookUrl(secret: string): string {
 }
 
 /** Queues the follow-up run of a run that stopped for time, in the reconciler's single message group. */
+/**
+ * Hands a custom resource request to the queue, where it waits behind any run (one message group)
+ * and is carried out under the run lease. `attempt` numbers the hand-overs of one request (an
+ * unfinished drain is queued again), which keeps each message unique to FIFO deduplication.
+ */
+export async function queueCustomResourceRequest(client: SQSClient, queueUrl: string, request: { RequestId: string }, attempt: number): Promise<void> {
+  await client.send(new SendMessageCommand({
+    QueueUrl: queueUrl,
+    MessageBody: JSON.stringify({ customResource: request, attempt }),
+    MessageGroupId: MESSAGE_GROUP,
+    MessageDeduplicationId: `${request.RequestId}-${attempt}`,
+  }));
+}
+
 export async function sendContinuation(client: SQSClient, queueUrl: string, runId: string, sequence: number): Promise<void> {
   await client.send(new SendMessageCommand({
     QueueUrl: queueUrl,

@@ -16,7 +16,7 @@ export class SsmConfigAdapter implements ConfigPort {
       const result = await this.client.send(new GetParameterCommand({ Name: this.headParameterName }));
       headValue = result.Parameter?.Value ?? '';
     } catch (e) {
-      if ((e as Error).name === 'ParameterNotFound') return { invalid: `the config parameter ${this.headParameterName} does not exist` };
+      if ((e as Error).name === 'ParameterNotFound') return { missing: `the config parameter ${this.headParameterName} does not exist` };
       throw e;
     }
     const head = parseHead(headValue);

@@ -39,7 +39,7 @@ export interface Observation {
 
 /** Why a run stopped before deciding anything; nothing is changed. */
 export interface Stop {
-  readonly outcome: 'invalid-config' | 'inconsistent-config' | 'failed';
+  readonly outcome: 'invalid-config' | 'no-config' | 'inconsistent-config' | 'failed';
   readonly errors: string[];
   readonly document?: ConfigDocument;
   readonly revision?: string;
@@ -70,6 +70,9 @@ export async function gather(deps: GatherDeps): Promise<Gathered> {
     return { stop: { outcome: 'failed', errors: [`reading the config failed (${errorMessage(e)}); nothing was changed`] } };
   }
   if ('invalid' in config) return { stop: { outcome: 'invalid-config', errors: [config.invalid] } };
+  // Not retried: the queue's one message group would be held for nothing (during an uninstall the
+  // parameter is deleted before the function). The alarm still fires.
+  if ('missing' in config) return { stop: { outcome: 'no-config', errors: [config.missing] } };
   if ('inconsistent' in config) return { stop: { outcome: 'inconsistent-config', errors: [config.inconsistent] } };
   const { document, revision } = config;
   const concurrency = deps.limits.readConcurrency;

@@ -7,12 +7,13 @@ export function worthNotifying(report: RunReport): boolean {
   return c.created + c.deleted + c.provisioned + c.failed + c.unknown + c.deletionsRefused > 0
     || report.errors.length > 0
     || report.notices.length > 0
-    || ['invalid-config', 'failed'].includes(report.outcome);
+    || ['invalid-config', 'no-config', 'failed'].includes(report.outcome);
 }
 
 export function headline(report: RunReport): string {
   const c = report.counts;
   const what = report.outcome === 'invalid-config' ? 'config invalid, nothing changed'
+    : report.outcome === 'no-config' ? 'no config parameter, nothing changed'
     : report.outcome === 'failed' ? 'run failed, nothing changed'
       : `${c.created} created, ${c.deleted} deleted, ${c.provisioned} re-provisioned, ${c.failed} failed${c.deletionsRefused ? `, ${c.deletionsRefused} deletions refused` : ''}`;
   return `Identity Center assignments: ${what}${report.dryRun ? ' (dry run)' : ''}`;

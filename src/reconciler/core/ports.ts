@@ -30,6 +30,13 @@ export interface IdentityCenterReadPort {
   listOutdatedAccounts(permissionSetArn: string): Promise<string[]>;
   /** ARNs of the permission sets provisioned to an account (ListPermissionSetsProvisionedToAccount). */
   listPermissionSetsProvisionedToAccount(accountId: string): Promise<string[]>;
+  /** Every account the permission set is provisioned to (ListAccountsForProvisionedPermissionSet). */
+  listProvisionedAccounts(permissionSetArn: string): Promise<string[]>;
+}
+
+/** Deleting a retired catalog permission set. Errors are WriteErrors. */
+export interface PermissionSetDeletePort {
+  deletePermissionSet(permissionSetArn: string): Promise<void>;
 }
 
 export type OperationKind = 'create' | 'delete' | 'provision';
@@ -73,6 +80,8 @@ export const systemClock: Clock = {
 export type ConfigRead =
   | { readonly document: ConfigDocument; readonly revision: string }
   | { readonly invalid: string }
+  /** The head parameter does not exist: never deployed, deleted by hand, or being uninstalled. */
+  | { readonly missing: string }
   | { readonly inconsistent: string };
 
 export interface ConfigPort {
@@ -82,7 +91,7 @@ export interface ConfigPort {
 /** The ports of one Identity Center instance and its identity store, which the config document names. */
 export interface InstancePorts {
   readonly identityStore: IdentityStorePort;
-  readonly identityCenter: IdentityCenterReadPort & IdentityCenterWritePort;
+  readonly identityCenter: IdentityCenterReadPort & IdentityCenterWritePort & PermissionSetDeletePort;
 }
 
 /** The reconciler's memory (its state table). */
@@ -91,6 +100,48 @@ export interface StatePort {
   read(): Promise<StoredState>;
   /** Saves the whole state (the store writes only what changed since it read). */
   write(state: ReconcilerState): Promise<void>;
+}
+
+/** A catalog permission set CloudFormation has retired, kept in the state until it is drained and deleted. */
+export interface RetiringPermissionSet {
+  readonly permissionSetArn: string;
+  readonly name: string;
+  /** ISO time the retirement was recorded. */
+  readonly since: string;
+  /**
+   * CloudFormation has deleted the permission set's retirement resource: the deploy that retired it
+   * is past its update pass and can no longer roll back, so the set may be deleted. Until then
+   * only CloudFormation's own cleanup drains it.
+   */
+  readonly confirmed: boolean;
+}
+
+/** A catalog permission set as the lifecycle resources list it. */
+export interface CatalogEntry {
+  readonly name: string;
+  readonly permissionSetArn: string;
+}
+
+/** One deployed set of catalog permission sets (a CatalogGeneration resource). */
+export interface CatalogGeneration {
+  readonly id: string;
+  readonly permissionSets: readonly CatalogEntry[];
+  /** ISO time; the latest is the catalog as last deployed. */
+  readonly createdAt: string;
+}
+
+/**
+ * Lifecycle facts in the state table, written outside a run (by the lifecycle custom resources),
+ * each its own record so that they never collide with a run's state write.
+ */
+export interface LifecyclePort {
+  generations(): Promise<CatalogGeneration[]>;
+  addGeneration(id: string, permissionSets: readonly CatalogEntry[]): Promise<void>;
+  removeGeneration(id: string): Promise<void>;
+  retiring(): Promise<RetiringPermissionSet[]>;
+  markRetiring(permissionSets: readonly CatalogEntry[], confirmed: boolean): Promise<void>;
+  /** The permission set is drained and deleted (or never needed to be). */
+  retired(permissionSetArn: string): Promise<void>;
 }
 
 /** The run lease: at most one run applies at a time, however it was started. */

@@ -1,7 +1,8 @@
 import { GuardSettings, decide } from './decide';
 import { ExecuteDeps, execute } from './execute';
 import { GatherDeps, gather } from './gather';
-import { Clock, LeasePort } from './ports';
+import { continueRetirements } from './lifecycle';
+import { Clock, LeasePort, LifecyclePort } from './ports';
 import { RunReport, summarize, summarizeBusy, summarizeStop } from './report';
 
 export type { ReconcileLog } from './execute';
@@ -16,6 +17,8 @@ export interface ReconcileDeps extends GatherDeps, ExecuteDeps {
   readonly lease: LeasePort;
   /** How long a run may hold the lease: the function's timeout and a margin. */
   readonly leaseTtlMs: number;
+  /** Retired permission sets not yet drained (in the state table). @default none */
+  readonly lifecycle?: LifecyclePort;
 }
 
 /**
@@ -35,7 +38,15 @@ export async function reconcile(deps: ReconcileDeps, mode: 'plan' | 'apply'): Pr
     const { observation, instance } = gathered;
     const decision = decide(observation, mode, deps.guards);
     const execution = await execute(decision, observation, instance.identityCenter, deps);
-    return summarize(observation, decision, execution, meta());
+    const report = summarize(observation, decision, execution, meta());
+    if (applying && deps.lifecycle) {
+      const retirements = await continueRetirements(deps.lifecycle, instance.identityCenter, deps).catch((e) => ({
+        notices: [], errors: [`the retired permission sets could not be checked (${(e as Error).message})`],
+      }));
+      report.notices.push(...retirements.notices);
+      report.errors.push(...retirements.errors);
+    }
+    return report;
   } finally {
     if (applying) await deps.lease.release(deps.runId).catch(() => undefined);
   }

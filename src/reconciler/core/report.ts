@@ -14,6 +14,7 @@ export type RunOutcome =
   | 'partial'
   | 'continuing'
   | 'invalid-config'
+  | 'no-config'
   | 'inconsistent-config'
   | 'failed';
 

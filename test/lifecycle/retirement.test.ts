@@ -1,0 +1,113 @@
+import { RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { DeployedAutomation } from './deployed-automation';
+import { AccountTarget, AssignmentAutomation, PermissionSetCatalog, Principal } from '../../src';
+
+// Retiring a catalog permission set, as CloudFormation deploys the synthesized stacks: removed or
+// renamed, it is drained and deleted within the deploy, never left behind still granting access.
+
+jest.setTimeout(120_000);
+
+interface Version {
+  readonly permissionSets: string[];
+  /** Group index → permission set name, every group in all accounts. */
+  readonly rules: Array<[number, string]>;
+  readonly maxDeletionsPerRun?: number;
+  readonly removalPolicy?: RemovalPolicy;
+}
+
+function landingZone(world: DeployedAutomation, version: Version) {
+  return (stack: Stack) => {
+    const instanceArn = world.fixture.instanceArn;
+    const catalog = new PermissionSetCatalog(stack, 'Catalog', { instanceArn, permissionSets: version.permissionSets.map((name) => ({ name })) });
+    new AssignmentAutomation(stack, 'Assignments', {
+      instanceArn,
+      identityStoreId: world.fixture.identityStoreId,
+      catalog,
+      maxDeletionsPerRun: version.maxDeletionsPerRun,
+      removalPolicy: version.removalPolicy,
+      assignments: version.rules.map(([group, ps]) => ({
+        principal: Principal.group(world.fixture.groups[group].displayName),
+        permissionSet: catalog.permissionSet(ps),
+        target: AccountTarget.allAccounts(),
+      })),
+    });
+  };
+}
+
+describe('retiring a catalog permission set', () => {
+  let world: DeployedAutomation;
+  beforeEach(async () => {
+    world = await DeployedAutomation.start({ organization: { accounts: 6, groups: 3 } });
+  });
+  afterEach(async () => world.stop());
+
+  const g = (i: number) => `GRP-AWS-000${i + 1}`;
+
+  test('removed from the catalog: drained and deleted within the deploy, nothing left behind', async () => {
+    const first = await world.deploy(landingZone(world, { permissionSets: ['ReadOnly', 'Operator'], rules: [[0, 'ReadOnly'], [1, 'Operator']] }));
+    expect(first.status).toBe('CREATE_COMPLETE');
+    await world.apply();
+    expect(world.live().filter((a) => a.includes(':Operator@'))).toHaveLength(7);
+
+    const second = await world.deploy(landingZone(world, { permissionSets: ['ReadOnly'], rules: [[0, 'ReadOnly']] }));
+
+    expect(second.status).toBe('UPDATE_COMPLETE');
+    expect(world.sim.identityCenter.permissionSetByName('Operator')).toBeUndefined();
+    expect(world.live().filter((a) => a.includes(':Operator@'))).toEqual([]);
+    expect(world.live().filter((a) => a.startsWith(`${g(0)}:ReadOnly@`))).toHaveLength(7);
+    expect(world.failedDeletes()).toEqual([]);
+    expect(world.sim.cloudFormation.invocationErrors()).toEqual([]);
+    // The next run has nothing left to do about it.
+    const after = await world.apply();
+    expect(after.errors).toEqual([]);
+    expect(after.counts.deleted).toBe(0);
+  });
+
+  test('renamed: the new set is assigned, the old one drained and deleted, in one deploy', async () => {
+    await world.deploy(landingZone(world, { permissionSets: ['ReadOnly'], rules: [[0, 'ReadOnly']] }));
+    await world.apply();
+    const oldArn = world.sim.identityCenter.permissionSetByName('ReadOnly')!.arn;
+
+    const renamed = await world.deploy(landingZone(world, { permissionSets: ['ReadOnlyAccess'], rules: [[0, 'ReadOnlyAccess']] }));
+
+    expect(renamed.status).toBe('UPDATE_COMPLETE');
+    expect(world.sim.identityCenter.permissionSetByName('ReadOnly')).toBeUndefined();
+    expect(world.live().filter((a) => a.includes(oldArn) || a.includes(':ReadOnly@'))).toEqual([]);
+    // The config change's run (queued before the drain, one message group) assigned the new set.
+    expect(world.live().filter((a) => a.startsWith(`${g(0)}:ReadOnlyAccess@`))).toHaveLength(7);
+    expect(world.failedDeletes()).toEqual([]);
+  });
+
+  test('beyond maxDeletionsPerRun the deploy fails before anything changes, and says what to do', async () => {
+    await world.deploy(landingZone(world, { permissionSets: ['ReadOnly', 'Operator'], rules: [[0, 'ReadOnly'], [1, 'Operator'], [2, 'Operator']], maxDeletionsPerRun: 5 }));
+    await world.apply();
+    const before = world.live();
+    expect(before.filter((a) => a.includes(':Operator@'))).toHaveLength(14);
+
+    const refused = await world.deploy(landingZone(world, { permissionSets: ['ReadOnly'], rules: [[0, 'ReadOnly']], maxDeletionsPerRun: 5 }));
+
+    expect(refused.status).toBe('UPDATE_ROLLBACK_COMPLETE');
+    const reason = refused.events.find((e) => e.status === 'CREATE_FAILED')?.reason ?? '';
+    expect(reason).toMatch(/retiring permission set\(s\) Operator would delete 14 account assignment\(s\), more than maxDeletionsPerRun \(5\)/);
+    expect(reason).toMatch(/deploy with maxDeletionsPerRun of at least 14/);
+    expect(world.live()).toEqual(before);
+    expect(world.sim.identityCenter.permissionSetByName('Operator')).toBeDefined();
+    // The config document was never replaced: a run changes nothing.
+    expect((await world.apply()).counts.deleted).toBe(0);
+
+    // As the message says: the same change with the limit raised goes through.
+    const raised = await world.deploy(landingZone(world, { permissionSets: ['ReadOnly'], rules: [[0, 'ReadOnly']], maxDeletionsPerRun: 14 }));
+    expect(raised.status).toBe('UPDATE_COMPLETE');
+    expect(world.sim.identityCenter.permissionSetByName('Operator')).toBeUndefined();
+    expect(world.live().filter((a) => a.includes(':Operator@'))).toEqual([]);
+  });
+
+  test('the config document is written after the function, its policy and the retirement check', async () => {
+    await world.deploy(landingZone(world, { permissionSets: ['ReadOnly', 'Operator'], rules: [[0, 'ReadOnly'], [1, 'Operator']] }));
+    const second = await world.deploy(landingZone(world, { permissionSets: ['ReadOnly'], rules: [[0, 'ReadOnly']], maxDeletionsPerRun: 50 }));
+    const order = (prefix: string, status: string) => second.events.findIndex((e) => e.logicalId.startsWith(prefix) && e.status === status);
+    const config = order('AssignmentsConfig', 'UPDATE_COMPLETE');
+    expect(config).toBeGreaterThan(order('AssignmentsFunction', 'UPDATE_COMPLETE'));
+    expect(config).toBeGreaterThan(order('AssignmentsCatalogGeneration', 'CREATE_COMPLETE'));
+  });
+});
