@@ -152,9 +152,9 @@ project.package.file.addOverride('jsii.metadata.jsii.rosetta.strict', true);
 project.postCompileTask.exec('jsii-rosetta extract --strict --compile --fail');
 project.npmignore?.include('.jsii.tabl.json');
 
-// The plan preview CLI (`npx cdk-identity-center-permissions plan`), bundled like the Lambda so it
-// carries its SDK clients and needs no runtime dependencies.
-project.bundler.addBundle('src/cli/plan-cli.ts', {
+// The operator commands (`npx cdk-identity-center-permissions plan|adopt`), bundled like the Lambda
+// so they carry their SDK clients and need no runtime dependencies.
+project.bundler.addBundle('src/cli/main.ts', {
   platform: 'node',
   target: 'node20',
   externals: [],
@@ -162,7 +162,7 @@ project.bundler.addBundle('src/cli/plan-cli.ts', {
   minify: true,
   banner: '#!/usr/bin/env node',
 });
-project.addBins({ 'cdk-identity-center-permissions': 'assets/cli/plan-cli/index.js' });
+project.addBins({ 'cdk-identity-center-permissions': 'assets/cli/main/index.js' });
 
 
 // integ-runner snapshot check, offline: never deploys, fails on a changed snapshot.

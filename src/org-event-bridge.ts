@@ -1,9 +1,12 @@
-import { Annotations, Stack, Token } from 'aws-cdk-lib';
+import { Annotations, Duration, Stack, Token } from 'aws-cdk-lib';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { ORGANIZATION_PATTERNS, PRINCIPAL_CREATED } from './private/event-patterns';
+import { addNagSuppressions } from './private/nag';
 import { Problems } from './private/validation';
 
 const EVENT_BUS_ARN = /^arn:aws[a-z-]*:events:[a-z0-9-]+:\d{12}:event-bus\/[A-Za-z0-9._/-]+$/;
@@ -64,6 +67,19 @@ export class OrgEventBridge extends Construct {
    */
   public readonly role: iam.Role;
 
+  /**
+   * Where EventBridge puts an event it could not deliver to the target bus after its retries (24
+   * hours, 185 attempts: the target's default retry policy), for example while the automation's
+   * stack is being replaced, or its bus policy does not yet admit this account.
+   */
+  public readonly deadLetterQueue: sqs.Queue;
+
+  /**
+   * Fires when an event lands in the dead-letter queue: an organization change the automation did not hear of
+   * (the next scheduled run still sees it). Exposed so that users can add actions.
+   */
+  public readonly deadLetterQueueAlarm: cloudwatch.Alarm;
+
   constructor(scope: Construct, id: string, props: OrgEventBridgeProps) {
     super(scope, id);
     const arn = props.targetEventBusArn;
@@ -87,7 +103,27 @@ export class OrgEventBridge extends Construct {
       assumedBy: new iam.ServicePrincipal('events.amazonaws.com'),
       description: 'Forwards organization events to the Identity Center assignment automation',
     });
-    const target = new targets.EventBus(events.EventBus.fromEventBusArn(this, 'TargetBus', arn), { role: this.role });
+    this.deadLetterQueue = new sqs.Queue(this, 'DeadLetterQueue', {
+      retentionPeriod: Duration.days(14),
+      encryption: sqs.QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+    });
+    addNagSuppressions(this.deadLetterQueue, [{
+      id: 'AwsSolutions-SQS3',
+      reason: 'This queue is the dead-letter queue of the forwarding rules\' targets (EventBridge DeadLetterConfig), which cdk-nag does not recognize as one.',
+    }]);
+    this.deadLetterQueueAlarm = new cloudwatch.Alarm(this, 'DeadLetterQueueAlarm', {
+      alarmDescription: 'Identity Center assignments: an organization event could not be forwarded to the automation (see the dead-letter queue)',
+      metric: this.deadLetterQueue.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(5), statistic: 'Maximum' }),
+      threshold: 1,
+      evaluationPeriods: 1,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+    });
+    const target = new targets.EventBus(events.EventBus.fromEventBusArn(this, 'TargetBus', arn), {
+      role: this.role,
+      deadLetterQueue: this.deadLetterQueue,
+    });
     const kinds = [...ORGANIZATION_PATTERNS, ...(props.forwardIdentityStoreEvents ? [PRINCIPAL_CREATED] : [])];
     this.rules = kinds.map(({ id: ruleId, description, pattern }) => new events.Rule(this, ruleId, {
       description: `${description}; forwarded to the Identity Center assignment automation`,

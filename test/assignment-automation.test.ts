@@ -16,7 +16,7 @@ import {
 } from '../src';
 import { HeadDocument, PartDocument, assembleDocument } from '../src/reconciler/config/document';
 import { parseHead, parsePart } from '../src/reconciler/config/schema';
-import { DEFAULT_BUS_NAME, ENV as RECONCILER_ENV, MESSAGE_GROUP, METRICS, parameterNames } from '../src/reconciler/contract';
+import { CATALOG_TAG_KEY, DEFAULT_BUS_NAME, ENV as RECONCILER_ENV, MESSAGE_GROUP, METRICS, parameterNames } from '../src/reconciler/contract';
 
 const INSTANCE_ARN = 'arn:aws:sso:::instance/ssoins-1234567890abcdef';
 const IDENTITY_STORE_ID = 'd-1234567890';
@@ -340,16 +340,20 @@ describe('AssignmentAutomation modes', () => {
 });
 
 describe('AssignmentAutomation least privilege', () => {
-  test('assignment writes are scoped to the instance, the catalog permission sets and accounts', () => {
+  test('assignment writes are scoped to the instance, accounts, and the permission sets that carry the catalog\'s tag', () => {
     const { stack } = setup();
     const writes = statement(stack, 'WriteAssignments')!;
     expect(writes.Action).toEqual(['sso:CreateAccountAssignment', 'sso:DeleteAccountAssignment', 'sso:ProvisionPermissionSet']);
-    expect(writes.Resource).toEqual([
-      INSTANCE_ARN,
-      { 'Fn::GetAtt': [expect.stringMatching(/^CatalogReadOnly/), 'PermissionSetArn'] },
-      { 'Fn::GetAtt': [expect.stringMatching(/^CatalogPlatformAdmin/), 'PermissionSetArn'] },
-      { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':sso:::account/*']] },
-    ]);
+    expect(writes.Resource).toEqual([INSTANCE_ARN, { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':sso:::account/*']] }]);
+    // Permission sets by the catalog's tag: a retired one, gone from the template, can still be drained and deleted.
+    const [permissionSet] = Object.values(Template.fromStack(stack).findResources('AWS::SSO::PermissionSet'));
+    const tag = (permissionSet.Properties.Tags as Array<{ Key: string; Value: string }>).find((t) => t.Key === CATALOG_TAG_KEY)!;
+    expect(statement(stack, 'WriteCatalogPermissionSets')).toEqual(expect.objectContaining({
+      Action: ['sso:CreateAccountAssignment', 'sso:DeleteAccountAssignment', 'sso:ProvisionPermissionSet', 'sso:DeletePermissionSet'],
+      Resource: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':sso:::permissionSet/ssoins-1234567890abcdef/*']] },
+      Condition: { StringEquals: { [`aws:ResourceTag/${CATALOG_TAG_KEY}`]: tag.Value } },
+    }));
+    expect(statement(stack, 'RetireCatalogPermissionSets')).toEqual(expect.objectContaining({ Action: 'sso:DeletePermissionSet', Resource: INSTANCE_ARN }));
   });
 
   test('a rule with a permission set outside the catalog widens writes to the instance\'s permission sets, whose ARNs exist only at run time', () => {
@@ -497,7 +501,7 @@ describe('the config document', () => {
     expect(headOf(stack).permissionSets.map((p) => p.name)).toEqual(['Billing', 'PlatformAdmin', 'ReadOnly']);
   });
 
-  test('is written after the permission sets exist, after the rule that reports its changes, and after the function\'s code, policy and event source', () => {
+  test('is written after the permission sets exist, the rule that reports its changes, the function\'s code, policy and event source, and the lifecycle checks', () => {
     const { stack } = setup();
     const [head] = parametersOf(stack);
     const template = Template.fromStack(stack);
@@ -508,7 +512,12 @@ describe('the config document', () => {
     const eventSource = Object.keys(template.findResources('AWS::Lambda::EventSourceMapping'));
     const role = Object.keys(template.findResources('AWS::IAM::Role'));
     const policy = Object.keys(template.findResources('AWS::IAM::Policy'));
-    expect(head.dependsOn.sort()).toEqual([...permissionSets, ...changeRule, ...fn, ...eventSource, ...role, ...policy].sort());
+    const lifecycle = [
+      ...Object.keys(template.findResources('Custom::IdentityCenterCatalogGeneration')),
+      ...Object.keys(template.findResources('Custom::IdentityCenterAssignmentLifecycle')),
+    ];
+    expect(lifecycle).toHaveLength(2);
+    expect(head.dependsOn.sort()).toEqual([...permissionSets, ...changeRule, ...fn, ...eventSource, ...role, ...policy, ...lifecycle].sort());
   });
 
   test('a small config is one parameter that SSM stores as Standard', () => {
@@ -691,6 +700,7 @@ describe('AssignmentAutomation validation', () => {
   });
 
   test('a catalog of 400 permission sets (CloudFormation allows 500 resources a stack) spills into parts, and the reconciler reads every ARN back', () => {
+    // The automation adds a fixed number of resources, whatever the catalog's size.
     const stack = new Stack(new App(), 'S', { env: ENV });
     const catalog = new PermissionSetCatalog(stack, 'Catalog', {
       instanceArn: INSTANCE_ARN,

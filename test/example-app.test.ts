@@ -30,8 +30,12 @@ const HOME = {
   // The config document, and the name of the state table for the operator commands.
   'AWS::SSM::Parameter': 2,
   'AWS::DynamoDB::Table': 1,
+  // What ends: a retirement checked and drained within the deploy, an uninstall under the removal policy.
+  'Custom::IdentityCenterCatalogGeneration': 1,
+  'Custom::IdentityCenterAssignmentLifecycle': 1,
 };
-const FORWARDER = { 'AWS::IAM::Role': 1, 'AWS::IAM::Policy': 1, 'AWS::Events::Rule': 4 };
+// The rules' targets have a dead-letter queue, and an alarm on it.
+const FORWARDER = { 'AWS::IAM::Role': 1, 'AWS::IAM::Policy': 1, 'AWS::Events::Rule': 4, 'AWS::SQS::Queue': 1, 'AWS::SQS::QueuePolicy': 1, 'AWS::CloudWatch::Alarm': 1 };
 
 describe('the example landing zone', () => {
   test('two-stack: home region of the management account, and the us-east-1 forwarder targeting its bus', () => {

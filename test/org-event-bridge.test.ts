@@ -10,7 +10,7 @@ function usEast1(): Stack {
 }
 
 describe('OrgEventBridge', () => {
-  test('one rule per kind of organization event on the default bus, each forwarding to the bus ARN with the role', () => {
+  test('one rule per kind of organization event on the default bus, each forwarding to the bus ARN with the role and a dead-letter queue', () => {
     const stack = usEast1();
     const bridge = new OrgEventBridge(stack, 'OrgEvents', { targetEventBusArn: BUS_ARN });
     const template = Template.fromStack(stack);
@@ -19,7 +19,12 @@ describe('OrgEventBridge', () => {
     expect(bridge.rules).toHaveLength(4);
     for (const rule of rules) {
       expect(rule.Properties.EventBusName).toBeUndefined();
-      expect(rule.Properties.Targets).toEqual([{ Arn: BUS_ARN, Id: 'Target0', RoleArn: { 'Fn::GetAtt': [expect.stringMatching(/^OrgEventsForwarderRole/), 'Arn'] } }]);
+      expect(rule.Properties.Targets).toEqual([{
+        Arn: BUS_ARN,
+        Id: 'Target0',
+        RoleArn: { 'Fn::GetAtt': [expect.stringMatching(/^OrgEventsForwarderRole/), 'Arn'] },
+        DeadLetterConfig: { Arn: { 'Fn::GetAtt': [expect.stringMatching(/^OrgEventsDeadLetterQueue/), 'Arn'] } },
+      }]);
     }
     expect(rules.map((r) => r.Properties.EventPattern.source[0]).sort()).toEqual(['aws.controltower', 'aws.controltower', 'aws.organizations', 'aws.organizations']);
     template.hasResourceProperties('AWS::IAM::Role', {
@@ -28,6 +33,12 @@ describe('OrgEventBridge', () => {
     template.hasResourceProperties('AWS::IAM::Policy', {
       PolicyDocument: { Statement: [{ Action: 'events:PutEvents', Effect: 'Allow', Resource: BUS_ARN }] },
     });
+    // EventBridge may send undeliverable events there (the queue policy admits the rules), and an alarm says so.
+    template.hasResourceProperties('AWS::SQS::QueuePolicy', {
+      PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Action: 'sqs:SendMessage', Principal: { Service: 'events.amazonaws.com' } })]) },
+    });
+    expect(bridge.deadLetterQueueAlarm).toBeDefined();
+    template.resourceCountIs('AWS::CloudWatch::Alarm', 1);
     expect(Annotations.fromStack(stack).findWarning('*', Match.anyValue())).toEqual([]);
   });
 

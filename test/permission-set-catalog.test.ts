@@ -2,6 +2,7 @@ import { App, CfnParameter, Duration, Stack } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { PermissionSetCatalog, PermissionSetOptions, PermissionSetRef, PermissionsBoundary } from '../src';
+import { CATALOG_TAG_KEY } from '../src/reconciler/contract';
 
 const INSTANCE_ARN = 'arn:aws:sso:::instance/ssoins-1234567890abcdef';
 
@@ -48,7 +49,7 @@ describe('PermissionSetCatalog resources', () => {
       },
       PermissionsBoundary: { CustomerManagedPolicyReference: { Name: 'Boundary', Path: '/boundaries/' } },
       RelayStateType: 'https://console.aws.amazon.com/cloudwatch/home',
-      Tags: [{ Key: 'team', Value: 'platform' }],
+      Tags: [{ Key: CATALOG_TAG_KEY, Value: Match.stringLikeRegexp('Catalog') }, { Key: 'team', Value: 'platform' }],
     });
   });
 
@@ -80,7 +81,8 @@ describe('PermissionSetCatalog resources', () => {
       ManagedPolicies: Match.absent(),
       InlinePolicy: Match.absent(),
       RelayStateType: Match.absent(),
-      Tags: Match.absent(),
+      // Only the catalog's own tag, on which the reconciler's permissions rest.
+      Tags: [{ Key: CATALOG_TAG_KEY, Value: Match.stringLikeRegexp('Catalog') }],
     });
   });
 
@@ -232,7 +234,9 @@ describe('PermissionSetCatalog validation', () => {
 
   test('more than 50 tags', () => {
     const tags = Object.fromEntries(Array.from({ length: 51 }, (_, i) => [`k${i}`, 'v']));
-    expect(() => catalogWith({ name: 'P', tags })).toThrow("permission set 'P': 51 tags, the limit is 50; remove tags");
+    expect(() => catalogWith({ name: 'P', tags })).toThrow("permission set 'P': 51 tags, the limit is 49 (Identity Center allows 50, and the catalog adds its own); remove tags");
+    expect(() => catalogWith({ name: 'P', tags: { [CATALOG_TAG_KEY]: 'mine' } }))
+      .toThrow(`permission set 'P': the tag key '${CATALOG_TAG_KEY}' is the catalog's own; use another key`);
   });
 
   test('tag key longer than 128 characters', () => {

@@ -14,7 +14,7 @@ const DEFAULT_PARAMETER = parameterNames(DEFAULT_BUS_NAME).head;
 
 const OPTIONS = ['--parameter', '--cdk-out', '--state-prefix', '--state-table', '--region', '--profile', '--max-rps', '--max-deletions-per-run'];
 
-const USAGE = `usage: cdk-identity-center-permissions plan [options]
+export const PLAN_USAGE = `usage: cdk-identity-center-permissions plan [options]
 
 Shows what the reconciler would change, with your credentials, without changing anything.
 
@@ -126,24 +126,14 @@ async function findStateTable(args: PlanArguments): Promise<string | undefined> 
   }
 }
 
-export async function main(argv: string[], out: (text: string) => void = console.log): Promise<number> {
-  if (argv.includes('--help') || argv.includes('-h')) {
-    out(USAGE);
-    return 0;
-  }
+/** `plan`: exits 1 when the plan could not be made (an unusable config, an unreadable organization). */
+export async function planMain(argv: string[], out: (text: string) => void): Promise<number> {
   const args = parseArguments(argv);
   if ('error' in args) {
-    out(`${args.error}\n\n${USAGE}`);
+    out(`${args.error}\n\n${PLAN_USAGE}`);
     return 2;
   }
   const report = await runPlan(args);
   out(args.json ? JSON.stringify(report, null, 2) : formatReport(report));
   return ['invalid-config', 'no-config', 'inconsistent-config', 'failed'].includes(report.outcome) ? 1 : 0;
-}
-
-if (require.main === module) {
-  main(process.argv.slice(2)).then((code) => process.exit(code), (error) => {
-    console.error(error instanceof Error ? error.message : error);
-    process.exit(1);
-  });
 }

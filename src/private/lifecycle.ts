@@ -1,7 +1,7 @@
+import { createHash } from 'crypto';
 import { Annotations, CustomResource, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { Construct, IConstruct } from 'constructs';
-import { createHash } from 'crypto';
 import { catalogPermissionSetResource } from './catalog-ownership';
 import { PermissionSetCatalog } from '../permission-set-catalog';
 import { LIFECYCLE } from '../reconciler/contract';

@@ -48,7 +48,7 @@ export function grantReconcilerPermissions(fn: lambda.Function, stack: Stack, op
   fn.addToRolePolicy(new iam.PolicyStatement({
     sid: 'WriteAssignments',
     actions: writes,
-    resources: [instanceArn, allAccounts, ...(usesNamedPermissionSets ? [allPermissionSets] : [])],
+    resources: [instanceArn, ...(usesNamedPermissionSets ? [allPermissionSets] : []), allAccounts],
   }));
   if (options.catalogTagValue !== undefined) {
     fn.addToRolePolicy(new iam.PolicyStatement({

@@ -39,7 +39,9 @@ export async function handler(event: SQSEvent | DirectInvocation | CustomResourc
   const runId = context.awsRequestId;
   const counter = new ApiCallCounter();
   const lifecycle: LifecycleContext = {
-    settings, runId, counter,
+    settings,
+    runId,
+    counter,
     log: { info: (m, d) => logger.info(m, d ?? {}), warn: (m, d) => logger.warn(m, d ?? {}) },
     remainingMs: () => context.getRemainingTimeInMillis(),
   };

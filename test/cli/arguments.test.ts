@@ -1,4 +1,5 @@
-import { main, parseArguments } from '../../src/cli/plan-cli';
+import { main } from '../../src/cli/main';
+import { parseArguments } from '../../src/cli/plan-cli';
 import { DEFAULT_BUS_NAME, parameterNames } from '../../src/reconciler/contract';
 
 describe('plan command arguments', () => {

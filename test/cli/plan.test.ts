@@ -4,7 +4,8 @@ import * as path from 'path';
 import { App } from 'aws-cdk-lib';
 import { buildLandingZoneApp } from '../../demo/landing-zone-app';
 import { readConfigFromCdkOut } from '../../src/cli/cdk-out-config';
-import { PlanArguments, main, parseArguments, runPlan } from '../../src/cli/plan-cli';
+import { main } from '../../src/cli/main';
+import { PlanArguments, parseArguments, runPlan } from '../../src/cli/plan-cli';
 import { HEAD, Harness } from '../reconciler/harness';
 
 // The plan command against the simulator: the deployed parameter or a synthesized cdk.out, the

@@ -1,3 +1,4 @@
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SQSClient, SendMessageCommand } from '@aws-sdk/client-sqs';
 import { App, Stack } from 'aws-cdk-lib';
 import type { Context, SQSEvent } from 'aws-lambda';
@@ -5,6 +6,7 @@ import {
   AwsSimulator, DeployedFunction, OrganizationFixture, OrganizationFixtureOptions, StackOperationResult, buildOrganization,
 } from '../../simulator';
 import { DynamoDbEndpoint } from '../../simulator/dynamodb/dynalite-endpoint';
+import { DynamoDbStateStore } from '../../src/reconciler/adapters/dynamodb-state';
 import { ENV, MESSAGE_GROUP } from '../../src/reconciler/contract';
 import { RunReport } from '../../src/reconciler/core/report';
 import { DEFAULT_RATES } from '../../src/reconciler/runtime-config';
@@ -42,7 +44,9 @@ export class DeployedAutomation {
   private cursor = 0;
   private seenEvents = 0;
 
-  private constructor(readonly sim: AwsSimulator, readonly dynamodb: DynamoDbEndpoint, readonly fixture: OrganizationFixture, readonly speed: number) {
+  private constructor(
+    readonly sim: AwsSimulator, readonly dynamodb: DynamoDbEndpoint, readonly fixture: OrganizationFixture, readonly speed: number,
+  ) {
     sim.cloudFormation.setTableProvider(dynamodb.tableProvider());
     sim.cloudFormation.setFunctionInvoker(async (fn, event) => {
       await this.invoke(fn, event);
@@ -73,6 +77,12 @@ export class DeployedAutomation {
   /** Resources CloudFormation failed to delete and left behind (retained ones are there by design, and checked by each test). */
   failedDeletes(): unknown[] {
     return this.sim.cloudFormation.orphans().filter((o) => o.reason !== 'retained');
+  }
+
+  /** The deployed state table, as the reconciler's store reads it. */
+  stateStore(): DynamoDbStateStore {
+    const client = new DynamoDBClient({ endpoint: this.dynamodb.url, region: 'us-east-1', credentials: { accessKeyId: 'x', secretAccessKey: 'x' } });
+    return new DynamoDbStateStore(client, this.reconciler().environment[ENV.stateTable]);
   }
 
   reconciler(): DeployedFunction {
@@ -185,7 +195,9 @@ export class DeployedAutomation {
     const credentials = this.sim.iam.credentialsFor(fn.roleArn);
     const rate = (name: string, fallback: number) => String(Number(fn.environment[name] ?? fallback) * this.speed);
     Object.assign(process.env, this.sim.env(), this.dynamodb.env(), fn.environment, {
-      AWS_ACCESS_KEY_ID: credentials.accessKeyId, AWS_SECRET_ACCESS_KEY: credentials.secretAccessKey, AWS_SESSION_TOKEN: credentials.sessionToken,
+      AWS_ACCESS_KEY_ID: credentials.accessKeyId,
+      AWS_SECRET_ACCESS_KEY: credentials.secretAccessKey,
+      AWS_SESSION_TOKEN: credentials.sessionToken,
       [ENV.maxRequestsPerSecond]: rate(ENV.maxRequestsPerSecond, DEFAULT_RATES.identityCenter),
       [ENV.organizationsMaxRequestsPerSecond]: rate(ENV.organizationsMaxRequestsPerSecond, DEFAULT_RATES.organizations),
       [ENV.identityStoreMaxRequestsPerSecond]: rate(ENV.identityStoreMaxRequestsPerSecond, DEFAULT_RATES.identityStore),

@@ -102,6 +102,25 @@ describe('retiring a catalog permission set', () => {
     expect(world.live().filter((a) => a.includes(':Operator@'))).toEqual([]);
   });
 
+  test('a deploy racing a run that holds the lease: the drain waits for it, and the deploy still completes', async () => {
+    await world.deploy(landingZone(world, { permissionSets: ['ReadOnly', 'Operator'], rules: [[0, 'ReadOnly'], [1, 'Operator']] }));
+    await world.apply();
+    // An operator's direct { mode: 'apply' } invocation is running: it holds the run lease for two more seconds.
+    const store = world.stateStore();
+    expect(await store.acquire('operator-run', 2_000)).toBe(true);
+    const started = Date.now();
+
+    const second = await world.deploy(landingZone(world, { permissionSets: ['ReadOnly'], rules: [[0, 'ReadOnly']] }));
+
+    expect(second.status).toBe('UPDATE_COMPLETE');
+    expect(Date.now() - started).toBeGreaterThanOrEqual(2_000);
+    expect(world.sim.identityCenter.permissionSetByName('Operator')).toBeUndefined();
+    expect(world.live().filter((a) => a.includes(':Operator@'))).toEqual([]);
+    // The config change's run found the lease taken and was delivered again; the drain waited instead.
+    expect(world.delivered.filter((d) => d.error).every((d) => /busy/.test(d.error!))).toBe(true);
+    expect(world.failedDeletes()).toEqual([]);
+  });
+
   test('the config document is written after the function, its policy and the retirement check', async () => {
     await world.deploy(landingZone(world, { permissionSets: ['ReadOnly', 'Operator'], rules: [[0, 'ReadOnly'], [1, 'Operator']] }));
     const second = await world.deploy(landingZone(world, { permissionSets: ['ReadOnly'], rules: [[0, 'ReadOnly']], maxDeletionsPerRun: 50 }));

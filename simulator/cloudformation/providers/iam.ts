@@ -2,7 +2,7 @@ import { generatedName } from './physical-names';
 import { ProvisionedResource, ResourceProvider, ResourceRequest, stringProperty } from './provider';
 import { ProviderRuntime } from './runtime';
 import { AwsError } from '../../protocol/aws-error';
-import { IamModel, PolicyStatement } from '../../services/iam/iam-model';
+import { IamModel, PolicyConditions, PolicyStatement } from '../../services/iam/iam-model';
 import { handlerErrorCode, handlerFailure, serviceErrorMessage } from '../errors';
 import type { StackResource } from '../stack-types';
 
@@ -192,9 +192,12 @@ export function createIamProviders(iam: IamModel, runtime: ProviderRuntime): { r
 }
 
 /**
- * An IAM JSON policy document (an object or its JSON text) as PolicyStatements: Effect, Action and
- * Resource, each a string or a list. NotAction, NotResource and Condition are not modelled, so
- * statements using NotAction or NotResource are left out rather than read wrongly.
+ * An IAM JSON policy document (an object or its JSON text) as PolicyStatements: Effect, Action, Resource (each a
+ * string or a list) and Condition, carried as written: IamModel evaluates what it understands and never lets the rest
+ * widen access (an Allow with a condition it does not understand does not apply, a Deny with one does). Numbers and
+ * booleans in a condition are strings to IAM ("true"); other values (an unresolved intrinsic) stay as they are, which
+ * IamModel does not understand. NotAction and NotResource are not modelled, so statements using them are left out
+ * rather than read wrongly.
  */
 export function statementsOf(document: unknown): PolicyStatement[] {
   const parsed = typeof document === 'string' ? JSON.parse(document) as unknown : document;
@@ -203,7 +206,22 @@ export function statementsOf(document: unknown): PolicyStatement[] {
   const list = (value: unknown) => (Array.isArray(value) ? value : value === undefined ? [] : [value]).map(String);
   return statements
     .filter((s) => s.NotAction === undefined && s.NotResource === undefined)
-    .map((s) => ({ effect: s.Effect === 'Deny' ? 'Deny' : 'Allow', actions: list(s.Action), resources: list(s.Resource ?? '*') }));
+    .map((s) => {
+      const statement: PolicyStatement = { effect: s.Effect === 'Deny' ? 'Deny' : 'Allow', actions: list(s.Action), resources: list(s.Resource ?? '*') };
+      return s.Condition === undefined ? statement : { ...statement, conditions: conditionsOf(s.Condition) };
+    });
+}
+
+/** The Condition element with scalar values as strings; anything that is not an operator → key → value(s) map is kept as is. */
+function conditionsOf(condition: unknown): PolicyConditions {
+  if (typeof condition !== 'object' || condition === null || Array.isArray(condition)) return condition as PolicyConditions;
+  const scalar = (v: unknown) => (typeof v === 'number' || typeof v === 'boolean' ? String(v) : v);
+  return Object.fromEntries(Object.entries(condition).map(([operator, block]) => [
+    operator,
+    typeof block === 'object' && block !== null && !Array.isArray(block)
+      ? Object.fromEntries(Object.entries(block).map(([key, value]) => [key, Array.isArray(value) ? value.map(scalar) : scalar(value)]))
+      : block,
+  ])) as PolicyConditions;
 }
 
 function inlineStatements(properties: Readonly<Record<string, unknown>>): PolicyStatement[] {

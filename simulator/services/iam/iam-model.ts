@@ -1,5 +1,10 @@
+import { evaluateConditions, PolicyConditions } from './conditions';
+import { matches } from './wildcard';
 import { SeededRandom } from '../../core/seeded-random';
 import { AwsError } from '../../protocol/aws-error';
+
+export { matches } from './wildcard';
+export type { PolicyConditions } from './conditions';
 
 /**
  * One statement of an identity-based policy. `actions` and `resources` may hold the `*` (any run of
@@ -11,7 +16,18 @@ export interface PolicyStatement {
   readonly effect: 'Allow' | 'Deny';
   readonly actions: readonly string[];
   readonly resources: readonly string[];
+  /**
+   * The Condition element, evaluated for each resource of the request (see evaluateConditions for what is understood).
+   * @default - none: the statement applies to every matching action and resource
+   */
+  readonly conditions?: PolicyConditions;
 }
+
+/**
+ * The tags of the resources one service owns, for `aws:ResourceTag/<key>`: undefined when the ARN is not one of its
+ * resources (another resolver may know it), an empty object when it is one without tags.
+ */
+export type ResourceTagResolver = (resourceArn: string) => Readonly<Record<string, string>> | undefined;
 
 /** Who makes a request, as resolved from the SigV4 access key id. */
 export interface Caller {
@@ -63,12 +79,15 @@ const BASE64 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/
  * IAM as far as authorization goes: roles with identity-based policies, temporary credentials bound
  * to role sessions, and the evaluation AWS runs on every request
  * (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-logic.html).
- * Only identity-based policies are modelled: no resource-based policies, SCPs, boundaries or conditions.
+ * Only identity-based policies are modelled: no resource-based policies, SCPs or boundaries. Conditions are evaluated
+ * for the string operators on `aws:ResourceTag/<key>` (conditions.ts); a condition the simulator does not understand
+ * never widens access (see `decide`).
  * Model methods are for arranging fixtures; they throw plain errors on misuse.
  */
 export class IamModel {
   private readonly roles = new Map<string, RoleRecord>();
   private readonly sessions = new Map<string, Session>();
+  private readonly tagResolvers: ResourceTagResolver[] = [];
   private defaultAccountId: string;
 
   constructor(private readonly random: SeededRandom, defaultCaller: { accountId: string }) {
@@ -147,6 +166,23 @@ export class IamModel {
     return { accountId: role.accountId, arn, roleArn: role.arn, admin: false };
   }
 
+  /**
+   * A service makes its resources' tags visible to `aws:ResourceTag/<key>`; resources no resolver knows have no tags.
+   * "Filters access by the tags associated with the resource" (Service Authorization Reference, condition keys).
+   */
+  public registerResourceTags(resolver: ResourceTagResolver): void {
+    this.tagResolvers.push(resolver);
+  }
+
+  /** The tags `aws:ResourceTag/<key>` sees on a resource: the first registered resolver that knows it, else none. */
+  public resourceTags(resourceArn: string): Readonly<Record<string, string>> {
+    for (const resolve of this.tagResolvers) {
+      const tags = resolve(resourceArn);
+      if (tags !== undefined) return tags;
+    }
+    return {};
+  }
+
   /** Moves the default caller to another account, e.g. a delegated administrator. */
   public setDefaultCallerAccount(accountId: string): void {
     this.defaultAccountId = accountId;
@@ -194,15 +230,20 @@ export class IamModel {
    * The evaluation logic without resource-based policies, SCPs and boundaries: an explicit deny
    * overrides any allow, an allow overrides the default implicit deny.
    * https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-logic.html
+   * A statement applies when its action and resource match and its conditions hold for this resource (IAM authorizes
+   * each resource of a request on its own, with that resource's tags). A condition the simulator does not understand
+   * never widens access: an Allow with one does not apply, a Deny with one applies. That is the stricter reading;
+   * AWS, which understands every condition, may allow what the simulator denies, never the reverse.
    */
   private decide(caller: Caller, action: string, resource: string): Decision {
     if (caller.admin) return 'ALLOW';
     const policy = caller.roleArn === undefined ? [] : this.roles.get(caller.roleArn)?.policy ?? [];
-    const applies = (s: PolicyStatement) =>
-      s.actions.some((a) => matches(a, action, true)) && s.resources.some((r) => matches(r, resource, false));
-    const applicable = policy.filter(applies);
-    if (applicable.some((s) => s.effect === 'Deny')) return 'EXPLICIT_DENY';
-    return applicable.some((s) => s.effect === 'Allow') ? 'ALLOW' : 'IMPLICIT_DENY';
+    const candidates = policy.filter((s) => s.actions.some((a) => matches(a, action, true)) && s.resources.some((r) => matches(r, resource, false)));
+    if (candidates.length === 0) return 'IMPLICIT_DENY';
+    const context = { resourceTags: this.resourceTags(resource) };
+    const outcomes = candidates.map((s) => ({ effect: s.effect, outcome: evaluateConditions(s.conditions, context) }));
+    if (outcomes.some((o) => o.effect === 'Deny' && o.outcome !== 'no-match')) return 'EXPLICIT_DENY';
+    return outcomes.some((o) => o.effect === 'Allow' && o.outcome === 'match') ? 'ALLOW' : 'IMPLICIT_DENY';
   }
 
   /** The role ARN behind a role ARN or an `arn:aws:sts::<acct>:assumed-role/<name>/<session>` ARN. */
@@ -222,15 +263,4 @@ export class IamModel {
     if (!role) throw new Error(`no role ${roleArn}`);
     return role;
   }
-}
-
-/**
- * IAM's wildcard match of a whole value: `*` is any run of characters (also none), `?` exactly one.
- * Action names are case-insensitive, resource ARNs case-sensitive
- * (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_action.html,
- * https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_resource.html).
- */
-export function matches(pattern: string, value: string, caseInsensitive: boolean): boolean {
-  const source = pattern.split('').map((c) => (c === '*' ? '.*' : c === '?' ? '.' : c.replace(/[.+^${}()|[\]\\/]/g, '\\$&'))).join('');
-  return new RegExp(`^${source}$`, caseInsensitive ? 'is' : 's').test(value);
 }

@@ -39,6 +39,18 @@ const RESOURCES: Record<string, readonly Needs[]> = {
 };
 
 /**
+ * Every authorization an operation needs, its own action first. The "API operations" table of the same reference maps
+ * CreatePermissionSet to sso:CreatePermissionSet and sso:TagResource; TagResource is asked for here only when the
+ * request carries tags (a create without tags tags nothing; requiring it then would not be a plausible reading), on the
+ * same resources as the create.
+ */
+export function ssoAdminAuthorizations(operation: string, input: Record<string, unknown>, instanceArn: string): SsoAdminAuthorization[] {
+  const own = ssoAdminAuthorization(operation, input, instanceArn);
+  const tagsOnCreate = operation === 'CreatePermissionSet' && Array.isArray(input.Tags) && input.Tags.length > 0;
+  return tagsOnCreate ? [own, { action: 'sso:TagResource', resources: own.resources }] : [own];
+}
+
+/**
  * `sso:<Operation>` and the resource ARNs it is evaluated on, in the order instance, permission set,
  * account (the first one denied is the one the AccessDeniedException names). The partition is the
  * instance ARN's. Input members are read as given; the handler validates them afterwards.
@@ -74,6 +86,17 @@ export function ssoAdminAuthorization(operation: string, input: Record<string, u
         action,
         resources: [instanceArn, permissionSet, input.TargetType === 'ALL_PROVISIONED_ACCOUNTS' ? account('*') : account(input.TargetId)],
       };
+    // TagResource, UntagResource, ListTagsForResource: the resource types are Application, Instance, PermissionSet and
+    // TrustedTokenIssuer, none marked required: the one evaluated is the resource named by ResourceArn. Whether the
+    // instance named by InstanceArn is evaluated as well is not documented. Choice: both, instance first (the stricter
+    // reading: a policy must allow the instance too, as it must for every other permission set operation). Tagging the
+    // instance itself evaluates it once.
+    case 'TagResource':
+    case 'UntagResource':
+    case 'ListTagsForResource': {
+      const resource = String(input.ResourceArn ?? '');
+      return { action, resources: resource === instanceArn ? [instanceArn] : [instanceArn, resource] };
+    }
     default: {
       const needs = RESOURCES[operation];
       // An operation not in the table: the instance at least, so nothing is left unauthorized.

@@ -1,11 +1,13 @@
 import { AsyncOperation, AsyncOperationKind, AsyncOperations } from './async-operations';
-import { ssoAdminAuthorization } from './authorization';
-import { Assignment, IdentityCenterState, NAME_PATTERN, PermissionSetRecord, PrincipalType } from './identity-center-model';
+import { ssoAdminAuthorizations } from './authorization';
+import {
+  Assignment, IdentityCenterState, NAME_PATTERN, PermissionSetRecord, PrincipalType, validateTagKeys, validateTags,
+} from './identity-center-model';
 import { PageLimits, Paginator, PaginationErrors } from '../../core/paginator';
 import { SortedKeyIndex } from '../../core/sorted-key-index';
 import { TokenBucket } from '../../core/token-bucket';
 import { AwsError, unknownOperation } from '../../protocol/aws-error';
-import { oneOf, optionalInteger, optionalObject, optionalString, requiredString } from '../../protocol/input';
+import { oneOf, optionalArray, optionalInteger, optionalObject, optionalString, requiredString } from '../../protocol/input';
 import { JsonInput, RequestContext, ServiceHandler } from '../../protocol/service-handler';
 import { IamModel } from '../iam/iam-model';
 import { OrganizationsModel } from '../organizations/organizations-model';
@@ -16,6 +18,10 @@ export const SSO_ADMIN_PAGE: PageLimits = { max: 100, defaultSize: 100 };
 // Patterns from the IAM Identity Center API reference.
 const INSTANCE_ARN = /^arn:(aws|aws-us-gov|aws-cn|aws-iso|aws-iso-b):sso:::instance\/(sso)?ins-[a-zA-Z0-9-.]{16}$/;
 const PERMISSION_SET_ARN = /^arn:(aws|aws-us-gov|aws-cn|aws-iso|aws-iso-b):sso:::permissionSet\/(sso)?ins-[a-zA-Z0-9-.]{16}\/ps-[a-zA-Z0-9-./]{16}$/;
+/** TagResource, UntagResource, ListTagsForResource ResourceArn: an instance, permission set, application or trusted token issuer. */
+const TAGGABLE_ARN = new RegExp('^arn:(aws|aws-us-gov|aws-cn|aws-iso|aws-iso-b):sso::((:instance/(sso)?ins-[a-zA-Z0-9-.]{16})'
+  + '|(:permissionSet/(sso)?ins-[a-zA-Z0-9-.]{16}/ps-[a-zA-Z0-9-./]{16})|(\\d{12}:application/(sso)?ins-[a-zA-Z0-9-.]{16}/apl-[a-zA-Z0-9]{16})'
+  + '|(\\d{12}:trustedTokenIssuer/(sso)?ins-[a-zA-Z0-9-.]{16}/tti-[a-f0-9]{8}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{12}))$');
 const PRINCIPAL_ID = /^([0-9a-f]{10}-|)[A-Fa-f0-9]{8}-[A-Fa-f0-9]{4}-[A-Fa-f0-9]{4}-[A-Fa-f0-9]{4}-[A-Fa-f0-9]{12}$/;
 const ACCOUNT_ID = /^\d{12}$/;
 const REQUEST_ID = /^\b[0-9a-f]{8}\b-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-\b[0-9a-f]{12}\b$/;
@@ -46,8 +52,7 @@ export class IdentityCenterApi implements ServiceHandler {
   public handle(operation: string, input: JsonInput, context: RequestContext): unknown {
     this.operations.settle(context.now);
     // IAM decides first: the caller's policy must allow the action on every resource it names.
-    const { action, resources } = ssoAdminAuthorization(operation, input, this.state.instanceArn);
-    this.iam.authorize(context.caller, action, resources);
+    for (const { action, resources } of ssoAdminAuthorizations(operation, input, this.state.instanceArn)) this.iam.authorize(context.caller, action, resources);
     switch (operation) {
       case 'ListInstances': return this.listInstances(input);
       case 'CreatePermissionSet': return this.createPermissionSet(input);
@@ -67,6 +72,9 @@ export class IdentityCenterApi implements ServiceHandler {
       case 'ProvisionPermissionSet': return { PermissionSetProvisioningStatus: provisioningShape(this.provision(input, context)) };
       case 'DescribePermissionSetProvisioningStatus': return { PermissionSetProvisioningStatus: provisioningShape(this.describe(input, 'ProvisionPermissionSetRequestId', 'PROVISION_PERMISSION_SET')) };
       case 'ListPermissionSetProvisioningStatus': return this.listStatuses(input, 'PROVISION_PERMISSION_SET', 'PermissionSetsProvisioningStatus');
+      case 'TagResource': return this.tagResource(input);
+      case 'UntagResource': return this.untagResource(input);
+      case 'ListTagsForResource': return this.listTagsForResource(input);
       default: throw unknownOperation(`SWBExternalService.${operation}`);
     }
   }
@@ -96,14 +104,63 @@ export class IdentityCenterApi implements ServiceHandler {
   private createPermissionSet(input: JsonInput): unknown {
     this.instanceFrom(input);
     const name = requiredString(input, 'Name', validation, NAME_PATTERN);
+    const description = optionalString(input, 'Description', validation);
+    const sessionDuration = optionalString(input, 'SessionDuration', validation, /^(-?)P(?=\d|T\d)(?:(\d+)Y)?(?:(\d+)M)?(?:(\d+)([DW]))?(?:T(?:(\d+)H)?(?:(\d+)M)?(?:(\d+(?:\.\d+)?)S)?)?$/);
+    const relayState = optionalString(input, 'RelayState', validation);
+    // CreatePermissionSet "Tags ... Array of Tag objects ... Maximum number of 75 items" (API_CreatePermissionSet.html).
+    const tags = tagsFrom(input, false);
     if (this.state.permissionSetByName(name)) throw new AwsError('ConflictException', `PermissionSet with name ${name} already exists.`);
-    const record = this.state.createPermissionSet({
-      name,
-      description: optionalString(input, 'Description', validation),
-      sessionDuration: optionalString(input, 'SessionDuration', validation, /^(-?)P(?=\d|T\d)(?:(\d+)Y)?(?:(\d+)M)?(?:(\d+)([DW]))?(?:T(?:(\d+)H)?(?:(\d+)M)?(?:(\d+(?:\.\d+)?)S)?)?$/),
-      relayState: optionalString(input, 'RelayState', validation),
-    });
+    const record = this.state.createPermissionSet({ name, description, sessionDuration, relayState, tags: Object.fromEntries(tags) });
     return { PermissionSet: permissionSetShape(record) };
+  }
+
+  /** TagResource (https://docs.aws.amazon.com/singlesignon/latest/APIReference/API_TagResource.html): `{}` on success. */
+  private tagResource(input: JsonInput): unknown {
+    const permissionSet = this.taggedResourceFrom(input);
+    this.state.tagPermissionSet(permissionSet.arn, tagsFrom(input, true));
+    return {};
+  }
+
+  /** UntagResource (API_UntagResource.html): `{}` on success. */
+  private untagResource(input: JsonInput): unknown {
+    const permissionSet = this.taggedResourceFrom(input);
+    const raw = optionalArray(input, 'TagKeys', validation);
+    if (raw === undefined) throw validation("1 validation error detected: Value null at 'tagKeys' failed to satisfy constraint: Member must not be null");
+    if (!raw.every((key) => typeof key === 'string')) throw validation("Value at 'tagKeys' must be a list of strings");
+    validateTagKeys(raw as string[], validation);
+    this.state.untagPermissionSet(permissionSet.arn, raw as string[]);
+    return {};
+  }
+
+  /**
+   * ListTagsForResource (API_ListTagsForResource.html): Tags and NextToken; the request has no MaxResults. Tags come in
+   * key order (the order is not documented); pages may be short like every other list's (core/paginator.ts).
+   */
+  private listTagsForResource(input: JsonInput): unknown {
+    const permissionSet = this.taggedResourceFrom(input);
+    const index = new SortedKeyIndex<[string, string]>();
+    for (const [key, value] of Object.entries(permissionSet.tags)) index.set(key, [key, value]);
+    const page = this.page(index, 'ListTagsForResource', permissionSet.arn, input, ([Key, Value]) => ({ Key, Value }));
+    return { Tags: page.items, NextToken: page.nextToken };
+  }
+
+  /**
+   * The permission set a tagging operation names. InstanceArn is optional in the API (applications and trusted token
+   * issuers are tagged without one); for a permission set AWS does not say what happens without it. Choice: refused
+   * with ValidationException (the stricter reading; the text is the simulator's). The simulator models tags on
+   * permission sets only: the instance itself (taggable in AWS) is refused with a ValidationException saying so, and
+   * applications and trusted token issuers do not exist here (ResourceNotFoundException).
+   */
+  private taggedResourceFrom(input: JsonInput): PermissionSetRecord {
+    const instanceArn = optionalString(input, 'InstanceArn', validation, INSTANCE_ARN);
+    const resourceArn = requiredString(input, 'ResourceArn', validation, TAGGABLE_ARN);
+    if (instanceArn !== undefined) this.instanceFrom(input);
+    if (resourceArn === this.state.instanceArn) throw validation('The simulator models tags on permission sets only, not on the instance.');
+    if (!PERMISSION_SET_ARN.test(resourceArn)) throw notFound(`Resource ${resourceArn} not found`);
+    if (instanceArn === undefined) throw validation('InstanceArn is required to tag a permission set.');
+    const record = this.state.permissionSet(resourceArn);
+    if (!record) throw notFound(`Could not find PermissionSet with arn ${resourceArn}`);
+    return record;
   }
 
   private listPermissionSets(input: JsonInput): unknown {
@@ -270,6 +327,33 @@ export class IdentityCenterApi implements ServiceHandler {
       throw new AwsError('AccessDeniedException', `User: ${context.caller.arn} is not authorized to perform: ${action} on resource: ${resource}`);
     }
   }
+}
+
+/**
+ * The `Tags` member as key-value pairs, each Tag's Key and Value required ("Required: Yes", API_Tag.html), then the
+ * documented limits (validateTags). TagResource requires the member, CreatePermissionSet does not.
+ */
+function tagsFrom(input: JsonInput, required: boolean): Array<[string, string]> {
+  const raw = optionalArray(input, 'Tags', validation);
+  if (raw === undefined) {
+    if (required) throw validation("1 validation error detected: Value null at 'tags' failed to satisfy constraint: Member must not be null");
+    return [];
+  }
+  const tags = raw.map((tag, i): [string, string] => {
+    if (typeof tag !== 'object' || tag === null || Array.isArray(tag)) throw validation(`Value at 'tags.${i + 1}.member' must be a structure`);
+    const member = tag as JsonInput;
+    const part = (name: 'Key' | 'Value') => {
+      const value = member[name];
+      if (value === undefined || value === null) {
+        throw validation(`1 validation error detected: Value null at 'tags.${i + 1}.member.${name.toLowerCase()}' failed to satisfy constraint: Member must not be null`);
+      }
+      if (typeof value !== 'string') throw validation(`Value at 'tags.${i + 1}.member.${name.toLowerCase()}' must be a string`);
+      return value;
+    };
+    return [part('Key'), part('Value')];
+  });
+  validateTags(tags, validation);
+  return tags;
 }
 
 function statusShape(op: AsyncOperation): Record<string, unknown> {

@@ -23,6 +23,13 @@ export interface PermissionSetRecord {
   version: number;
   readonly managedPolicies: Set<string>;
   inlinePolicy?: string;
+  /**
+   * Tag key → value. Tags are metadata of the permission set only: "Tags can only be applied to permission sets and
+   * cannot be applied to corresponding roles that IAM Identity Center creates in AWS accounts"
+   * (https://docs.aws.amazon.com/singlesignon/latest/APIReference/API_Tag.html), so changing them does not make
+   * provisioned accounts fall behind. `aws:ResourceTag/<key>` reads them (IamModel.registerResourceTags).
+   */
+  readonly tags: Record<string, string>;
 }
 
 export interface CreatePermissionSetOptions {
@@ -34,6 +41,8 @@ export interface CreatePermissionSetOptions {
   readonly relayState?: string;
   readonly managedPolicies?: readonly string[];
   readonly inlinePolicy?: string;
+  /** Tag key → value, validated as TagResource validates them (see validateTags). @default none */
+  readonly tags?: Readonly<Record<string, string>>;
 }
 
 /** A change to a permission set's content. Every change makes its provisioned accounts fall behind. */
@@ -57,6 +66,59 @@ export interface PermissionSetAttributes {
 }
 
 export const NAME_PATTERN = /^[\w+=,.@-]{1,32}$/;
+
+/**
+ * Tag limits. Per request: TagResource "Tags ... Array Members: Minimum number of 0 items. Maximum number of 75 items",
+ * UntagResource "TagKeys ... Minimum number of 1 item. Maximum number of 75 items"; Tag "Key ... Minimum length of 1.
+ * Maximum length of 128", "Value ... Minimum length of 0. Maximum length of 256", both with the pattern below
+ * (https://docs.aws.amazon.com/singlesignon/latest/APIReference/API_TagResource.html, API_UntagResource.html,
+ * API_Tag.html). Per resource: "The maximum number of tags that you can assign to a resource is 50" (user guide,
+ * Tagging AWS SSO resources, "Tag restrictions"; aws-sso-permissionset.json: Tags "maxItems": 50).
+ */
+export const TAG_LIMITS = { perResource: 50, perRequest: 75, keyLength: 128, valueLength: 256 } as const;
+export const TAG_PATTERN = /^[\p{L}\p{Z}\p{N}_.:/=+\-@]*$/u;
+const TAG_PATTERN_TEXT = '[\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*';
+
+/**
+ * Checks tags as TagResource and CreatePermissionSet do, in the validation message format of the other members
+ * (`1 validation error detected: Value '...' at 'tags.1.member.key' failed to satisfy constraint: ...`). Two rules
+ * come from the user guide's "Tag restrictions" without a documented error: "Don't use aws: as a prefix for keys; it's
+ * reserved for AWS use", and a key given twice in one request; both are refused here with ValidationException (the
+ * stricter reading; the texts are the simulator's). The prefix is matched case-insensitively, also the stricter reading.
+ */
+export function validateTags(tags: ReadonlyArray<readonly [string, string]>, invalid: (message: string) => Error, member = 'tags'): void {
+  const detected = (text: string) => invalid(`1 validation error detected: ${text}`);
+  if (tags.length > TAG_LIMITS.perRequest) {
+    throw detected(`Value at '${member}' failed to satisfy constraint: Member must have length less than or equal to ${TAG_LIMITS.perRequest}`);
+  }
+  const seen = new Set<string>();
+  tags.forEach(([key, value], i) => {
+    const at = (part: string, text: string) => `Value '${part === 'key' ? key : value}' at '${member}.${i + 1}.member.${part}' failed to satisfy constraint: ${text}`;
+    if (key.length < 1) throw detected(at('key', 'Member must have length greater than or equal to 1'));
+    if (key.length > TAG_LIMITS.keyLength) throw detected(at('key', `Member must have length less than or equal to ${TAG_LIMITS.keyLength}`));
+    if (!TAG_PATTERN.test(key)) throw detected(at('key', `Member must satisfy regular expression pattern: ${TAG_PATTERN_TEXT}`));
+    if (value.length > TAG_LIMITS.valueLength) throw detected(at('value', `Member must have length less than or equal to ${TAG_LIMITS.valueLength}`));
+    if (!TAG_PATTERN.test(value)) throw detected(at('value', `Member must satisfy regular expression pattern: ${TAG_PATTERN_TEXT}`));
+    if (key.toLowerCase().startsWith('aws:')) throw invalid(`Tag keys starting with 'aws:' are reserved for AWS use: ${key}`);
+    if (seen.has(key)) throw invalid(`Duplicate tag key in the request: ${key}`);
+    seen.add(key);
+  });
+}
+
+/** Checks tag keys as UntagResource does (`tagKeys.1.member`). */
+export function validateTagKeys(keys: readonly string[], invalid: (message: string) => Error): void {
+  const detected = (text: string) => invalid(`1 validation error detected: ${text}`);
+  if (keys.length < 1) throw detected("Value at 'tagKeys' failed to satisfy constraint: Member must have length greater than or equal to 1");
+  if (keys.length > TAG_LIMITS.perRequest) {
+    throw detected(`Value at 'tagKeys' failed to satisfy constraint: Member must have length less than or equal to ${TAG_LIMITS.perRequest}`);
+  }
+  keys.forEach((key, i) => {
+    const at = (text: string) => detected(`Value '${key}' at 'tagKeys.${i + 1}.member' failed to satisfy constraint: ${text}`);
+    if (key.length < 1) throw at('Member must have length greater than or equal to 1');
+    if (key.length > TAG_LIMITS.keyLength) throw at(`Member must have length less than or equal to ${TAG_LIMITS.keyLength}`);
+    if (!TAG_PATTERN.test(key)) throw at(`Member must satisfy regular expression pattern: ${TAG_PATTERN_TEXT}`);
+  });
+}
 
 /**
  * The state of one IAM Identity Center instance: permission sets, assignments and what is
@@ -88,9 +150,16 @@ export class IdentityCenterState {
     this.instanceArn = `arn:aws:sso:::instance/${this.instanceId}`;
   }
 
+  /**
+   * Fixtures get plain errors for a bad name or tag; more than 50 tags is the API's ServiceQuotaExceededException
+   * (see tagPermissionSet), checked before anything is created.
+   */
   public createPermissionSet(options: CreatePermissionSetOptions): PermissionSetRecord {
     if (!NAME_PATTERN.test(options.name)) throw new Error(`invalid permission set name '${options.name}'`);
     if (this.permissionSetsByName.has(options.name)) throw new Error(`PermissionSet with name ${options.name} already exists.`);
+    const tags = Object.entries(options.tags ?? {});
+    validateTags(tags, (message) => new Error(message));
+    checkTagQuota(tags.length);
     let arn: string;
     do arn = `arn:aws:sso:::permissionSet/${this.instanceId}/ps-${this.random.hex(16)}`; while (this.permissionSetIndex.has(arn));
     const record: PermissionSetRecord = {
@@ -103,6 +172,7 @@ export class IdentityCenterState {
       version: 1,
       managedPolicies: new Set(options.managedPolicies ?? []),
       inlinePolicy: options.inlinePolicy,
+      tags: tagObject(tags),
     };
     this.permissionSetIndex.set(arn, record);
     this.permissionSetsByName.set(options.name, record);
@@ -133,6 +203,33 @@ export class IdentityCenterState {
     record.sessionDuration = attributes.sessionDuration ?? 'PT1H';
     record.relayState = attributes.relayState;
     record.version++;
+    return record;
+  }
+
+  /**
+   * TagResource: the tags are added, a key the set has already takes the new value ("Associates a set of tags with a
+   * specified resource", API_TagResource.html). More than 50 tags on the set afterwards is refused as a whole with
+   * ServiceQuotaExceededException, one of TagResource's documented errors ("Indicates that the principal has crossed
+   * the permitted number of resources that can be created"); which error AWS picks and its text are not documented,
+   * the text is the simulator's. The version does not change: tags are not part of the provisioned role.
+   * Tags are checked by the caller (validateTags).
+   */
+  public tagPermissionSet(arn: string, tags: ReadonlyArray<readonly [string, string]>): PermissionSetRecord {
+    const record = this.requirePermissionSet(arn);
+    checkTagQuota(new Set([...Object.keys(record.tags), ...tags.map(([key]) => key)]).size);
+    for (const [key, value] of tags) record.tags[key] = value;
+    return record;
+  }
+
+  /**
+   * UntagResource: the keys go; a key the set does not have is ignored. AWS does not say what it does with such a key;
+   * refusing it is not a plausible reading of "Disassociates a set of tags from a specified resource"
+   * (API_UntagResource.html), and no AWS tagging API known to us refuses it. Keys are case-sensitive ("Keys and
+   * values are case sensitive", user guide, Tag restrictions).
+   */
+  public untagPermissionSet(arn: string, keys: readonly string[]): PermissionSetRecord {
+    const record = this.requirePermissionSet(arn);
+    for (const key of keys) delete record.tags[key];
     return record;
   }
 
@@ -257,6 +354,19 @@ export class IdentityCenterState {
     this.provisionedVersions.delete(targetKey(accountId, permissionSetArn));
     this.provisionedByPermissionSet.get(permissionSetArn)?.delete(accountId);
     this.provisionedByAccount.get(accountId)?.delete(permissionSetArn);
+  }
+}
+
+/** A prototype-less object, so that any valid key (`__proto__` included) is an own property. */
+function tagObject(tags: ReadonlyArray<readonly [string, string]>): Record<string, string> {
+  const object = Object.create(null) as Record<string, string>;
+  for (const [key, value] of tags) object[key] = value;
+  return object;
+}
+
+function checkTagQuota(count: number): void {
+  if (count > TAG_LIMITS.perResource) {
+    throw new AwsError('ServiceQuotaExceededException', `A permission set can have at most ${TAG_LIMITS.perResource} tags; the request would leave it with ${count}.`);
   }
 }
 

@@ -1,6 +1,6 @@
 import { AsyncOperation, AsyncOperationKind, AsyncOperations, OperationStatus } from './async-operations';
 import {
-  Assignment, CreatePermissionSetOptions, IdentityCenterState, PermissionSetAttributes, PermissionSetChange, PermissionSetRecord,
+  Assignment, CreatePermissionSetOptions, IdentityCenterState, PermissionSetAttributes, PermissionSetChange, PermissionSetRecord, validateTags,
 } from './identity-center-model';
 import { SimulatedClock } from '../../core/simulated-clock';
 
@@ -20,6 +20,7 @@ export class IdentityCenterModel {
     return this.state.identityStoreId;
   }
 
+  /** `tags` (key → value) are what `aws:ResourceTag/<key>` conditions see on the new set. */
   public createPermissionSet(options: CreatePermissionSetOptions): PermissionSetRecord {
     return this.state.createPermissionSet(options);
   }
@@ -32,6 +33,26 @@ export class IdentityCenterModel {
   /** UpdatePermissionSet: description, session duration and relay state as given; accounts fall behind. */
   public updatePermissionSet(permissionSetArn: string, attributes: PermissionSetAttributes): PermissionSetRecord {
     return this.state.updatePermissionSet(permissionSetArn, attributes);
+  }
+
+  /**
+   * Tags a permission set directly (the console, another tool): keys it has take the new values. Plain errors for a
+   * tag TagResource would refuse; more than 50 tags is ServiceQuotaExceededException. Provisioning is unaffected.
+   */
+  public tagPermissionSet(permissionSetArn: string, tags: Readonly<Record<string, string>>): PermissionSetRecord {
+    const entries = Object.entries(tags);
+    validateTags(entries, (message) => new Error(message));
+    return this.state.tagPermissionSet(permissionSetArn, entries);
+  }
+
+  /** Removes tags from a permission set directly; keys it does not have are ignored. */
+  public untagPermissionSet(permissionSetArn: string, keys: readonly string[]): PermissionSetRecord {
+    return this.state.untagPermissionSet(permissionSetArn, keys);
+  }
+
+  /** The permission set's tags as a plain object (empty when it has none or does not exist). */
+  public permissionSetTags(permissionSetArn: string): Record<string, string> {
+    return { ...this.state.permissionSet(permissionSetArn)?.tags };
   }
 
   /** AWS updated an AWS managed policy: permission sets using it fall behind everywhere. Returns their ARNs. */

@@ -84,7 +84,9 @@ export function webhookUrl(secret: string): string {
  * and is carried out under the run lease. `attempt` numbers the hand-overs of one request (an
  * unfinished drain is queued again), which keeps each message unique to FIFO deduplication.
  */
-export async function queueCustomResourceRequest(client: SQSClient, queueUrl: string, request: { RequestId: string }, attempt: number): Promise<void> {
+export async function queueCustomResourceRequest(
+  client: SQSClient, queueUrl: string, request: { RequestId: string }, attempt: number,
+): Promise<void> {
   await client.send(new SendMessageCommand({
     QueueUrl: queueUrl,
     MessageBody: JSON.stringify({ customResource: request, attempt }),

@@ -98,7 +98,9 @@ export async function receive(request: CustomResourceRequest, deps: ReceiveDeps)
     await deps.lifecycle.removeGeneration(id);
     const previous = new Set((generations[generations.length - 2]?.permissionSets ?? []).map((e) => e.permissionSetArn));
     // A rolled-back generation's retirements are off: those permission sets are in the catalog again.
-    for (const r of await deps.lifecycle.retiring()) if (previous.has(r.permissionSetArn) && !r.confirmed) await deps.lifecycle.retired(r.permissionSetArn);
+    for (const r of await deps.lifecycle.retiring()) {
+      if (previous.has(r.permissionSetArn) && !r.confirmed) await deps.lifecycle.retired(r.permissionSetArn);
+    }
     return answer('SUCCESS');
   }
   if (leavingCatalog(entries, latest.permissionSets).length === 0) {
@@ -154,9 +156,19 @@ export interface CarryOutDeps {
 /** A queued request's end: answered, left for another invocation (time ran out), or busy (another run holds the lease). */
 export type Carried = { readonly answer: CustomResourceAnswer } | { readonly unfinished: true } | { readonly busy: true };
 
-/** Carries out a queued drain under the run lease: idempotent, so an unfinished one is simply queued again. */
+/** How often a queued drain asks again for a lease another run holds. */
+const LEASE_POLL_MS = 1_000;
+
+/**
+ * Carries out a queued drain under the run lease: idempotent, so an unfinished one is simply queued
+ * again. No queued run can hold the lease meanwhile (one message group), but a direct invocation or
+ * a crashed run's unexpired lease can: the drain waits for it rather than fail while CloudFormation waits.
+ */
 export async function carryOut(request: CustomResourceRequest, deps: CarryOutDeps): Promise<Carried> {
-  if (!(await deps.lease.acquire(deps.runId, deps.leaseTtlMs))) return { busy: true };
+  while (!(await deps.lease.acquire(deps.runId, deps.leaseTtlMs))) {
+    if (deps.drain.time.shouldStop()) return { busy: true };
+    await deps.drain.clock.sleep(LEASE_POLL_MS);
+  }
   try {
     const props = request.ResourceProperties;
     const port = deps.identityCenter(String(props[LIFECYCLE.properties.instanceArn]));
@@ -229,7 +241,9 @@ function answerOf(physicalResourceId: string, subject: string, deleted: number, 
  * could not finish (a failed deletion, a suspended account, a drain cut short): it tries again,
  * within the run's time, and says what is left.
  */
-export async function continueRetirements(lifecycle: LifecyclePort, port: RetirementPort, drain: DrainDeps): Promise<{ notices: string[]; errors: string[] }> {
+export async function continueRetirements(
+  lifecycle: LifecyclePort, port: RetirementPort, drain: DrainDeps,
+): Promise<{ notices: string[]; errors: string[] }> {
   const notices: string[] = [];
   const errors: string[] = [];
   for (const retiring of (await lifecycle.retiring()).filter((r) => r.confirmed)) {

@@ -14,8 +14,8 @@ export function headline(report: RunReport): string {
   const c = report.counts;
   const what = report.outcome === 'invalid-config' ? 'config invalid, nothing changed'
     : report.outcome === 'no-config' ? 'no config parameter, nothing changed'
-    : report.outcome === 'failed' ? 'run failed, nothing changed'
-      : `${c.created} created, ${c.deleted} deleted, ${c.provisioned} re-provisioned, ${c.failed} failed${c.deletionsRefused ? `, ${c.deletionsRefused} deletions refused` : ''}`;
+      : report.outcome === 'failed' ? 'run failed, nothing changed'
+        : `${c.created} created, ${c.deleted} deleted, ${c.provisioned} re-provisioned, ${c.failed} failed${c.deletionsRefused ? `, ${c.deletionsRefused} deletions refused` : ''}`;
   return `Identity Center assignments: ${what}${report.dryRun ? ' (dry run)' : ''}`;
 }
 

@@ -110,7 +110,9 @@ function assignmentOf(outcome: OperationOutcome): Assignment {
  * handler makes (aws-cloudformation-resource-providers-sso, DeleteHandler), with growing pauses.
  * A set already gone counts as deleted.
  */
-async function deletePermissionSet(permissionSetArn: string, port: PermissionSetDeletePort, clock: Clock): Promise<{ deleted: boolean; error?: string }> {
+async function deletePermissionSet(
+  permissionSetArn: string, port: PermissionSetDeletePort, clock: Clock,
+): Promise<{ deleted: boolean; error?: string }> {
   let last = '';
   for (let attempt = 1; attempt <= 5; attempt++) {
     try {
