@@ -42,7 +42,11 @@ export { SecretsManagerModel } from './services/messaging/secrets-manager';
 export type { StoredSecret } from './services/messaging/secrets-manager';
 export { IamModel } from './services/iam/iam-model';
 export type { ObservedCall } from './protocol/http-front';
-export type { Caller, PolicyStatement, RoleRecord, CreateRoleOptions, IssuedCredentials } from './services/iam/iam-model';
+export type {
+  Caller, PolicyStatement, PolicyConditions, ResourceTagResolver, RoleRecord, CreateRoleOptions, IssuedCredentials,
+} from './services/iam/iam-model';
+/** An IAM JSON policy document as PolicyStatements, Condition included (what CloudFormation's IAM providers apply). */
+export { statementsOf } from './cloudformation/providers/iam';
 export { WebhookRecorder } from './services/webhook-recorder';
 export type { WebhookDelivery } from './services/webhook-recorder';
 export { CloudFormationModel } from './cloudformation/cloudformation-model';

@@ -405,8 +405,13 @@ describe('AssignmentAutomation least privilege', () => {
       Action: ['dynamodb:BatchWriteItem', 'dynamodb:DeleteItem', 'dynamodb:PutItem', 'dynamodb:Query'],
       Resource: { 'Fn::GetAtt': [expect.stringMatching(/^AssignmentsState/), 'Arn'] },
     }));
-    // No SSM write at all: the state lives in the table.
-    expect(policyStatements(stack).flatMap((s) => [s.Action].flat())).not.toContain('ssm:PutParameter');
+    // The state lives in the table; the only SSM writes are this automation's own claims, for its neighbours.
+    const ssmWrites = policyStatements(stack).filter((s) => [s.Action].flat().some((a: string) => a === 'ssm:PutParameter'));
+    expect(ssmWrites).toEqual([expect.objectContaining({
+      Sid: 'PublishClaims',
+      Action: ['ssm:DeleteParameters', 'ssm:PutParameter'],
+      Resource: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, `:ssm:eu-west-1:111111111111:parameter/cdk-identity-center-permissions/claims/ssoins-1234567890abcdef/${DEFAULT_BUS_NAME}/*`]] },
+    })]);
   });
 
   test('an instance ARN given as a parameter still scopes the policy, and the bus ARN takes the partition of the region', () => {

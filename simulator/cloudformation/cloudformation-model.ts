@@ -194,7 +194,12 @@ export class CloudFormationModel {
     const stack = this.stacks.get(stackName);
     if (!stack) return undefined;
     const resources = new Map([...stack.resources].map(([id, r]) => [id, structuredClone({
-      type: r.type, physicalId: r.physicalId, properties: r.properties, attributes: r.attributes, status: r.status,
+      type: r.type,
+      physicalId: r.physicalId,
+      properties: r.properties,
+      attributes: r.attributes,
+      status: r.status,
+      ...(r.readModel === undefined ? {} : { readModel: r.readModel }),
     })]));
     const template = structuredClone(stack.prepared.template);
     return { stackId: stack.stackId, status: stack.status, resources, template, outputs: structuredClone(stack.outputs) };

@@ -189,5 +189,6 @@ export function stackResource(
     updateReplacePolicy: resource.UpdateReplacePolicy,
     status,
     providerState: provisioned.providerState,
+    ...(provisioned.model === undefined ? {} : { readModel: provisioned.model }),
   };
 }

@@ -41,6 +41,8 @@ export interface StackResource {
   readonly status: string;
   /** Provider bookkeeping (a custom resource's last RequestId). */
   readonly providerState?: Readonly<Record<string, unknown>>;
+  /** The read handler's model when the resource was imported (ProvisionedResource.model); gone after its next update. */
+  readonly readModel?: Readonly<Record<string, unknown>>;
 }
 
 export interface StackRecord {
@@ -64,6 +66,11 @@ export interface StackResourceView {
   readonly properties: Readonly<Record<string, unknown>>;
   readonly attributes: Readonly<Record<string, unknown>>;
   readonly status: string;
+  /**
+   * For an imported resource until its next update: the properties its read handler found (e.g. Tags added outside
+   * the template), where `properties` are the template's as imported.
+   */
+  readonly readModel?: Readonly<Record<string, unknown>>;
 }
 
 /** What `CloudFormationModel.stack()` shows. */

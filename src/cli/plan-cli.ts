@@ -101,6 +101,7 @@ export async function runPlan(args: PlanArguments): Promise<RunReport> {
     stateTable,
     readOnly: true,
     guards: { maxDeletionsPerRun: args.maxDeletionsPerRun, dryRun: false },
+    automation: busNameOfParameter(args.parameter),
     leaseTtlMs: 0,
     counter,
     // Below the reconciler's own rates, so a plan never starves a running reconcile.

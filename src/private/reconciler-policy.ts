@@ -3,7 +3,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { instanceIdOf } from './identifiers';
 import { addNagSuppressions } from './nag';
-import { CATALOG_TAG_KEY } from '../reconciler/contract';
+import { CATALOG_TAG_KEY, claimsPath } from '../reconciler/contract';
 
 /** What the reconciler's least-privilege policy is scoped to. */
 export interface ReconcilerPolicyScope {
@@ -120,6 +120,19 @@ export function grantReconcilerPermissions(fn: lambda.Function, stack: Stack, op
     actions: ['ssm:GetParameter', 'ssm:GetParameters'],
     resources: [parameterArn(`${options.stateParameterPrefix}/*`)],
   }));
+  // Neighbours: every automation on the instance publishes the pairs it owns under one path (its
+  // own document under its bus name) and reads the others' (src/reconciler/core/claims.ts).
+  const claims = claimsPath(instanceId);
+  fn.addToRolePolicy(new iam.PolicyStatement({
+    sid: 'ReadClaims',
+    actions: ['ssm:GetParameter', 'ssm:GetParameters', 'ssm:GetParametersByPath'],
+    resources: [parameterArn(claims), parameterArn(`${claims}/*`)],
+  }));
+  fn.addToRolePolicy(new iam.PolicyStatement({
+    sid: 'PublishClaims',
+    actions: ['ssm:DeleteParameters', 'ssm:PutParameter'],
+    resources: [parameterArn(`${claims}/${options.busName}/*`)],
+  }));
   fn.addToRolePolicy(new iam.PolicyStatement({
     sid: 'State',
     // Exactly what the state store does: read the records of a kind, write them, take and release the lease.
@@ -168,6 +181,12 @@ export function grantReconcilerPermissions(fn: lambda.Function, stack: Stack, op
       reason: 'Versions before the state table kept their state in numbered standard parameters under this path (<prefix>/r<rev>-N); '
         + 'the reconciler reads them once to migrate, confined to that path.',
       appliesTo: [{ regex: `/^Resource::arn:<AWS::Partition>:ssm:.+:parameter\\/${escapeRegex(options.busName)}\\/state\\/\\*$/g` }],
+    },
+    {
+      id: 'AwsSolutions-IAM5',
+      reason: 'The automations on one Identity Center instance publish their claims as chunked documents under one path (one '
+        + 'document per automation, chunks named by revision): reads are confined to that path, writes to this automation\'s document.',
+      appliesTo: [{ regex: '/^Resource::arn:<AWS::Partition>:ssm:.+:parameter\\/cdk-identity-center-permissions\\/claims\\/.+\\/\\*$/g' }],
     },
   ];
 

@@ -2,6 +2,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { ApiCallCounter, instrument } from './adapters/api-calls';
 import { ClientRates, awsAdapters } from './adapters/aws-adapters';
 import { DynamoDbStateStore } from './adapters/dynamodb-state';
+import { SsmClaims } from './adapters/ssm-claims';
 import { SsmConfigAdapter } from './adapters/ssm-config';
 import { SsmDocumentStore } from './adapters/ssm-document-store';
 import { GuardSettings } from './core/decide';
@@ -22,6 +23,8 @@ export interface Composition {
   /** The state is read but never written, and no lease is taken (the plan command). @default false */
   readonly readOnly?: boolean;
   readonly guards: GuardSettings;
+  /** The automation's name among its neighbours on the instance (its bus name). @default - neighbours' claims are not considered */
+  readonly automation?: string;
   /** How long a run may hold the lease. */
   readonly leaseTtlMs: number;
   readonly counter: ApiCallCounter;
@@ -52,7 +55,11 @@ export function composeReconciler(c: Composition): ReconcileDeps {
     leaseTtlMs: c.leaseTtlMs,
     guards: c.guards,
     organizations: aws.organizations,
-    connect: (instance) => ({ identityStore: aws.identityStore(instance.identityStoreId), identityCenter: aws.identityCenter(instance.instanceArn) }),
+    connect: (instance) => ({
+      identityStore: aws.identityStore(instance.identityStoreId),
+      identityCenter: aws.identityCenter(instance.instanceArn),
+      claims: c.automation === undefined ? undefined : new SsmClaims(aws.ssm, instance.instanceArn.split('/').pop()!, c.automation, aws.ssmWrites),
+    }),
     clock: systemClock,
     log: c.log,
     limits: c.limits,

@@ -23,6 +23,14 @@ export function parameterNames(busName: string): {
   };
 }
 
+/**
+ * Where the automations on one Identity Center instance publish their claims (one document per
+ * automation, under `<path>/<bus name>`), in their account and region.
+ */
+export function claimsPath(instanceId: string): string {
+  return `/cdk-identity-center-permissions/claims/${instanceId}`;
+}
+
 /** The bus name of the automation whose head parameter this is (`/<bus>/config`), if it is one. */
 export function busNameOfParameter(headParameter: string): string | undefined {
   const busName = /^\/(.+)\/config$/.exec(headParameter)?.[1];

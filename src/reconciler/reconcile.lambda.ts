@@ -69,6 +69,7 @@ export async function handler(event: SQSEvent | DirectInvocation | CustomResourc
     stateTable: settings.stateTable,
     statePrefix: settings.statePrefix,
     guards: settings.guards,
+    automation: settings.eventBusName,
     // A crashed run's lease expires after its Lambda's lifetime.
     leaseTtlMs: context.getRemainingTimeInMillis() + 60_000,
     counter,

@@ -1,8 +1,8 @@
 import { LegacyState, ReconcilerState, StoredState } from '../../src/reconciler/core/memory';
 import { Assignment, PrincipalId, assignmentKey, principalKey, targetKey } from '../../src/reconciler/core/model';
 import {
-  Clock, IdentityCenterReadPort, IdentityCenterWritePort, IdentityStorePort, LeasePort, OperationKind, OperationStatus, OrganizationsPort, PermissionSetDeletePort, StatePort,
-  WriteError,
+  Clock, IdentityCenterReadPort, IdentityCenterWritePort, IdentityStorePort, LeasePort, OperationKind, OperationStatus, OrganizationsPort,
+  PermissionSetDeletePort, StatePort, WriteError,
 } from '../../src/reconciler/core/ports';
 import { OrgAccount, OrgSnapshot, OrgUnit } from '../../src/reconciler/core/snapshot';
 

@@ -9,7 +9,7 @@ import { DynamoDbEndpoint } from '../../simulator/dynamodb/dynalite-endpoint';
 import { planConfigStorage } from '../../src/private/config-storage';
 import { DynamoDbStateStore } from '../../src/reconciler/adapters/dynamodb-state';
 import { CONFIG_VERSION, ConfigDocument, OptionsDocument, RuleDocument } from '../../src/reconciler/config/document';
-import { DEFAULT_BUS_NAME, DEFAULT_GUARDS, STATE_TABLE_KEY, parameterNames } from '../../src/reconciler/contract';
+import { DEFAULT_BUS_NAME, DEFAULT_GUARDS, ENV, STATE_TABLE_KEY, parameterNames } from '../../src/reconciler/contract';
 import { ReconcilerState } from '../../src/reconciler/core/memory';
 import { RunReport } from '../../src/reconciler/core/report';
 
@@ -66,7 +66,7 @@ export class Harness {
   }
 
   /** Stores the document the way AssignmentAutomation does: a head and, when needed, parts. */
-  putConfig(rules: RuleDocument[], options: Partial<OptionsDocument> = {}, permissionSetsByName: string[] = []): ConfigDocument {
+  putConfig(rules: RuleDocument[], options: Partial<OptionsDocument> = {}, permissionSetsByName: string[] = [], bus = BUS): ConfigDocument {
     const names = [...new Set([...rules.map((r) => r.permissionSet)])].sort();
     const doc: ConfigDocument = {
       version: CONFIG_VERSION,
@@ -77,11 +77,21 @@ export class Harness {
       rules,
     };
     // Stored exactly as AssignmentAutomation lays it out (tokens aside, the same code path).
-    const storage = planConfigStorage(new Stack(), doc, BUS);
+    const storage = planConfigStorage(new Stack(), doc, bus);
     const tier = storage.fitsStandard ? 'Standard' : 'Advanced';
     storage.parts.forEach((part, i) => this.sim.ssm.put(storage.head.parts[i], JSON.stringify(part), { tier }));
-    this.sim.ssm.put(HEAD, JSON.stringify(storage.head), { tier });
+    this.sim.ssm.put(parameterNames(bus).head, JSON.stringify(storage.head), { tier });
     return doc;
+  }
+
+  /**
+   * A second automation on the same instance, in the same account and region (its own bus, config
+   * parameter and state table): the environment its function would have.
+   */
+  async neighbour(bus: string): Promise<Record<string, string>> {
+    this.sim.eventBridge.createEventBus(bus);
+    await this.dynamodb.createTable(`${bus}-state`, STATE_TABLE_KEY);
+    return { [ENV.configParameter]: parameterNames(bus).head, [ENV.stateTable]: `${bus}-state`, [ENV.eventBusName]: bus, [ENV.serviceName]: bus };
   }
 
   env(extra: Record<string, string> = {}): Record<string, string> {

@@ -140,6 +140,41 @@ describe('CloudFormation model', () => {
     })]);
   });
 
+  test('AWS::IAM::Policy carries Condition: a tag-conditioned statement allows the tagged permission set only', async () => {
+    const instance = sim.identityCenter.instanceArn;
+    const tagged = sim.identityCenter.createPermissionSet({ name: 'Tagged', tags: { 'cdk-identity-center-permissions:catalog': 'cat-1' } });
+    const untagged = sim.identityCenter.createPermissionSet({ name: 'Untagged' });
+    await sim.cloudFormation.deploy('Home', {
+      Resources: {
+        Role: {
+          Type: 'AWS::IAM::Role',
+          Properties: { AssumeRolePolicyDocument: { Statement: [{ Effect: 'Allow', Action: 'sts:AssumeRole', Principal: { AWS: { Ref: 'AWS::AccountId' } } }] } },
+        },
+        Policy: {
+          Type: 'AWS::IAM::Policy',
+          Properties: {
+            PolicyName: 'p',
+            Roles: [{ Ref: 'Role' }],
+            PolicyDocument: {
+              Statement: [{
+                Sid: 'WriteCatalogPermissionSets',
+                Effect: 'Allow',
+                Action: 'sso:DeleteAccountAssignment',
+                Resource: `arn:aws:sso:::permissionSet/${instance.split('/')[1]}/*`,
+                Condition: { StringEquals: { 'aws:ResourceTag/cdk-identity-center-permissions:catalog': 'cat-1' } },
+              }],
+            },
+          },
+        },
+      },
+    });
+    const role = sim.iam.role(String(sim.cloudFormation.stack('Home')!.resources.get('Role')!.attributes.Arn))!;
+    expect(role.policy).toEqual([expect.objectContaining({ conditions: { StringEquals: { 'aws:ResourceTag/cdk-identity-center-permissions:catalog': 'cat-1' } } })]);
+    const caller = sim.iam.callerFor(sim.iam.credentialsFor(role.arn).accessKeyId);
+    expect(sim.iam.isAllowed(caller, 'sso:DeleteAccountAssignment', tagged.arn)).toBe(true);
+    expect(sim.iam.isAllowed(caller, 'sso:DeleteAccountAssignment', untagged.arn)).toBe(false);
+  });
+
   test('template validation: unresolved references and cycles are refused before anything starts', async () => {
     await expect(sim.cloudFormation.deploy('Bad', { Resources: { A: { Type: 'AWS::SNS::Topic', Properties: { X: { Ref: 'Missing' } } } } }))
       .rejects.toThrow('Template format error: Unresolved resource dependencies [Missing] in the Resources block of the template');
@@ -570,6 +605,62 @@ describe('CloudFormation model', () => {
       } finally {
         await slow.stop();
       }
+    });
+
+    test('Tags: created with the set; an update untags what went, tags what came (also over tags added outside the template), then provisions', async () => {
+      const account = sim.organizations.createAccount({ name: 'Prod' });
+      const group = sim.identityStore.createGroup('Admins');
+      const tags = (entries: Record<string, string>) => ({ Tags: Object.entries(entries).map(([Key, Value]) => ({ Key, Value })) });
+      expect((await sim.cloudFormation.deploy('Home', home('Catalog', tags({ 'cdk-identity-center-permissions:catalog': 'cat-1', 'team': 'blue' })))).status)
+        .toBe('CREATE_COMPLETE');
+      const ps = sim.identityCenter.permissionSetByName('Catalog')!;
+      expect(ps.tags).toEqual({ 'cdk-identity-center-permissions:catalog': 'cat-1', 'team': 'blue' });
+      sim.identityCenter.addAssignment({ accountId: account.id, permissionSetArn: ps.arn, principalType: 'GROUP', principalId: group.id });
+      // Someone tags the set by hand; the handler compares with the set's tags, not with the previous template.
+      sim.identityCenter.tagPermissionSet(ps.arn, { 'added-by-hand': 'yes' });
+
+      const updated = await sim.cloudFormation.deploy('Home', home('Catalog', tags({ 'cdk-identity-center-permissions:catalog': 'cat-1', 'team': 'green', 'owner': 'platform' })));
+      expect(updated.status).toBe('UPDATE_COMPLETE');
+      expect(sim.identityCenter.permissionSetTags(ps.arn)).toEqual({ 'cdk-identity-center-permissions:catalog': 'cat-1', 'team': 'green', 'owner': 'platform' });
+      expect(sim.identityCenter.operations({ kind: 'PROVISION_PERMISSION_SET' })).toHaveLength(1);
+      expect(sim.identityCenter.isLatestProvisioned(account.id, ps.arn)).toBe(true);
+
+      expect((await sim.cloudFormation.deploy('Home', home('Catalog'))).status).toBe('UPDATE_COMPLETE');
+      expect(sim.identityCenter.permissionSetTags(ps.arn)).toEqual({});
+    });
+
+    test('a tag the service refuses fails the create (GeneralServiceException) or the update, which rolls back', async () => {
+      const created = await sim.cloudFormation.deploy('Home', home('Bad', { Tags: [{ Key: 'aws:reserved', Value: 'x' }] }));
+      expect(created.status).toBe('ROLLBACK_COMPLETE');
+      expect(created.events[at(created.events, 'PermissionSet', 'CREATE_FAILED')].reason)
+        .toMatch(/^Resource handler returned message: "Tag keys starting with 'aws:' are reserved for AWS use: aws:reserved \(Service: SsoAdmin, Status Code: 400, .*HandlerErrorCode: GeneralServiceException\)$/);
+      expect(sim.identityCenter.permissionSetByName('Bad')).toBeUndefined();
+
+      await sim.cloudFormation.deploy('Other', home('Good', { Tags: [{ Key: 'team', Value: 'blue' }] }));
+      const ps = sim.identityCenter.permissionSetByName('Good')!;
+      // The old tag is untagged first, then TagResource refuses; the rollback's update tags the set back.
+      const updated = await sim.cloudFormation.deploy('Other', home('Good', { Tags: [{ Key: 'owner', Value: 'me' }, { Key: 'aws:late', Value: 'x' }] }));
+      expect(updated.events[at(updated.events, 'PermissionSet', 'UPDATE_FAILED')].reason)
+        .toMatch(/^Resource handler returned message: "Tag keys starting with 'aws:' are reserved.*HandlerErrorCode: GeneralServiceException\)$/);
+      expect(updated.status).toBe('UPDATE_ROLLBACK_COMPLETE');
+      expect(sim.identityCenter.permissionSetTags(ps.arn)).toEqual({ team: 'blue' });
+    });
+
+    test('import: the read handler returns the set\'s Tags (ListTagsForResource); the stack keeps the template\'s properties', async () => {
+      const existing = sim.identityCenter.createPermissionSet({ name: 'Legacy', sessionDuration: 'PT4H', tags: { owner: 'someone', team: 'blue' } });
+      const template = { Resources: { Legacy: permissionSet('Legacy', { Tags: [{ Key: 'team', Value: 'blue' }] }) } };
+      const result = await sim.cloudFormation.importResources('Home', template, { Legacy: { InstanceArn: sim.identityCenter.instanceArn, PermissionSetArn: existing.arn } });
+      expect(result.status).toBe('IMPORT_COMPLETE');
+      const imported = sim.cloudFormation.stack('Home')!.resources.get('Legacy')!;
+      expect(imported.properties.Tags).toEqual([{ Key: 'team', Value: 'blue' }]);
+      expect(imported.readModel).toEqual({
+        PermissionSetArn: existing.arn,
+        InstanceArn: sim.identityCenter.instanceArn,
+        Name: 'Legacy',
+        SessionDuration: 'PT4H',
+        Tags: [{ Key: 'owner', Value: 'someone' }, { Key: 'team', Value: 'blue' }],
+        ManagedPolicies: [],
+      });
     });
 
     test('a name already taken fails the create with AlreadyExists', async () => {

@@ -1,12 +1,14 @@
 import {
   AccessDeniedException, DescribePermissionSetCommand, ListInstancesCommand, ListPermissionSetsCommand, SSOAdminClient,
 } from '@aws-sdk/client-sso-admin';
-import { AwsSimulator, CallCounter, FaultInjector, IamModel, PolicyStatement, SeededRandom, SimulatedClock, WebhookRecorder } from '../../simulator';
+import {
+  AwsSimulator, CallCounter, FaultInjector, IamModel, PolicyConditions, PolicyStatement, SeededRandom, SimulatedClock, statementsOf, WebhookRecorder,
+} from '../../simulator';
 import { AwsError } from '../../simulator/protocol/aws-error';
 import { accessKeyIdOf, HttpFront } from '../../simulator/protocol/http-front';
 import { JsonInput, RequestContext, ServiceHandler } from '../../simulator/protocol/service-handler';
 import { matches } from '../../simulator/services/iam/iam-model';
-import { ssoAdminAuthorization } from '../../simulator/services/identity-center/authorization';
+import { ssoAdminAuthorization, ssoAdminAuthorizations } from '../../simulator/services/identity-center/authorization';
 
 const ACCOUNT = '111111111111';
 const INSTANCE = 'arn:aws:sso:::instance/ssoins-1234567890abcdef';
@@ -155,6 +157,141 @@ describe('IAM policy evaluation', () => {
   });
 });
 
+describe('IAM policy conditions', () => {
+  const CATALOG = 'aws:ResourceTag/cdk-identity-center-permissions:catalog';
+  let roles = 0;
+  /** PS is tagged with `tags`, OTHER_PS has no tags, anything else is unknown to the resolver. */
+  function tagged(tags: Record<string, string>) {
+    const iam = model();
+    iam.registerResourceTags((arn) => (arn === PS ? tags : arn === OTHER_PS ? {} : undefined));
+    return iam;
+  }
+  function allowedOn(iam: IamModel, conditions: PolicyConditions, effect: 'Allow' | 'Deny' = 'Allow') {
+    const policy: PolicyStatement[] = effect === 'Allow'
+      ? [{ effect, actions: ['sso:DeleteAccountAssignment'], resources: ['arn:aws:sso:::permissionSet/*'], conditions }]
+      : [
+        { effect: 'Allow', actions: ['sso:*'], resources: ['*'] },
+        { effect, actions: ['sso:DeleteAccountAssignment'], resources: ['arn:aws:sso:::permissionSet/*'], conditions },
+      ];
+    const role = iam.createRole({ accountId: ACCOUNT, name: `Role${++roles}`, policy });
+    const caller = iam.callerFor(iam.credentialsFor(role.arn).accessKeyId);
+    return (resource: string) => iam.isAllowed(caller, 'sso:DeleteAccountAssignment', resource);
+  }
+
+  test('aws:ResourceTag reads the tags of the resource being evaluated; a resource without the tag is denied with AWS\'s message', () => {
+    const iam = tagged({ 'cdk-identity-center-permissions:catalog': 'cat-1' });
+    const { caller } = roleWith(iam, [
+      { effect: 'Allow', actions: ['sso:DeleteAccountAssignment'], resources: [INSTANCE, 'arn:aws:sso:::account/*'] },
+      {
+        effect: 'Allow',
+        actions: ['sso:DeleteAccountAssignment'],
+        resources: ['arn:aws:sso:::permissionSet/ssoins-1234567890abcdef/*'],
+        conditions: { StringEquals: { [CATALOG]: 'cat-1' } },
+      },
+    ]);
+    const account = 'arn:aws:sso:::account/123456789012';
+    expect(() => iam.authorize(caller, 'sso:DeleteAccountAssignment', [INSTANCE, PS, account])).not.toThrow();
+    expect(iam.resourceTags(OTHER_PS)).toEqual({});
+    expect(iam.resourceTags(INSTANCE)).toEqual({});
+    expect(denial(() => iam.authorize(caller, 'sso:DeleteAccountAssignment', [INSTANCE, OTHER_PS, account]))).toBe(
+      `User: arn:aws:sts::${ACCOUNT}:assumed-role/Reconciler/run-1 is not authorized to perform: sso:DeleteAccountAssignment `
+      + `on resource: ${OTHER_PS} because no identity-based policy allows the sso:DeleteAccountAssignment action`);
+  });
+
+  test('several values of one key are ORed; several keys, and several operators, are ANDed', () => {
+    const iam = tagged({ team: 'blue', env: 'prod' });
+    expect(allowedOn(iam, { StringEquals: { 'aws:ResourceTag/team': ['green', 'blue'] } })(PS)).toBe(true);
+    expect(allowedOn(iam, { StringEquals: { 'aws:ResourceTag/team': ['green', 'red'] } })(PS)).toBe(false);
+    expect(allowedOn(iam, { StringEquals: { 'aws:ResourceTag/team': 'blue', 'aws:ResourceTag/env': 'prod' } })(PS)).toBe(true);
+    expect(allowedOn(iam, { StringEquals: { 'aws:ResourceTag/team': 'blue', 'aws:ResourceTag/env': 'dev' } })(PS)).toBe(false);
+    expect(allowedOn(iam, { StringEquals: { 'aws:ResourceTag/team': 'blue' }, StringLike: { 'aws:ResourceTag/env': 'pr*' } })(PS)).toBe(true);
+    expect(allowedOn(iam, { StringEquals: { 'aws:ResourceTag/team': 'blue' }, StringLike: { 'aws:ResourceTag/env': 'de?' } })(PS)).toBe(false);
+  });
+
+  test('a missing key: StringEquals and StringLike are false, StringNotEquals is true, ...IfExists is true', () => {
+    const iam = tagged({ team: 'blue' });
+    for (const resource of [PS, OTHER_PS]) {
+      expect(allowedOn(iam, { StringEquals: { 'aws:ResourceTag/owner': 'me' } })(resource)).toBe(false);
+      expect(allowedOn(iam, { StringLike: { 'aws:ResourceTag/owner': '*' } })(resource)).toBe(false);
+      expect(allowedOn(iam, { StringNotEquals: { 'aws:ResourceTag/owner': 'me' } })(resource)).toBe(true);
+      expect(allowedOn(iam, { StringNotLike: { 'aws:ResourceTag/owner': 'm*' } })(resource)).toBe(true);
+      expect(allowedOn(iam, { StringEqualsIfExists: { 'aws:ResourceTag/owner': 'me' } })(resource)).toBe(true);
+    }
+    // A resource no service knows has no tags.
+    expect(allowedOn(iam, { StringNotEquals: { 'aws:ResourceTag/owner': 'me' } })('arn:aws:sso:::permissionSet/elsewhere')).toBe(true);
+  });
+
+  test('a negated operator with several values is a NOR: the value must match none of them', () => {
+    const iam = tagged({ team: 'blue' });
+    expect(allowedOn(iam, { StringNotEquals: { 'aws:ResourceTag/team': ['green', 'red'] } })(PS)).toBe(true);
+    expect(allowedOn(iam, { StringNotEquals: { 'aws:ResourceTag/team': ['green', 'blue'] } })(PS)).toBe(false);
+    expect(allowedOn(iam, { StringNotLike: { 'aws:ResourceTag/team': ['g*', 'b*'] } })(PS)).toBe(false);
+    expect(allowedOn(iam, { StringNotEqualsIfExists: { 'aws:ResourceTag/team': 'blue' } })(PS)).toBe(false);
+  });
+
+  test('tag keys in a condition are case-insensitive, values case-sensitive unless IgnoreCase; so is the key name', () => {
+    const iam = tagged({ Team: 'Blue' });
+    expect(allowedOn(iam, { StringEquals: { 'aws:ResourceTag/team': 'Blue' } })(PS)).toBe(true);
+    expect(allowedOn(iam, { StringEquals: { 'AWS:resourcetag/TEAM': 'Blue' } })(PS)).toBe(true);
+    expect(allowedOn(iam, { StringEquals: { 'aws:ResourceTag/Team': 'blue' } })(PS)).toBe(false);
+    expect(allowedOn(iam, { StringEqualsIgnoreCase: { 'aws:ResourceTag/Team': 'blue' } })(PS)).toBe(true);
+    expect(allowedOn(iam, { StringNotEqualsIgnoreCase: { 'aws:ResourceTag/Team': 'BLUE' } })(PS)).toBe(false);
+    expect(allowedOn(iam, { StringLike: { 'aws:ResourceTag/Team': 'b*' } })(PS)).toBe(false);
+  });
+
+  test('a Deny applies only when its conditions hold', () => {
+    const iam = tagged({ protected: 'true' });
+    const check = allowedOn(iam, { StringEquals: { 'aws:ResourceTag/protected': 'true' } }, 'Deny');
+    expect(check(PS)).toBe(false);
+    expect(check(OTHER_PS)).toBe(true);
+  });
+
+  // What the simulator does not evaluate never widens access: an Allow that uses it does not apply, a Deny does.
+  test.each<[string, PolicyConditions]>([
+    ['another operator', { NumericEquals: { 'aws:ResourceTag/team': '1' } }],
+    ['a set operator', { 'ForAnyValue:StringEquals': { 'aws:ResourceTag/team': 'blue' } }],
+    ['a misspelt operator', { stringequals: { 'aws:ResourceTag/team': 'blue' } }],
+    ['another context key', { StringEquals: { 'aws:PrincipalTag/team': 'blue' } }],
+    ['a request tag', { StringEquals: { 'aws:RequestTag/team': 'blue' } }],
+    ['a policy variable', { StringEquals: { 'aws:ResourceTag/team': '${aws:PrincipalTag/team}' } }],
+    ['an empty value list', { StringNotEquals: { 'aws:ResourceTag/team': [] } }],
+    ['a non-string value', { StringEquals: { 'aws:ResourceTag/team': { 'Fn::GetAtt': ['X', 'Y'] } as unknown as string } }],
+    ['one unknown operator beside one that holds', { StringEquals: { 'aws:ResourceTag/team': 'blue' }, Bool: { 'aws:SecureTransport': 'true' } }],
+  ])('not understood, %s: never widens access', (_name, conditions) => {
+    const iam = tagged({ team: 'blue' });
+    expect(allowedOn(iam, conditions)(PS)).toBe(false);
+    expect(allowedOn(iam, conditions, 'Deny')(PS)).toBe(false);
+    // Even where a known condition is false, the Deny still applies (the stricter reading).
+    expect(allowedOn(iam, { ...conditions, StringLike: { 'aws:ResourceTag/team': 'red' } }, 'Deny')(OTHER_PS)).toBe(false);
+  });
+
+  test('a resource carrying a tag key in two spellings is not decided either way', () => {
+    const iam = tagged({ team: 'blue', Team: 'blue' });
+    expect(allowedOn(iam, { StringEquals: { 'aws:ResourceTag/team': 'blue' } })(PS)).toBe(false);
+    expect(allowedOn(iam, { StringEquals: { 'aws:ResourceTag/team': 'red' } }, 'Deny')(PS)).toBe(false);
+  });
+
+  test('statements without conditions, or with an empty Condition element, apply as before', () => {
+    const iam = tagged({});
+    expect(allowedOn(iam, {})(PS)).toBe(true);
+  });
+
+  test('statementsOf carries Condition through, scalars as strings; NotAction statements are still left out', () => {
+    expect(statementsOf({
+      Statement: [
+        { Effect: 'Allow', Action: 'sso:ProvisionPermissionSet', Resource: 'arn:aws:sso:::permissionSet/*', Condition: { StringEquals: { [CATALOG]: 'cat-1' } } },
+        { Effect: 'Deny', Action: '*', Resource: '*', Condition: { Bool: { 'aws:MultiFactorAuthPresent': false }, NumericLessThan: { 'x:n': [1, 2] } } },
+        { Effect: 'Allow', NotAction: 'iam:*', Resource: '*' },
+        { Effect: 'Allow', Action: 'sso:List*' },
+      ],
+    })).toEqual([
+      { effect: 'Allow', actions: ['sso:ProvisionPermissionSet'], resources: ['arn:aws:sso:::permissionSet/*'], conditions: { StringEquals: { [CATALOG]: 'cat-1' } } },
+      { effect: 'Deny', actions: ['*'], resources: ['*'], conditions: { Bool: { 'aws:MultiFactorAuthPresent': 'false' }, NumericLessThan: { 'x:n': ['1', '2'] } } },
+      { effect: 'Allow', actions: ['sso:List*'], resources: ['*'] },
+    ]);
+  });
+});
+
 describe('sso-admin authorization resources (Service Authorization Reference)', () => {
   const account = 'arn:aws:sso:::account/123456789012';
   test.each([
@@ -168,8 +305,23 @@ describe('sso-admin authorization resources (Service Authorization Reference)', 
     ['ListAccountAssignmentsForPrincipal', { PrincipalId: 'x' }, [INSTANCE]],
     ['DescribePermissionSetProvisioningStatus', { ProvisionPermissionSetRequestId: 'x' }, [INSTANCE]],
     ['ListInstances', {}, ['*']],
+    ['TagResource', { ResourceArn: PS, Tags: [] }, [INSTANCE, PS]],
+    ['UntagResource', { ResourceArn: PS, TagKeys: ['a'] }, [INSTANCE, PS]],
+    ['ListTagsForResource', { ResourceArn: PS }, [INSTANCE, PS]],
+    ['ListTagsForResource', { ResourceArn: INSTANCE }, [INSTANCE]],
   ])('%s %j', (operation, input, resources) => {
     expect(ssoAdminAuthorization(operation, input, INSTANCE)).toEqual({ action: `sso:${operation}`, resources });
+  });
+
+  test('CreatePermissionSet with tags also needs sso:TagResource, on the same resources', () => {
+    const space = 'arn:aws:sso:::permissionSet/ssoins-1234567890abcdef/*';
+    expect(ssoAdminAuthorizations('CreatePermissionSet', { Name: 'Admin' }, INSTANCE)).toEqual([
+      { action: 'sso:CreatePermissionSet', resources: [INSTANCE, space] },
+    ]);
+    expect(ssoAdminAuthorizations('CreatePermissionSet', { Name: 'Admin', Tags: [{ Key: 'k', Value: 'v' }] }, INSTANCE)).toEqual([
+      { action: 'sso:CreatePermissionSet', resources: [INSTANCE, space] },
+      { action: 'sso:TagResource', resources: [INSTANCE, space] },
+    ]);
   });
 
   test('the partition is the instance ARN\'s', () => {

@@ -7,6 +7,8 @@ import {
   ListAccountAssignmentsCommand, ListAccountsForProvisionedPermissionSetCommand, ListPermissionSetsProvisionedToAccountCommand,
   ProvisionPermissionSetCommand, DeletePermissionSetCommand, ListAccountAssignmentsForPrincipalCommand,
   ResourceNotFoundException, SSOAdminClient, ThrottlingException, ValidationException,
+  CreatePermissionSetCommand, ListTagsForResourceCommand, paginateListTagsForResource, ServiceQuotaExceededException, TagResourceCommand,
+  UntagResourceCommand,
 } from '@aws-sdk/client-sso-admin';
 import { AwsSimulator, AwsSimulatorOptions } from '../../simulator';
 
@@ -326,5 +328,205 @@ describe('Identity Center in the management account acts with the caller\'s IAM 
     const started = await client.send(new CreateAccountAssignmentCommand(target(accounts[0].id)));
     sim.clock.advance(5000);
     expect(sim.identityCenter.operation(started.AccountAssignmentCreationStatus!.RequestId!)?.status).toBe('SUCCEEDED');
+  });
+});
+
+describe('Identity Center permission set tags (TagResource, UntagResource, ListTagsForResource)', () => {
+  let env: Awaited<ReturnType<typeof frozenSimulator>>;
+  afterEach(async () => {
+    expect(env.sim.unexpectedErrors).toEqual([]);
+    await env.sim.stop();
+  });
+  const listTags = async (arn: string) => {
+    const tags: Array<{ Key?: string; Value?: string }> = [];
+    const input = { InstanceArn: env.sim.identityCenter.instanceArn, ResourceArn: arn };
+    for await (const page of paginateListTagsForResource({ client: env.admin }, input)) {
+      tags.push(...(page.Tags ?? []));
+    }
+    return tags;
+  };
+
+  test('CreatePermissionSet takes Tags; TagResource adds and overwrites, UntagResource removes; provisioning is unaffected', async () => {
+    env = await frozenSimulator();
+    const { sim, admin, accounts, group } = env;
+    const instance = sim.identityCenter.instanceArn;
+    const created = await admin.send(new CreatePermissionSetCommand({
+      InstanceArn: instance, Name: 'Tagged', Tags: [{ Key: 'team', Value: 'blue' }, { Key: 'cost-center', Value: '' }],
+    }));
+    const arn = created.PermissionSet!.PermissionSetArn!;
+    expect(await listTags(arn)).toEqual([{ Key: 'cost-center', Value: '' }, { Key: 'team', Value: 'blue' }]);
+    sim.identityCenter.addAssignment({ accountId: accounts[0].id, permissionSetArn: arn, principalType: 'GROUP', principalId: group.id });
+
+    await admin.send(new TagResourceCommand({ InstanceArn: instance, ResourceArn: arn, Tags: [{ Key: 'team', Value: 'green' }, { Key: 'Team', Value: 'x' }] }));
+    expect(sim.identityCenter.permissionSet(arn)!.tags).toEqual({ 'cost-center': '', 'team': 'green', 'Team': 'x' });
+    await admin.send(new UntagResourceCommand({ InstanceArn: instance, ResourceArn: arn, TagKeys: ['Team', 'cost-center', 'never-there'] }));
+    expect(sim.identityCenter.permissionSetTags(arn)).toEqual({ team: 'green' });
+    expect(await listTags(arn)).toEqual([{ Key: 'team', Value: 'green' }]);
+    // Tags are not part of the role: nothing falls behind.
+    expect(sim.identityCenter.isLatestProvisioned(accounts[0].id, arn)).toBe(true);
+    expect(sim.identityCenter.accountsBehind(arn)).toEqual([]);
+  });
+
+  test('50 tags at most per permission set (ServiceQuotaExceededException); 75 per request; each tag validated like AWS', async () => {
+    env = await frozenSimulator({ pagination: { shortPageProbability: 0.9 } });
+    const { sim, admin, ps } = env;
+    const instance = sim.identityCenter.instanceArn;
+    const tags = (n: number, prefix = 'k') => Array.from({ length: n }, (_, i) => ({ Key: `${prefix}${i}`, Value: `v${i}` }));
+    const tag = (Tags: Array<{ Key?: string; Value?: string }>, ResourceArn = ps.arn) =>
+      admin.send(new TagResourceCommand({ InstanceArn: instance, ResourceArn, Tags: Tags as never }));
+
+    await tag(tags(50));
+    // Short pages on purpose: the SDK paginator collects them all.
+    expect(await listTags(ps.arn)).toHaveLength(50);
+    // Overwriting keys it has stays within the quota; one more key does not, and nothing is applied.
+    await tag([{ Key: 'k0', Value: 'changed' }]);
+    await expect(tag([{ Key: 'k1', Value: 'x' }, { Key: 'one-more', Value: 'x' }])).rejects.toBeInstanceOf(ServiceQuotaExceededException);
+    expect(sim.identityCenter.permissionSetTags(ps.arn).k1).toBe('v1');
+    await expect(admin.send(new CreatePermissionSetCommand({ InstanceArn: instance, Name: 'TooMany', Tags: tags(51) })))
+      .rejects.toBeInstanceOf(ServiceQuotaExceededException);
+    expect(sim.identityCenter.permissionSetByName('TooMany')).toBeUndefined();
+
+    const refused = async (promise: Promise<unknown>, type: new (...args: never[]) => Error, message: string | RegExp) => {
+      await expect(promise).rejects.toBeInstanceOf(type);
+      await expect(promise).rejects.toThrow(message);
+    };
+    await refused(tag(tags(76, 'r')), ValidationException, "1 validation error detected: Value at 'tags' failed to satisfy constraint: Member must have length less than or equal to 75");
+    await refused(tag([{ Key: 'a'.repeat(129), Value: 'v' }]), ValidationException,
+      `1 validation error detected: Value '${'a'.repeat(129)}' at 'tags.1.member.key' failed to satisfy constraint: Member must have length less than or equal to 128`);
+    await refused(tag([{ Key: 'ok', Value: 'v' }, { Key: 'ok2', Value: 'v'.repeat(257) }]), ValidationException, "at 'tags.2.member.value' failed to satisfy constraint: Member must have length less than or equal to 256");
+    await refused(tag([{ Key: 'semi;colon', Value: 'v' }]), ValidationException, "at 'tags.1.member.key' failed to satisfy constraint: Member must satisfy regular expression pattern");
+    await refused(tag([{ Key: '', Value: 'v' }]), ValidationException, 'Member must have length greater than or equal to 1');
+    await refused(tag([{ Key: 'k' }]), ValidationException, "Value null at 'tags.1.member.value' failed to satisfy constraint: Member must not be null");
+    await refused(tag([{ Key: 'AWS:reserved', Value: 'v' }]), ValidationException, "Tag keys starting with 'aws:' are reserved for AWS use");
+    await refused(tag([{ Key: 'twice', Value: 'a' }, { Key: 'twice', Value: 'b' }]), ValidationException, 'Duplicate tag key');
+    await refused(admin.send(new UntagResourceCommand({ InstanceArn: instance, ResourceArn: ps.arn, TagKeys: [] })), ValidationException,
+      "Value at 'tagKeys' failed to satisfy constraint: Member must have length greater than or equal to 1");
+    await refused(tag([{ Key: 'k', Value: 'v' }], `${ps.arn.slice(0, -4)}0000`), ResourceNotFoundException, 'Could not find PermissionSet with arn');
+    await refused(tag([{ Key: 'k', Value: 'v' }], 'arn:aws:sso:::permissionSet/ps-1'), ValidationException, "at 'resourceArn' failed to satisfy constraint");
+    await refused(admin.send(new TagResourceCommand({ ResourceArn: ps.arn, Tags: [{ Key: 'k', Value: 'v' }] })), ValidationException, 'InstanceArn is required');
+    await refused(tag([{ Key: 'k', Value: 'v' }], instance), ValidationException, 'tags on permission sets only');
+    await refused(admin.send(new ListTagsForResourceCommand({ InstanceArn: instance, ResourceArn: `arn:aws:sso::${sim.accountId}:application/${sim.identityCenter.instanceArn.split('/')[1]}/apl-1234567890abcdef` })),
+      ResourceNotFoundException, 'not found');
+    expect(sim.identityCenter.permissionSetTags(ps.arn)).toMatchObject({ k0: 'changed' });
+    expect(Object.keys(sim.identityCenter.permissionSetTags(ps.arn))).toHaveLength(50);
+  });
+
+  test('fixtures set tags directly: createPermissionSet({ tags }), tagPermissionSet, untagPermissionSet, with the same limits', async () => {
+    env = await frozenSimulator();
+    const { sim } = env;
+    const ps = sim.identityCenter.createPermissionSet({ name: 'Catalog', tags: { 'cdk-identity-center-permissions:catalog': 'cat-1' } });
+    expect(ps.tags).toEqual({ 'cdk-identity-center-permissions:catalog': 'cat-1' });
+    sim.identityCenter.tagPermissionSet(ps.arn, { owner: 'platform' });
+    sim.identityCenter.untagPermissionSet(ps.arn, ['cdk-identity-center-permissions:catalog']);
+    expect(sim.identityCenter.permissionSetTags(ps.arn)).toEqual({ owner: 'platform' });
+    expect(() => sim.identityCenter.createPermissionSet({ name: 'Bad', tags: { 'aws:x': 'y' } })).toThrow('reserved for AWS use');
+    expect(() => sim.identityCenter.tagPermissionSet(ps.arn, { ['k'.repeat(129)]: 'v' })).toThrow('Member must have length less than or equal to 128');
+    const many = Object.fromEntries(Array.from({ length: 50 }, (_, i) => [`k${i}`, 'v']));
+    expect(() => sim.identityCenter.tagPermissionSet(ps.arn, many)).toThrow(expect.objectContaining({ code: 'ServiceQuotaExceededException' }));
+    expect(sim.identityCenter.permissionSetTags('arn:aws:sso:::permissionSet/none')).toEqual({});
+  });
+});
+
+describe('IAM evaluates tag-conditioned statements on permission sets (the catalog grant)', () => {
+  let env: Awaited<ReturnType<typeof frozenSimulator>>;
+  afterEach(async () => {
+    expect(env.sim.unexpectedErrors).toEqual([]);
+    await env.sim.stop();
+  });
+  const CATALOG_TAG = 'cdk-identity-center-permissions:catalog';
+  const WRITES = ['sso:CreateAccountAssignment', 'sso:DeleteAccountAssignment', 'sso:ProvisionPermissionSet'];
+
+  /** A role whose only allowance on permission sets is the statement conditioned on the catalog tag. */
+  async function catalogWorld() {
+    env = await frozenSimulator();
+    const { sim, group, accounts } = env;
+    const instance = sim.identityCenter.instanceArn;
+    const instanceId = instance.split('/')[1];
+    const role = sim.iam.createRole({
+      accountId: sim.accountId,
+      name: 'Reconciler',
+      policy: [
+        { effect: 'Allow', actions: WRITES, resources: [instance, 'arn:aws:sso:::account/*'] },
+        {
+          effect: 'Allow',
+          actions: [...WRITES, 'sso:DeletePermissionSet'],
+          resources: [`arn:aws:sso:::permissionSet/${instanceId}/*`],
+          conditions: { StringEquals: { [`aws:ResourceTag/${CATALOG_TAG}`]: 'cat-1' } },
+        },
+        { effect: 'Allow', actions: ['sso:DeletePermissionSet'], resources: [instance] },
+        { effect: 'Allow', actions: ['sso:Describe*', 'sso:List*'], resources: ['*'] },
+      ],
+    });
+    const reconciler = new SSOAdminClient({ ...sim.clientConfig(), credentials: sim.iam.credentialsFor(role.arn, 'run'), maxAttempts: 1 });
+    const catalog = sim.identityCenter.createPermissionSet({ name: 'CatalogAdmin', tags: { [CATALOG_TAG]: 'cat-1' } });
+    const foreign = sim.identityCenter.createPermissionSet({ name: 'OtherCatalog', tags: { [CATALOG_TAG]: 'cat-2' } });
+    const untagged = sim.identityCenter.createPermissionSet({ name: 'Untagged' });
+    for (const ps of [catalog, foreign, untagged]) {
+      sim.identityCenter.addAssignment({ accountId: accounts[0].id, permissionSetArn: ps.arn, principalType: 'GROUP', principalId: group.id });
+    }
+    const assignment = (permissionSetArn: string) => ({
+      InstanceArn: instance, TargetId: accounts[0].id, TargetType: 'AWS_ACCOUNT' as const, PermissionSetArn: permissionSetArn, PrincipalType: 'GROUP' as const, PrincipalId: group.id,
+    });
+    const denied = (action: string, resource: string) => `User: arn:aws:sts::${sim.accountId}:assumed-role/Reconciler/run is not authorized to perform: `
+      + `${action} on resource: ${resource} because no identity-based policy allows the ${action} action`;
+    return { ...env, reconciler, catalog, foreign, untagged, assignment, denied, instance };
+  }
+
+  test('DeleteAccountAssignment is allowed on the tagged set and denied on an untagged one or another catalog\'s', async () => {
+    const { sim, reconciler, catalog, foreign, untagged, assignment, denied } = await catalogWorld();
+    const started = await reconciler.send(new DeleteAccountAssignmentCommand(assignment(catalog.arn)));
+    expect(started.AccountAssignmentDeletionStatus?.Status).toBe('IN_PROGRESS');
+    sim.clock.advance(5000);
+    expect(sim.identityCenter.operation(started.AccountAssignmentDeletionStatus!.RequestId!)?.status).toBe('SUCCEEDED');
+
+    for (const ps of [untagged, foreign]) {
+      const refused = reconciler.send(new DeleteAccountAssignmentCommand(assignment(ps.arn)));
+      await expect(refused).rejects.toBeInstanceOf(AccessDeniedException);
+      await expect(refused).rejects.toThrow(denied('sso:DeleteAccountAssignment', ps.arn));
+    }
+    expect(sim.identityCenter.assignments({ permissionSetArn: untagged.arn })).toHaveLength(1);
+  });
+
+  test('the tags are read at each request: tagging a set grants, untagging revokes', async () => {
+    const { sim, admin, reconciler, catalog, untagged, assignment, denied, instance } = await catalogWorld();
+    await admin.send(new TagResourceCommand({ InstanceArn: instance, ResourceArn: untagged.arn, Tags: [{ Key: CATALOG_TAG, Value: 'cat-1' }] }));
+    await reconciler.send(new DeleteAccountAssignmentCommand(assignment(untagged.arn)));
+    await admin.send(new UntagResourceCommand({ InstanceArn: instance, ResourceArn: catalog.arn, TagKeys: [CATALOG_TAG] }));
+    await expect(reconciler.send(new CreateAccountAssignmentCommand(assignment(catalog.arn)))).rejects.toThrow(denied('sso:CreateAccountAssignment', catalog.arn));
+    // A value differing only in case does not match StringEquals.
+    sim.identityCenter.tagPermissionSet(catalog.arn, { [CATALOG_TAG]: 'CAT-1' });
+    await expect(reconciler.send(new CreateAccountAssignmentCommand(assignment(catalog.arn)))).rejects.toBeInstanceOf(AccessDeniedException);
+  });
+
+  test('ProvisionPermissionSet to all accounts and DeletePermissionSet follow the same tag', async () => {
+    const { sim, reconciler, catalog, untagged, denied, instance, accounts, group } = await catalogWorld();
+    await reconciler.send(new ProvisionPermissionSetCommand({ InstanceArn: instance, PermissionSetArn: catalog.arn, TargetType: 'ALL_PROVISIONED_ACCOUNTS' }));
+    await expect(reconciler.send(new ProvisionPermissionSetCommand({ InstanceArn: instance, PermissionSetArn: untagged.arn, TargetType: 'ALL_PROVISIONED_ACCOUNTS' })))
+      .rejects.toThrow(denied('sso:ProvisionPermissionSet', untagged.arn));
+    sim.clock.advance(5000);
+    for (const ps of [catalog, untagged]) sim.identityCenter.removeAssignment({ accountId: accounts[0].id, permissionSetArn: ps.arn, principalType: 'GROUP', principalId: group.id });
+    await expect(reconciler.send(new DeletePermissionSetCommand({ InstanceArn: instance, PermissionSetArn: untagged.arn })))
+      .rejects.toThrow(denied('sso:DeletePermissionSet', untagged.arn));
+    await reconciler.send(new DeletePermissionSetCommand({ InstanceArn: instance, PermissionSetArn: catalog.arn }));
+    expect(sim.identityCenter.permissionSet(catalog.arn)).toBeUndefined();
+    // A deleted set has no tags left to match.
+    expect(sim.iam.resourceTags(catalog.arn)).toEqual({});
+  });
+
+  test('CreatePermissionSet with Tags also needs sso:TagResource', async () => {
+    env = await frozenSimulator();
+    const { sim } = env;
+    const instance = sim.identityCenter.instanceArn;
+    const creator = (actions: string[], name: string) => {
+      const role = sim.iam.createRole({ accountId: sim.accountId, name, policy: [{ effect: 'Allow', actions, resources: ['*'] }] });
+      return new SSOAdminClient({ ...sim.clientConfig(), credentials: sim.iam.credentialsFor(role.arn), maxAttempts: 1 });
+    };
+    const onlyCreate = creator(['sso:CreatePermissionSet'], 'OnlyCreate');
+    await onlyCreate.send(new CreatePermissionSetCommand({ InstanceArn: instance, Name: 'NoTags' }));
+    await expect(onlyCreate.send(new CreatePermissionSetCommand({ InstanceArn: instance, Name: 'WithTags', Tags: [{ Key: 'k', Value: 'v' }] })))
+      .rejects.toThrow(`is not authorized to perform: sso:TagResource on resource: ${instance}`);
+    await creator(['sso:CreatePermissionSet', 'sso:TagResource'], 'CreateAndTag')
+      .send(new CreatePermissionSetCommand({ InstanceArn: instance, Name: 'WithTags', Tags: [{ Key: 'k', Value: 'v' }] }));
+    expect(sim.identityCenter.permissionSetTags(sim.identityCenter.permissionSetByName('WithTags')!.arn)).toEqual({ k: 'v' });
   });
 });

@@ -21,6 +21,11 @@ export interface ProvisionedResource {
   /** What Fn::GetAtt returns. */
   readonly attributes: Readonly<Record<string, unknown>>;
   readonly providerState?: Readonly<Record<string, unknown>>;
+  /**
+   * What the type's read handler returns as the resource model: the resource's actual properties (an import keeps
+   * the template's, CloudFormation does not compare them). Only `read` returns it.
+   */
+  readonly model?: Readonly<Record<string, unknown>>;
 }
 
 /**

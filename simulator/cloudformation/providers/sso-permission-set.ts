@@ -12,7 +12,10 @@ import type { StackResource } from '../stack-types';
 export interface IdentityCenterPort {
   readonly state: IdentityCenterState;
   readonly operations: AsyncOperations;
-  /** The sso-admin API handler (CreatePermissionSet, ProvisionPermissionSet, DescribePermissionSetProvisioningStatus, DeletePermissionSet). */
+  /**
+   * The sso-admin API handler (CreatePermissionSet, ProvisionPermissionSet, DescribePermissionSetProvisioningStatus,
+   * DeletePermissionSet, ListTagsForResource, TagResource, UntagResource).
+   */
   readonly api: ServiceHandler;
 }
 
@@ -53,10 +56,10 @@ const HANDLER_CODES: Readonly<Record<string, string>> = {
  * - createOnly InstanceArn and Name (a rename is a replacement), primaryIdentifier InstanceArn + PermissionSetArn
  *   (aws-sso-permissionset.json). Ref is not the bare ARN (61418/aws-sso-util#12); the order of the two parts of the
  *   physical id `<PermissionSetArn>|<InstanceArn>` is not documented. Attribute PermissionSetArn.
- * - Create: CreatePermissionSet, retried like the delete (ConflictException "PermissionSet with name X already exists."
- *   ends AlreadyExists, hashicorp/terraform-provider-aws#38544), then policies. It does NOT provision: the new set is
- *   provisioned nowhere.
- * - Update: UpdatePermissionSet and the policy changes, then ALWAYS ProvisionPermissionSet ALL_PROVISIONED_ACCOUNTS,
+ * - Create: CreatePermissionSet with the template's Tags (Translator.translateToCreateRequest), retried like the delete
+ *   (ConflictException "PermissionSet with name X already exists." ends AlreadyExists,
+ *   hashicorp/terraform-provider-aws#38544), then policies. It does NOT provision: the new set is provisioned nowhere.
+ * - Update: UpdatePermissionSet, the tags (updateTags), the policy changes, then ALWAYS ProvisionPermissionSet ALL_PROVISIONED_ACCOUNTS,
  *   stabilizing on DescribePermissionSetProvisioningStatus; FAILED → "Request <id> failed due to: <reason>"
  *   (Constants.FAILED_WORKFLOW_REQUEST), so one suspended account fails every update of the set (61418/aws-sso-util#80).
  * - Delete: DeletePermissionSet, no draining; ConflictException (still assigned or provisioned,
@@ -82,6 +85,7 @@ export class PermissionSetProvider implements ResourceProvider {
       Description: stringProperty(p, 'Description'),
       SessionDuration: stringProperty(p, 'SessionDuration'),
       RelayState: stringProperty(p, 'RelayStateType'),
+      Tags: tagsProperty(p),
     }, request) as { PermissionSet: { PermissionSetArn: string } };
     const arn = output.PermissionSet.PermissionSetArn;
     const policies = policyChange({}, p);
@@ -102,6 +106,7 @@ export class PermissionSetProvider implements ResourceProvider {
       sessionDuration: stringProperty(p, 'SessionDuration'),
       relayState: stringProperty(p, 'RelayStateType'),
     });
+    await this.updateTags(permissionSetArn, instanceArn, tagsProperty(p), request);
     const policies = policyChange(current.properties, p);
     // An inline policy that goes is DeleteInlinePolicyFromPermissionSet (UpdateHandler).
     if (policies) {
@@ -121,11 +126,29 @@ export class PermissionSetProvider implements ResourceProvider {
   /**
    * Import: the identifier is both parts of the primary identifier (aws-sso-permissionset.json), what a resource to
    * import is identified by (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/resource-import.html).
+   * The model is ReadHandler's: DescribePermissionSet's attributes (Translator.translateFromReadResponse), the Tags
+   * ListTagsForResource returns (all pages, TagsUtil.getResourceTags; absent when there are none), the managed policies
+   * and the inline policy.
    */
-  public async read(identifier: Readonly<Record<string, string>>): Promise<ProvisionedResource | undefined> {
+  public async read(identifier: Readonly<Record<string, string>>, request: ResourceRequest): Promise<ProvisionedResource | undefined> {
     const { state } = this.identityCenter;
-    if (identifier.InstanceArn !== state.instanceArn || !state.permissionSet(identifier.PermissionSetArn)) return undefined;
-    return provisioned(identifier.PermissionSetArn, identifier.InstanceArn);
+    const record = identifier.InstanceArn === state.instanceArn ? state.permissionSet(identifier.PermissionSetArn) : undefined;
+    if (!record) return undefined;
+    const tags = this.listTags(record.arn, identifier.InstanceArn, request);
+    if (tags instanceof AwsError) throw this.api.failure(tags, request, HANDLER_CODES[tags.code] ?? 'InternalFailure');
+    const model: Record<string, unknown> = {
+      PermissionSetArn: record.arn,
+      InstanceArn: identifier.InstanceArn,
+      Name: record.name,
+      Description: record.description,
+      SessionDuration: record.sessionDuration,
+      RelayStateType: record.relayState,
+      ...(tags.length > 0 ? { Tags: tags } : {}),
+      ManagedPolicies: [...record.managedPolicies],
+      InlinePolicy: record.inlinePolicy,
+    };
+    const defined = Object.fromEntries(Object.entries(model).filter(([, value]) => value !== undefined));
+    return { ...provisioned(identifier.PermissionSetArn, identifier.InstanceArn), model: defined };
   }
 
   /**
@@ -161,6 +184,61 @@ export class PermissionSetProvider implements ResourceProvider {
       }
       await pause(this.runtime.clock, UPDATE_RETRY_MS);
     }
+  }
+
+  /**
+   * UpdateHandler.updateTags: the tags the set has (ListTagsForResource, every page) against the template's, compared as
+   * key-value pairs: UntagResource with the keys of the pairs that went, then TagResource with the pairs that came; a
+   * changed value is both, untagged first. The set's tags are what is compared, not the previous template, so a tag added
+   * outside the template is removed by the next update. Throttling, InternalServer and Conflict are retried 5 s apart
+   * (`defaultInProgressHandler(callbackContext, 5, model)`); each retry re-runs UpdatePermissionSet, whose success resets
+   * the retry counter, so in the handler as written they do not end: here they end at the stabilization limit with the
+   * mapped code. Any other error escapes the step uncaught: the Java plugin's wrapper reports an AwsServiceException as
+   * GeneralServiceException (aws-cloudformation/cloudformation-cli-java-plugin, LambdaWrapper).
+   */
+  private async updateTags(permissionSetArn: string, instanceArn: string, desired: readonly Tag[], request: ResourceRequest): Promise<void> {
+    const { clock } = this.runtime;
+    const deadline = clock.now() + STABILIZATION_LIMIT_MS;
+    for (;;) {
+      const error = this.applyTags(permissionSetArn, instanceArn, desired, request);
+      if (error === undefined) return;
+      if (!RETRIED.has(error.code)) throw this.api.failure(error, request, 'GeneralServiceException');
+      if (clock.now() >= deadline) throw this.api.failure(error, request, HANDLER_CODES[error.code] ?? 'InternalFailure');
+      await pause(clock, UPDATE_RETRY_MS);
+    }
+  }
+
+  /** One pass of updateTags; the first error, or undefined when the tags are as desired. */
+  private applyTags(permissionSetArn: string, instanceArn: string, desired: readonly Tag[], request: ResourceRequest): AwsError | undefined {
+    const current = this.listTags(permissionSetArn, instanceArn, request);
+    if (current instanceof AwsError) return current;
+    const pair = (t: Tag) => JSON.stringify([t.Key, t.Value]);
+    const [had, wanted] = [new Set(current.map(pair)), new Set(desired.map(pair))];
+    const removed = current.filter((t) => !wanted.has(pair(t)));
+    const added = desired.filter((t) => !had.has(pair(t)));
+    const target = { InstanceArn: instanceArn, ResourceArn: permissionSetArn };
+    if (removed.length > 0) {
+      const outcome = this.api.attempt('UntagResource', { ...target, TagKeys: removed.map((t) => t.Key) }, request);
+      if (outcome instanceof AwsError) return outcome;
+    }
+    if (added.length > 0) {
+      const outcome = this.api.attempt('TagResource', { ...target, Tags: added.map((t) => ({ Key: t.Key, Value: t.Value })) }, request);
+      if (outcome instanceof AwsError) return outcome;
+    }
+    return undefined;
+  }
+
+  /** TagsUtil.getResourceTags: ListTagsForResource until NextToken is empty. */
+  private listTags(permissionSetArn: string, instanceArn: string, request: ResourceRequest): Tag[] | AwsError {
+    const tags: Tag[] = [];
+    let nextToken: string | undefined;
+    do {
+      const outcome = this.api.attempt('ListTagsForResource', { InstanceArn: instanceArn, ResourceArn: permissionSetArn, NextToken: nextToken }, request);
+      if (outcome instanceof AwsError) return outcome;
+      tags.push(...((outcome.Tags as Tag[] | undefined) ?? []));
+      nextToken = outcome.NextToken as string | undefined;
+    } while (nextToken);
+    return tags;
   }
 
   /**
@@ -200,6 +278,18 @@ export class PermissionSetProvider implements ResourceProvider {
       if (clock.now() >= deadline) throw handlerFailure(`Request ${requestId} did not stabilize`, 'NotStabilized', request.requestToken);
     }
   }
+}
+
+interface Tag {
+  readonly Key: string;
+  readonly Value: string;
+}
+
+/** The template's Tags (`[{ Key, Value }]`), as Translator.ConvertToSSOTag passes them: an empty list when there are none. */
+function tagsProperty(properties: Readonly<Record<string, unknown>>): Tag[] {
+  const raw = properties.Tags;
+  if (!Array.isArray(raw)) return [];
+  return raw.map((tag: { Key?: unknown; Value?: unknown }) => ({ Key: String(tag?.Key ?? ''), Value: String(tag?.Value ?? '') }));
 }
 
 function provisioned(permissionSetArn: string, instanceArn: string): ProvisionedResource {

@@ -78,8 +78,7 @@ export function evaluateConditions(conditions: PolicyConditions | undefined, con
       const found = keyValue(key, context);
       if (values === undefined || found === 'not-understood') return 'not-understood';
       let result: boolean;
-      if (!found.present) result = ifExists || operator.negated;
-      else {
+      if (!found.present) {result = ifExists || operator.negated;} else {
         const any = values.some((p) => operator.test(p, found.value));
         result = operator.negated ? !any : any;
       }

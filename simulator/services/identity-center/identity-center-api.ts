@@ -52,7 +52,9 @@ export class IdentityCenterApi implements ServiceHandler {
   public handle(operation: string, input: JsonInput, context: RequestContext): unknown {
     this.operations.settle(context.now);
     // IAM decides first: the caller's policy must allow the action on every resource it names.
-    for (const { action, resources } of ssoAdminAuthorizations(operation, input, this.state.instanceArn)) this.iam.authorize(context.caller, action, resources);
+    for (const { action, resources } of ssoAdminAuthorizations(operation, input, this.state.instanceArn)) {
+      this.iam.authorize(context.caller, action, resources);
+    }
     switch (operation) {
       case 'ListInstances': return this.listInstances(input);
       case 'CreatePermissionSet': return this.createPermissionSet(input);

@@ -1,10 +1,11 @@
 import { DeletionBlocks, deletionBlocks } from './blocking';
+import { ClaimsDocument, Contest, nextClaims } from './claims';
 import { DesiredState, computeDesired } from './desired';
 import { Observation } from './gather';
 import { GuardFacts, Guarded, guardPlan } from './guard';
 import { Labels, Namer, currentLabels } from './labels';
 import { ReconcilerState, remember, sameState } from './memory';
-import { Assignment, pairKey, parsePrincipalKey } from './model';
+import { Assignment, pairKey, parsePairKey, parsePrincipalKey } from './model';
 import { Plan, planChanges } from './plan';
 import { eligibility } from './scope';
 
@@ -39,6 +40,8 @@ export interface Decision {
   readonly names: Readonly<Record<string, string>>;
   /** The state to save before any write, so that what is created now can always be removed later; unset when unchanged or unreadable. */
   readonly stateToSave?: ReconcilerState;
+  /** The claims to publish for the neighbours, once the state is saved; unset when unchanged or unknown. */
+  readonly claimsToPublish?: ClaimsDocument;
 }
 
 /** Pure: desired state, plan, guard and the state to remember, from one observation. */
@@ -51,10 +54,12 @@ export function decide(observed: Observation, mode: 'plan' | 'apply', guards: Gu
     document, refs, desired, configured, owned: scope.pairs, rememberedNames: remembered.names, vanished, labels, stateError,
   });
   const wanted = planChanges(desired.assignments, current, scope, drift.outdated);
-  const reachable = withholdUnreachable(wanted, observed, blocks, namer);
+  const reachable = withholdUnreachable(leaveContested(wanted, observed), observed, blocks, namer);
+  const claimsError = observed.claims && 'error' in observed.claims ? observed.claims.error : undefined;
 
   const guardFacts: GuardFacts = {
-    blockAll: blocks.all,
+    // Unknown claims could hide another automation's pair: nothing is deleted until they are read.
+    blockAll: claimsError ? [...blocks.all, claimsError] : blocks.all,
     blockedPairs: blocks.pairs,
     ruleCount: document.rules.length,
     desiredCount: desired.assignments.size,
@@ -75,13 +80,38 @@ export function decide(observed: Observation, mode: 'plan' | 'apply', guards: Gu
     guarded: guardPlan(reachable.plan, guardFacts),
     blocks,
     errors: [...blocks.all, ...desired.errors, ...current.failures, ...drift.failures, ...reachable.errors],
-    notices: [...migrationNotices(observed), ...reachable.notices],
+    notices: [...migrationNotices(observed), ...contestNotices(observed, namer), ...reachable.notices],
     orphaned: reachable.orphaned,
     labels,
     names,
     // An unreadable state is never overwritten: that would forget what it holds.
     stateToSave: stateError === undefined && !sameState(observed.legacy ? undefined : remembered, next) ? next : undefined,
+    claimsToPublish: observed.claims && 'contested' in observed.claims && stateError === undefined
+      ? nextClaims(next.pairs, observed.claims.own, observed.claims.automation, observed.claims.nowSeconds)
+      : undefined,
   };
+}
+
+/** A pair another automation on the instance claimed first is its to manage: neither created nor deleted here. */
+function leaveContested(plan: Plan, observed: Observation): Plan {
+  const contested = observed.claims && 'contested' in observed.claims ? observed.claims.contested : new Map<string, Contest>();
+  if (contested.size === 0) return plan;
+  const ours = (a: Assignment) => !contested.has(pairKey(a));
+  return { creates: plan.creates.filter(ours), deletes: plan.deletes.filter(ours), provisions: plan.provisions };
+}
+
+function contestNotices(observed: Observation, namer: Namer): string[] {
+  if (!observed.claims || !('contested' in observed.claims)) return [];
+  const byAutomation = new Map<string, string[]>();
+  for (const [pair, contest] of observed.claims.contested) {
+    const { principal, permissionSetArn } = parsePairKey(pair);
+    const list = byAutomation.get(contest.automation) ?? [];
+    list.push(`${namer.principal(parsePrincipalKey(principal))} with ${namer.permissionSet(permissionSetArn)} (since ${contest.since})`);
+    byAutomation.set(contest.automation, list);
+  }
+  return [...byAutomation].map(([automation, pairs]) => `${pairs.length} pair(s) this automation's rules name are also claimed by automation `
+    + `'${automation}' on this instance, which claimed them first, so they are left to it (neither created nor deleted here): ${pairs.slice(0, 5).join('; ')}`
+    + `${pairs.length > 5 ? `; and ${pairs.length - 5} more` : ''}. Remove the rules from one of the two`);
 }
 
 interface Withheld {

@@ -1,12 +1,13 @@
 import { OperationOutcome, applyOperations } from './apply';
+import { nextClaims } from './claims';
 import { errorMessage } from './concurrency';
 import { Decision } from './decide';
 import { Observation } from './gather';
 import { Guarded, guardPlan } from './guard';
-import { release, sameState } from './memory';
+import { ReconcilerState, release, sameState } from './memory';
 import { Assignment, assignmentKey, pairKey } from './model';
 import { toOperations } from './plan';
-import { Clock, IdentityCenterWritePort, StatePort } from './ports';
+import { ClaimsPort, Clock, IdentityCenterWritePort, StatePort } from './ports';
 import { tallyOutcomes } from './report';
 
 export interface ReconcileLog {
@@ -44,11 +45,15 @@ export interface Execution {
  * under the quotas, and once converged forgets the pairs that no longer need remembering. A run
  * that does not write (plan mode, dry run) only reports the guard's refusals.
  */
-export async function execute(decision: Decision, observed: Observation, port: IdentityCenterWritePort, deps: ExecuteDeps): Promise<Execution> {
+export async function execute(
+  decision: Decision, observed: Observation, port: IdentityCenterWritePort, deps: ExecuteDeps, claims?: ClaimsPort,
+): Promise<Execution> {
   const errors: string[] = [];
   let guarded = decision.guarded;
+  let stateSaved = true;
   if (decision.writes && decision.stateToSave) {
     await deps.state.write(decision.stateToSave).catch((e) => {
+      stateSaved = false;
       // What is not remembered could never be removed later: no deletion, and no create of a pair not saved before.
       const reason = `the reconciler state could not be saved (${errorMessage(e)})`;
       errors.push(reason);
@@ -56,6 +61,10 @@ export async function execute(decision: Decision, observed: Observation, port: I
       const refused = guardPlan(decision.plan, { ...decision.guardFacts, blockAll: [...decision.guardFacts.blockAll, reason] });
       guarded = { ...refused, plan: { ...refused.plan, creates: refused.plan.creates.filter((a) => saved.has(pairKey(a))) } };
     });
+  }
+  // Claims follow the state: published only what the state holds, so a neighbour never defers to a claim we could forget.
+  if (decision.writes && stateSaved && decision.claimsToPublish && claims) {
+    await claims.publish(decision.claimsToPublish).catch((e) => errors.push(`this automation's claims could not be published (${errorMessage(e)}); the next run tries again`));
   }
   for (const refusal of guarded.refusals) deps.log.warn('deletions refused', { reason: refusal.reason, message: refusal.message });
   if (!decision.writes) return { guarded, outcomes: [], errors, continuation: false, clean: false };
@@ -80,12 +89,22 @@ export async function execute(decision: Decision, observed: Observation, port: I
   // Once converged, forget the pairs that no longer have anything to remove. The per-account
   // reading sees ACTIVE accounts only, so it cannot tell that nothing is left elsewhere.
   if (clean && observed.current.strategy === 'per-principal') {
-    await forgetReleased(decision, observed, outcomes, deps.state).catch((e) => errors.push(`the reconciler state could not be saved (${errorMessage(e)})`));
+    const released = await forgetReleased(decision, observed, outcomes, deps.state)
+      .catch((e) => { errors.push(`the reconciler state could not be saved (${errorMessage(e)})`); return undefined; });
+    // A pair let go is a claim withdrawn: a neighbour that deferred to it may take it over now.
+    const known = observed.claims && 'contested' in observed.claims ? observed.claims : undefined;
+    const withdrawn = released && known && nextClaims(released.pairs, decision.claimsToPublish ?? known.own, known.automation, known.nowSeconds);
+    if (withdrawn && claims) {
+      await claims.publish(withdrawn).catch((e) => errors.push(`this automation's claims could not be published (${errorMessage(e)}); the next run tries again`));
+    }
   }
   return { guarded, outcomes, errors, continuation, clean };
 }
 
-async function forgetReleased(decision: Decision, observed: Observation, outcomes: OperationOutcome[], state: StatePort): Promise<void> {
+/** The state with the pairs that no longer hold anything forgotten, when that changed it. */
+async function forgetReleased(
+  decision: Decision, observed: Observation, outcomes: OperationOutcome[], state: StatePort,
+): Promise<ReconcilerState | undefined> {
   const deleted = new Set(outcomes
     .filter((o) => o.status === 'succeeded' && o.op.kind === 'delete')
     .map((o) => assignmentKey((o.op as { assignment: Assignment }).assignment)));
@@ -100,5 +119,7 @@ async function forgetReleased(decision: Decision, observed: Observation, outcome
     labels: decision.labels,
   });
   const saved = decision.stateToSave ?? observed.remembered;
-  if (!sameState(saved, released)) await state.write(released);
+  if (sameState(saved, released)) return undefined;
+  await state.write(released);
+  return released;
 }

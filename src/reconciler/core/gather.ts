@@ -1,10 +1,11 @@
+import { ClaimsDocument, Contest, contestedPairs } from './claims';
 import { errorMessage, settleLimit } from './concurrency';
 import { CurrentRead, readCurrent } from './current';
 import { DriftRead, readDrift } from './drift';
 import { EMPTY_STATE, LegacyState, ReconcilerState } from './memory';
 import { parsePrincipalKey } from './model';
 import { OrgIndex } from './org-index';
-import { ConfigPort, ConfigRead, IdentityStorePort, InstancePorts, OrganizationsPort, StatePort } from './ports';
+import { Clock, ConfigPort, ConfigRead, IdentityStorePort, InstancePorts, OrganizationsPort, StatePort } from './ports';
 import { ResolvedReferences, resolveReferences } from './references';
 import { ConfiguredNames, ManagedScope, configuredNames, eligibility, managedScope } from './scope';
 import { OrgSnapshot, readOrganization } from './snapshot';
@@ -35,6 +36,9 @@ export interface Observation {
    * delegated administrator may not assign anywhere; or why they could not be read.
    */
   readonly managementProvisioned?: { readonly arns: ReadonlySet<string> } | { readonly error: string };
+  /** Neighbours: the owned pairs another automation on the instance claimed first, and this one's claims; or why they could not be read. */
+  readonly claims?: { readonly contested: ReadonlyMap<string, Contest>; readonly own?: ClaimsDocument; readonly automation: string; readonly nowSeconds: number }
+  | { readonly error: string };
 }
 
 /** Why a run stopped before deciding anything; nothing is changed. */
@@ -46,6 +50,7 @@ export interface Stop {
 }
 
 export interface GatherDeps {
+  readonly clock: Clock;
   readonly config: ConfigPort;
   readonly state: StatePort;
   readonly organizations: OrganizationsPort;
@@ -97,6 +102,7 @@ export async function gather(deps: GatherDeps): Promise<Gathered> {
   const current = await readCurrent(principals, scope.pairs, [...scope.plannableAccounts], instance.identityCenter, concurrency);
   const drift = await readDrift([...configured.permissionSets], instance.identityCenter, concurrency);
   const vanished = await readVanished(deletionCandidates(remembered, configured, scope, refs), instance.identityStore, concurrency);
+  const claims = await readClaims(instance, [...scope.pairs, ...configured.pairs], deps.clock.now());
   const management = document.options.managementAccountId;
   const managementProvisioned = management === undefined ? undefined : await instance.identityCenter
     .listPermissionSetsProvisionedToAccount(management)
@@ -116,8 +122,22 @@ export async function gather(deps: GatherDeps): Promise<Gathered> {
     drift,
     vanished,
     managementProvisioned,
+    claims,
   };
   return { observation, instance };
+}
+
+/** The other automations' claims on the owned pairs; none considered when the composition gives no claims port. */
+async function readClaims(instance: InstancePorts, owned: string[], now: number): Promise<Observation['claims']> {
+  if (!instance.claims) return undefined;
+  const automation = instance.claims.automation;
+  const nowSeconds = Math.floor(now / 1000);
+  try {
+    const { own, siblings } = await instance.claims.read();
+    return { contested: contestedPairs(owned, own, siblings, automation, nowSeconds), own, automation, nowSeconds };
+  } catch (e) {
+    return { error: `the claims of the other automations on this instance could not be read (${errorMessage(e)})` };
+  }
 }
 
 /**

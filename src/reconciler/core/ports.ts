@@ -1,3 +1,4 @@
+import type { ClaimsDocument } from './claims';
 import type { ReconcilerState, StoredState } from './memory';
 import { Assignment, PrincipalId, PrincipalType } from './model';
 import { ConfigDocument } from '../config/document';
@@ -92,6 +93,8 @@ export interface ConfigPort {
 export interface InstancePorts {
   readonly identityStore: IdentityStorePort;
   readonly identityCenter: IdentityCenterReadPort & IdentityCenterWritePort & PermissionSetDeletePort;
+  /** The automations' claims on this instance. @default none: no neighbours are considered */
+  readonly claims?: ClaimsPort;
 }
 
 /** The reconciler's memory (its state table). */
@@ -142,6 +145,15 @@ export interface LifecyclePort {
   markRetiring(permissionSets: readonly CatalogEntry[], confirmed: boolean): Promise<void>;
   /** The permission set is drained and deleted (or never needed to be). */
   retired(permissionSetArn: string): Promise<void>;
+}
+
+/** The claims of the automations on the instance (core/claims.ts). */
+export interface ClaimsPort {
+  /** The name this automation claims under (its event bus name). */
+  readonly automation: string;
+  /** This automation's published claims, and every other automation's found beside them. */
+  read(): Promise<{ own?: ClaimsDocument; siblings: ClaimsDocument[] }>;
+  publish(document: ClaimsDocument): Promise<void>;
 }
 
 /** The run lease: at most one run applies at a time, however it was started. */

@@ -37,7 +37,7 @@ export async function reconcile(deps: ReconcileDeps, mode: 'plan' | 'apply'): Pr
     if ('stop' in gathered) return summarizeStop(gathered.stop, deps.guards.dryRun, meta());
     const { observation, instance } = gathered;
     const decision = decide(observation, mode, deps.guards);
-    const execution = await execute(decision, observation, instance.identityCenter, deps);
+    const execution = await execute(decision, observation, instance.identityCenter, deps, instance.claims);
     const report = summarize(observation, decision, execution, meta());
     if (applying && deps.lifecycle) {
       const retirements = await continueRetirements(deps.lifecycle, instance.identityCenter, deps).catch((e) => ({
