@@ -119,7 +119,7 @@ export class AwsSimulator {
     }
     const identityRandom = random('identity');
     this.identityStore = new IdentityStoreModel(identityRandom, `d-${identityRandom.hex(10)}`);
-    const state = new IdentityCenterState(random('identity-center'), now, this.identityStore.identityStoreId);
+    const state = new IdentityCenterState(random('identity-center'), now, this.identityStore.identityStoreId, this.quotas.deprovisionLatency);
     // The PermissionSet resource type's condition keys include aws:ResourceTag/${TagKey} (Service Authorization
     // Reference, list_awsiamidentitycenter.html): IAM sees a permission set's tags when it evaluates its ARN.
     this.iam.registerResourceTags((arn) => state.permissionSet(arn)?.tags);

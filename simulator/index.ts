@@ -28,7 +28,9 @@ export type { OrganizationAccount, OrganizationalUnitRecord, AccountStatus, Crea
 export { IdentityStoreModel } from './services/identity-store/identity-store-model';
 export type { StoreGroup, StoreUser } from './services/identity-store/identity-store-model';
 export { IdentityCenterModel } from './services/identity-center/identity-center';
-export type { Assignment, PrincipalType, PermissionSetRecord, CreatePermissionSetOptions, PermissionSetChange } from './services/identity-center/identity-center-model';
+export type {
+  Assignment, PrincipalType, PermissionSetRecord, CreatePermissionSetOptions, PermissionSetChange, PendingDeprovisioning,
+} from './services/identity-center/identity-center-model';
 export type { AsyncOperation, AsyncOperationKind, OperationStatus, IdentityCenterBehaviour } from './services/identity-center/async-operations';
 export { SsmModel } from './services/ssm/ssm-model';
 export type { SsmParameter, ParameterTier, ParameterType } from './services/ssm/ssm-model';
@@ -50,7 +52,7 @@ export { statementsOf } from './cloudformation/providers/iam';
 export { WebhookRecorder } from './services/webhook-recorder';
 export type { WebhookDelivery } from './services/webhook-recorder';
 export { CloudFormationModel } from './cloudformation/cloudformation-model';
-export type { DeployOptions, DestroyOptions } from './cloudformation/cloudformation-model';
+export type { DeployOptions, DestroyOptions, ImportOptions } from './cloudformation/cloudformation-model';
 export type {
   StackOperationResult, StackOperationStatus, StackEvent, StackView, StackResourceView, OrphanedResource, DeployedFunction, FunctionInvoker,
 } from './cloudformation/stack-types';

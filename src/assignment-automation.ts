@@ -16,7 +16,7 @@ import { Construct, IConstruct } from 'constructs';
 import { AssignmentRule } from './assignment-rule';
 import { PermissionSetCatalog } from './permission-set-catalog';
 import { validateProps } from './private/automation-props';
-import { catalogTagValue } from './private/catalog-ownership';
+import { catalogTagValue, claimCatalog } from './private/catalog-ownership';
 import { planConfigStorage } from './private/config-storage';
 import { ORGANIZATION_PATTERNS, PRINCIPAL_CREATED, Trigger, configChangePattern } from './private/event-patterns';
 import { addLifecycleResources } from './private/lifecycle';
@@ -285,6 +285,7 @@ export class AssignmentAutomation extends Construct {
   constructor(scope: Construct, id: string, props: AssignmentAutomationProps) {
     super(scope, id);
     validateProps(this, props);
+    if (props.catalog) throwIf(claimCatalog(props.catalog, this), this);
     this.props = props;
     this.busName = props.eventBusName ?? DEFAULT_BUS_NAME;
     this.configParameterName = parameterNames(this.busName).head;
@@ -584,6 +585,7 @@ export class AssignmentAutomation extends Construct {
       instanceArn: this.props.instanceArn,
       catalog: this.props.catalog,
       removalPolicy: this.props.removalPolicy ?? RemovalPolicy.RETAIN,
+      managementAccountId: this.props.organizationManagementAccountId,
       needs: [this.queue, this.stateTable, this.function.role!, ...this.function.node.children.filter((c) => c instanceof lambda.EventSourceMapping)],
     });
     head.node.addDependency(...lifecycle);

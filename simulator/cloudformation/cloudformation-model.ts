@@ -51,6 +51,16 @@ export interface DeployOptions {
   readonly accountId?: string;
 }
 
+export interface ImportOptions {
+  /**
+   * `cdk import --force`: import although the template also updates or deletes resources of the stack; only the mapped
+   * additions are imported, the other changes wait for the next deploy. Without it such an import is refused with the
+   * CLI's "No resource updates or deletes are allowed on import operation ... (--force to override)" (import-plan.ts).
+   * @default false
+   */
+  readonly force?: boolean;
+}
+
 export interface DestroyOptions {
   /**
    * DeleteStack RetainResources: only for a stack in DELETE_FAILED, and only its DELETE_FAILED resources
@@ -173,21 +183,25 @@ export class CloudFormationModel {
   /**
    * `cdk import` with a resource mapping (logical id → identifier): an IMPORT change set of the current template plus the
    * mapped resources (https://docs.aws.amazon.com/cdk/v2/guide/ref-cli-cmd-import.html; import-plan.ts, import.ts).
+   * Throws ValidationError where the CLI or CloudFormation refuses, e.g. a template that also updates or deletes
+   * resources, unless `options.force`.
    */
   public async importResources(
     stackName: string,
     template: object,
     mapping: Readonly<Record<string, Readonly<Record<string, string>>>>,
+    options: ImportOptions = {},
   ): Promise<StackOperationResult> {
     const existing = this.stacks.get(stackName);
     if (existing) this.requireState(existing, UPDATABLE, 'updated');
-    const plan = planImport(existing?.prepared.template, structuredClone(template) as Template, mapping, this.providers);
+    const plan = planImport(existing?.prepared.template, structuredClone(template) as Template, mapping, this.providers, options.force ?? false);
     const stack = existing ?? this.newStack(stackName, this.services.defaultAccountId());
     const combined = this.prepare(stack, plan.template, stack.parameters);
     if (!existing) this.stacks.set(stackName, stack);
     const managedBy = (type: string, physicalId: string) => this.managerOf(type, physicalId);
     const result = await this.run(stack, (operation) => importStackResources(operation, combined, plan.imports, managedBy));
-    return { ...result, warnings: [...plan.warnings, ...result.warnings] };
+    const advice = result.status === 'IMPORT_COMPLETE' ? plan.advice : [];
+    return { ...result, warnings: [...plan.warnings, ...result.warnings, ...advice] };
   }
 
   public stack(stackName: string): StackView | undefined {

@@ -128,6 +128,16 @@ export interface WaveOutcome {
   readonly notStarted: string[];
 }
 
+export interface WaveOptions {
+  /** Stop before the next wave once a node failed. */
+  readonly stopAfterFailedWave: boolean;
+  /**
+   * Abort the signal each run of the wave is given as soon as one run of the wave fails, so that the others can stop
+   * (CloudFormation cancels the operations in flight; see CustomResourceProvider). @default false
+   */
+  readonly cancelInFlightOnFailure?: boolean;
+}
+
 /**
  * Runs `nodes` in waves: every node whose prerequisites (among `nodes`) have finished starts in the
  * same wave, in logical-id order, and the wave's runs proceed concurrently (Promise.all), so two
@@ -138,8 +148,8 @@ export interface WaveOutcome {
 export async function runWaves(
   nodes: readonly string[],
   prerequisites: (id: string) => Iterable<string>,
-  run: (id: string) => Promise<boolean>,
-  options: { readonly stopAfterFailedWave: boolean },
+  run: (id: string, cancelled: AbortSignal) => Promise<boolean>,
+  options: WaveOptions,
 ): Promise<WaveOutcome> {
   const members = new Set(nodes);
   const remaining = new Set(nodes);
@@ -147,7 +157,12 @@ export async function runWaves(
   while (remaining.size > 0) {
     const wave = [...remaining].filter((id) => [...prerequisites(id)].every((p) => !members.has(p) || !remaining.has(p))).sort(byId);
     if (wave.length === 0) throw new Error(`dependency cycle among ${[...remaining].join(', ')}`);
-    const outcomes = await Promise.all(wave.map((id) => run(id)));
+    const cancellation = new AbortController();
+    const outcomes = await Promise.all(wave.map(async (id) => {
+      const ok = await run(id, cancellation.signal);
+      if (!ok && options.cancelInFlightOnFailure) cancellation.abort();
+      return ok;
+    }));
     wave.forEach((id, i) => {
       remaining.delete(id);
       if (!outcomes[i]) failed.push(id);

@@ -20,21 +20,24 @@ const CLEANUP_ATTEMPTS = 3;
  * A custom resource whose Create failed gets a Delete too, for the id its FAILED answer carried: why the CDK framework
  * answers with a marker id (CREATE_FAILED_PHYSICAL_ID_MARKER,
  * aws/aws-cdk packages/aws-cdk-lib/custom-resources/lib/provider-framework/runtime/cfn-response.ts). `--no-rollback` (CREATE_FAILED) is not modelled.
+ * A failure cancels the creations still in flight in its wave (aws/aws-cdk#26139): custom resources stop waiting for
+ * their answer ("Resource creation cancelled") and are rolled back like any failed create; the registry handlers
+ * modelled here run to completion.
  */
 export async function createStack(operation: StackOperation, prepared: PreparedTemplate): Promise<StackOperationStatus> {
   const { stack } = operation;
   operation.stackEvent('CREATE_IN_PROGRESS', 'User Initiated');
   const live = new Map<string, StackResource>();
   const leftovers: StackResource[] = [];
-  const outcome = await runWaves(prepared.graph.nodes(), (id) => prepared.graph.dependenciesOf(id), async (id) => {
+  const outcome = await runWaves(prepared.graph.nodes(), (id) => prepared.graph.dependenciesOf(id), async (id, cancelled) => {
     const resource = prepared.resources.get(id)!;
     const properties = resolveOrFail(operation, prepared, id, resource, live, 'CREATE_FAILED');
     if (!properties) return false;
-    const created = await operation.create(id, resource, properties);
+    const created = await operation.create(id, resource, properties, undefined, cancelled);
     if (created.ok) live.set(id, created.resource);
     else if (created.leftover) leftovers.push(created.leftover);
     return created.ok;
-  }, { stopAfterFailedWave: true });
+  }, { stopAfterFailedWave: true, cancelInFlightOnFailure: true });
   stack.resources = live;
   if (outcome.failed.length === 0) {
     stack.outputs = operation.resolveOutputs(prepared, live);
@@ -70,7 +73,8 @@ interface UpdateJournal {
  * times: "it removes the old resource from the stack and continues", UPDATE_COMPLETE with a StatusReason
  * (using-cfn-updating-stacks-monitor-stack.html); removed resources fare the same (awslabs/landing-zone-accelerator-on-aws#730).
  * The cleanup runs in reverse dependency order of the OLD template: the docs say only that A is deleted before B, the
- * order that lets each resource go before what it refers to. A failure in the update pass rolls back instead.
+ * order that lets each resource go before what it refers to. A failure in the update pass rolls back instead, after
+ * cancelling the custom resource creations in flight as createStack does.
  */
 export async function updateStack(
   operation: StackOperation,
@@ -84,7 +88,8 @@ export async function updateStack(
   const journal: UpdateJournal = { created: [], updated: new Map(), replaced: [] };
   operation.stackEvent('UPDATE_IN_PROGRESS', 'User Initiated');
   const outcome = await runWaves(next.graph.nodes(), (id) => next.graph.dependenciesOf(id),
-    (id) => updateResource(operation, next, id, before, live, journal), { stopAfterFailedWave: true });
+    (id, cancelled) => updateResource(operation, next, id, before, live, journal, cancelled),
+    { stopAfterFailedWave: true, cancelInFlightOnFailure: true });
   if (outcome.failed.length > 0) return rollBackUpdate(operation, next, before, journal, outcome.failed);
 
   stack.prepared = next;
@@ -113,13 +118,14 @@ async function updateResource(
   before: ReadonlyMap<string, StackResource>,
   live: Map<string, StackResource>,
   journal: UpdateJournal,
+  cancelled: AbortSignal,
 ): Promise<boolean> {
   const resource = next.resources.get(id)!;
   const current = before.get(id);
   const properties = resolveOrFail(operation, next, id, resource, live, current ? 'UPDATE_FAILED' : 'CREATE_FAILED', current);
   if (!properties) return false;
   if (!current) {
-    const created = await operation.create(id, resource, properties);
+    const created = await operation.create(id, resource, properties, undefined, cancelled);
     if (created.ok) live.set(id, created.resource);
     const left = created.ok ? created.resource : created.leftover;
     if (left) journal.created.push(left);

@@ -81,8 +81,8 @@ export class StackOperation {
     return outputs;
   }
 
-  public request(logicalId: string, type: string, properties: Readonly<Record<string, unknown>>): ResourceRequest {
-    return { ...this.pseudo, logicalId, type, properties, requestToken: this.env.random.uuid() };
+  public request(logicalId: string, type: string, properties: Readonly<Record<string, unknown>>, cancelled?: AbortSignal): ResourceRequest {
+    return { ...this.pseudo, logicalId, type, properties, requestToken: this.env.random.uuid(), ...(cancelled ? { cancelled } : {}) };
   }
 
   public providerOf(type: string): ResourceProvider {
@@ -94,18 +94,20 @@ export class StackOperation {
    * CloudFormation's event reason "Requested update requires the creation of a new physical resource; hence creating
    * one." (AWS documents the behaviour, "usually creates the replacement resource first",
    * using-cfn-updating-stacks-update-behaviors.html, not the text, which is the one real stack events show).
+   * `cancelled` is aborted when a sibling's failure makes CloudFormation cancel the creations in flight.
    */
   public async create(
     logicalId: string,
     resource: TemplateResource,
     properties: Record<string, unknown>,
     replacing?: StackResource,
+    cancelled?: AbortSignal,
   ): Promise<ActionOutcome> {
     const [inProgress, complete, failed] = replacing ? ['UPDATE_IN_PROGRESS', 'UPDATE_COMPLETE', 'UPDATE_FAILED'] : ['CREATE_IN_PROGRESS', 'CREATE_COMPLETE', 'CREATE_FAILED'];
     this.emit(logicalId, resource.Type, inProgress, replacing?.physicalId,
       replacing ? 'Requested update requires the creation of a new physical resource; hence creating one.' : undefined);
     try {
-      const provisioned = await this.env.providers.providerOf(resource.Type).create(this.request(logicalId, resource.Type, properties));
+      const provisioned = await this.env.providers.providerOf(resource.Type).create(this.request(logicalId, resource.Type, properties, cancelled));
       const created = stackResource(logicalId, resource, properties, provisioned, complete);
       this.emit(logicalId, resource.Type, complete, created.physicalId);
       return { ok: true, resource: created };

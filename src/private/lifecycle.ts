@@ -22,6 +22,8 @@ export interface LifecycleOptions {
   readonly instanceArn: string;
   readonly catalog?: PermissionSetCatalog;
   readonly removalPolicy: RemovalPolicy;
+  /** The organization's management account, in a delegated administrator deployment (never changed from there). */
+  readonly managementAccountId?: string;
   /** What must still exist while a drain is carried out: the queue, its event source, the state table, the role. */
   readonly needs: IConstruct[];
 }
@@ -38,7 +40,8 @@ export function addLifecycleResources(scope: Construct, options: LifecycleOption
   const entries = sameStack ? catalog.permissionSets : [];
   for (const ps of entries) {
     // Kept by CloudFormation on removal and replacement (the reconciler drains and deletes it), but
-    // deleted by a rollback of its own creation, when nothing can have been assigned to it yet.
+    // deleted by a rollback of its own creation (after the rolled-back generation's Delete has taken
+    // away what the same deploy's config assigned to it).
     catalogPermissionSetResource(catalog!, ps.permissionSetName).applyRemovalPolicy(RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE);
   }
   const permissionSets = entries.map((ps) => ({ Name: ps.permissionSetName, Arn: ps.permissionSetArn }));
@@ -49,18 +52,27 @@ export function addLifecycleResources(scope: Construct, options: LifecycleOption
       serviceToken: options.fn.functionArn,
       resourceType,
       serviceTimeout: SERVICE_TIMEOUT,
-      properties: { [LIFECYCLE.properties.instanceArn]: options.instanceArn, ...properties },
+      properties: {
+        [LIFECYCLE.properties.instanceArn]: options.instanceArn,
+        ...(options.managementAccountId !== undefined ? { [LIFECYCLE.properties.managementAccountId]: options.managementAccountId } : {}),
+        ...properties,
+      },
     });
     created.node.addDependency(...options.needs);
     return created;
   };
-  const catalogGeneration = resource(`CatalogGeneration${generation}`, LIFECYCLE.catalogType, {
-    [LIFECYCLE.properties.generation]: generation,
-    [LIFECYCLE.properties.permissionSets]: permissionSets,
-  });
   const lifecycle = resource('Lifecycle', LIFECYCLE.automationType, {
     [LIFECYCLE.properties.permissionSets]: permissionSets,
     [LIFECYCLE.properties.removalPolicy]: options.removalPolicy === RemovalPolicy.DESTROY ? 'destroy' : 'retain',
   });
+  // Without a catalog of its own there is nothing to retire: no generation, so that removing the
+  // catalog from the automation (or moving it away) never reads as retiring all of it.
+  if (!sameStack) return [lifecycle];
+  const catalogGeneration = resource(`CatalogGeneration${generation}`, LIFECYCLE.catalogType, {
+    [LIFECYCLE.properties.generation]: generation,
+    [LIFECYCLE.properties.permissionSets]: permissionSets,
+  });
+  // Deleted first on an uninstall, so that the generation's Delete knows it is no rollback.
+  lifecycle.node.addDependency(catalogGeneration);
   return [catalogGeneration, lifecycle];
 }

@@ -76,6 +76,8 @@ export const LIFECYCLE = {
     generation: 'Generation',
     /** `retain` or `destroy`. */
     removalPolicy: 'RemovalPolicy',
+    /** The organization's management account, when the automation runs in a delegated administrator account. */
+    managementAccountId: 'ManagementAccountId',
   },
 } as const;
 

@@ -8,13 +8,16 @@ import { ApiCallCounter, instrument } from './adapters/api-calls';
 import { awsAdapters } from './adapters/aws-adapters';
 import { answerCloudFormation } from './adapters/cloudformation-response';
 import { DynamoDbStateStore } from './adapters/dynamodb-state';
-import { queueCustomResourceRequest } from './adapters/notifications';
-import { CustomResourceRequest, carryOut, receive } from './core/lifecycle';
+import { queueCustomResourceRequest, queueTrigger } from './adapters/notifications';
+import { LIFECYCLE } from './contract';
+import { Carried, CustomResourceAnswer, CustomResourceRequest, carryOut, receive, refusedPhysicalId } from './core/lifecycle';
 import { ReconcileLog } from './core/reconcile';
 import { RuntimeConfig } from './runtime-config';
 
 /** A drain that keeps running out of time is queued again at most this often. */
 const MAX_ATTEMPTS = 50;
+/** A request that keeps failing on a fault is answered after this many attempts. */
+const MAX_FAULTS = 3;
 
 export interface LifecycleContext {
   readonly settings: RuntimeConfig;
@@ -41,10 +44,11 @@ export async function receiveCustomResource(request: CustomResourceRequest, c: L
     }
     await queueCustomResourceRequest(wiring.sqs, requiredQueue(c.settings), request, 0);
   } catch (error) {
-    // Whatever went wrong, CloudFormation must hear of it rather than wait for the timeout.
+    // Whatever went wrong, CloudFormation must hear of it rather than wait for the timeout. A failed
+    // create gets the id whose Delete is recognized as nothing to do.
     await answerCloudFormation(request, {
       status: 'FAILED',
-      physicalResourceId: request.PhysicalResourceId ?? request.LogicalResourceId,
+      physicalResourceId: request.RequestType === 'Create' ? refusedPhysicalId(request) : request.PhysicalResourceId ?? request.LogicalResourceId,
       reason: `the reconciler could not handle the request: ${(error as Error).message}`,
     });
   }
@@ -67,9 +71,57 @@ export function queuedRequest(record: SQSRecord): { request: CustomResourceReque
 export async function carryOutQueued(queued: { request: CustomResourceRequest; attempt: number }, c: LifecycleContext): Promise<void> {
   const { request, attempt } = queued;
   const wiring = wire(c);
+  const queueUrl = requiredQueue(c.settings);
+  if (request.ResourceType === LIFECYCLE.catalogType && attempt === 0) {
+    // A run of the new config goes first (the queue's one message group keeps the order), so that a
+    // renamed permission set is assigned before the old one is drained, even when the parameter's
+    // change event (best effort) was late or lost.
+    await queueTrigger(wiring.sqs, queueUrl, `${request.RequestId}-before-drain`);
+    await queueCustomResourceRequest(wiring.sqs, queueUrl, request, 1);
+    return;
+  }
   const stopMs = c.settings.stopMarginSeconds * 1000;
-  const carried = await carryOut(request, {
+  let carried: Carried;
+  try {
+    carried = await carryOutWithin(request, wiring, c, stopMs);
+  } catch (error) {
+    // A fault (DynamoDB, the network): tried again from the queue a few times, then answered.
+    if (attempt < MAX_FAULTS) {
+      c.log.warn('a lifecycle request failed; queued again', { error: (error as Error).message, attempt });
+      await queueCustomResourceRequest(wiring.sqs, queueUrl, request, attempt + 1);
+      return;
+    }
+    carried = { answer: faultAnswer(request, error) };
+  }
+  if ('busy' in carried) throw new Error('busy: another run holds the lease; the request is delivered again');
+  if ('unfinished' in carried) {
+    if (attempt + 1 < MAX_ATTEMPTS) {
+      await queueCustomResourceRequest(wiring.sqs, queueUrl, request, attempt + 1);
+      return;
+    }
+    await answerCloudFormation(request, {
+      status: request.ResourceType === LIFECYCLE.automationType ? 'SUCCESS' : 'FAILED',
+      physicalResourceId: request.PhysicalResourceId ?? request.LogicalResourceId,
+      reason: `the drain ran out of time ${MAX_ATTEMPTS} times; what is left stays`,
+    });
+    return;
+  }
+  await answerCloudFormation(request, carried.answer);
+}
+
+/** An uninstall is answered SUCCESS whatever happened (CloudFormation deletes the function anyway); anything else FAILED. */
+function faultAnswer(request: CustomResourceRequest, error: unknown): CustomResourceAnswer {
+  const reason = `the reconciler could not carry the request out: ${(error as Error).message}`;
+  const physicalResourceId = request.PhysicalResourceId ?? request.LogicalResourceId;
+  return request.ResourceType === LIFECYCLE.automationType
+    ? { status: 'SUCCESS', physicalResourceId, reason: `${reason}; what was not deleted stays, unmanaged` }
+    : { status: 'FAILED', physicalResourceId, reason: `${reason}. The reconciler carries on with the retirement on every run` };
+}
+
+function carryOutWithin(request: CustomResourceRequest, wiring: ReturnType<typeof wire>, c: LifecycleContext, stopMs: number): Promise<Carried> {
+  return carryOut(request, {
     runId: c.runId,
+    organizations: wiring.organizations,
     state: wiring.store,
     lifecycle: wiring.store,
     lease: wiring.store,
@@ -85,20 +137,6 @@ export async function carryOutQueued(queued: { request: CustomResourceRequest; a
     },
     log: c.log,
   });
-  if ('busy' in carried) throw new Error('busy: another run holds the lease; the request is delivered again');
-  if ('unfinished' in carried) {
-    if (attempt + 1 < MAX_ATTEMPTS) {
-      await queueCustomResourceRequest(wiring.sqs, requiredQueue(c.settings), request, attempt + 1);
-      return;
-    }
-    await answerCloudFormation(request, {
-      status: 'FAILED',
-      physicalResourceId: request.PhysicalResourceId ?? request.LogicalResourceId,
-      reason: `the drain ran out of time ${MAX_ATTEMPTS} times; the reconciler carries on with what is left on every run`,
-    });
-    return;
-  }
-  await answerCloudFormation(request, carried.answer);
 }
 
 function wire(c: LifecycleContext) {
@@ -112,7 +150,7 @@ function wire(c: LifecycleContext) {
     },
   });
   const store = new DynamoDbStateStore(instrument(new DynamoDBClient({ maxAttempts: 8 }), 'dynamodb', c.counter), c.settings.stateTable);
-  return { store, identityCenter: aws.identityCenter, sqs: instrument(new SQSClient({}), 'sqs', c.counter) };
+  return { store, identityCenter: aws.identityCenter, organizations: aws.organizations, sqs: instrument(new SQSClient({}), 'sqs', c.counter) };
 }
 
 function requiredQueue(settings: RuntimeConfig): string {

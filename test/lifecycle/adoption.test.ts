@@ -66,12 +66,15 @@ describe('adopting an existing permission set', () => {
     const mappingFile = path.join(cdkOut, 'mapping.json');
     expect(await main(['adopt', '--cdk-out', cdkOut, '--stack', 'Home', '--out', mappingFile], (t) => out.push(t))).toBe(0);
     // ReadOnly is the catalog's already (its tag says so); only Billing is adopted.
-    expect(out.join('\n')).toMatch(/not adopted: ReadOnly: already managed by catalog/);
-    expect(out.join('\n')).toMatch(/cdk import Home --resource-mapping/);
+    expect(out.join('\n')).toMatch(/not adopted: ReadOnly: already this catalog's/);
+    expect(out.join('\n')).toMatch(/cdk import Home --resource-mapping .* --force/);
     const mapping = JSON.parse(fs.readFileSync(mappingFile, 'utf8')) as Record<string, { InstanceArn: string; PermissionSetArn: string }>;
     expect(Object.values(mapping)).toEqual([{ InstanceArn: world.fixture.instanceArn, PermissionSetArn: billing.arn }]);
 
-    const imported = await world.sim.cloudFormation.importResources('Home', assembly.getStackByName('Home').template as object, mapping);
+    // As printed: the catalog change also touches other resources, which cdk import refuses without --force.
+    const template = assembly.getStackByName('Home').template as object;
+    await expect(world.sim.cloudFormation.importResources('Home', template, mapping)).rejects.toThrow(/--force to override/);
+    const imported = await world.sim.cloudFormation.importResources('Home', template, mapping, { force: true });
     expect(imported.status).toBe('IMPORT_COMPLETE');
     const deployed = await world.deploy(landingZone(['ReadOnly', 'Billing']));
     expect(deployed.status).toBe('UPDATE_COMPLETE');
@@ -84,5 +87,37 @@ describe('adopting an existing permission set', () => {
     const billingLive = world.live().filter((a) => a.includes(':Billing@'));
     expect(billingLive.filter((a) => a.startsWith(world.fixture.groups[1].displayName))).toHaveLength(2);
     expect(billingLive.filter((a) => a.startsWith(world.fixture.groups[0].displayName))).toHaveLength(5);
+  });
+
+  test('after an uninstall with RETAIN, a new install takes its permission sets over with --take-over', async () => {
+    await world.deploy(landingZone(['ReadOnly']));
+    await world.apply();
+    const kept = world.sim.identityCenter.permissionSetByName('ReadOnly')!;
+    expect((await world.destroy()).status).toBe('DELETE_COMPLETE');
+    const live = world.live();
+
+    const reinstall = await world.deploy(landingZone(['ReadOnly']));
+    expect(reinstall.status).toBe('ROLLBACK_COMPLETE');
+    await world.destroy();
+
+    const cdkOut = fs.mkdtempSync(path.join(os.tmpdir(), 'adopt-'));
+    const app = new App({ outdir: cdkOut });
+    landingZone(['ReadOnly'])(new Stack(app, 'Home', { env: { account: world.sim.organizations.managementAccountId, region: world.sim.region } }));
+    const assembly = app.synth();
+    Object.assign(process.env, world.sim.env());
+    const mappingFile = path.join(cdkOut, 'mapping.json');
+    const out: string[] = [];
+    // Its own tag: without --take-over it is taken for this stack's, and left.
+    expect(await main(['adopt', '--cdk-out', cdkOut, '--stack', 'Home', '--out', mappingFile], (t) => out.push(t))).toBe(0);
+    expect(out.join('\n')).toMatch(/ReadOnly: already this catalog's \(pass --take-over/);
+    expect(await main(['adopt', '--cdk-out', cdkOut, '--stack', 'Home', '--out', mappingFile, '--take-over'], (t) => out.push(t))).toBe(0);
+    const mapping = JSON.parse(fs.readFileSync(mappingFile, 'utf8')) as Record<string, { InstanceArn: string; PermissionSetArn: string }>;
+    expect(Object.values(mapping)).toEqual([{ InstanceArn: world.fixture.instanceArn, PermissionSetArn: kept.arn }]);
+
+    const imported = await world.sim.cloudFormation.importResources('Home', assembly.getStackByName('Home').template as object, mapping, { force: true });
+    expect(imported.status).toBe('IMPORT_COMPLETE');
+    expect((await world.deploy(landingZone(['ReadOnly']))).status).toBe('UPDATE_COMPLETE');
+    expect(world.live()).toEqual(live);
+    expect((await world.apply()).counts).toMatchObject({ created: 0, deleted: 0 });
   });
 });

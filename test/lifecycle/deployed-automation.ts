@@ -23,6 +23,31 @@ const { handler } = require('../../src/reconciler/reconcile.lambda') as typeof i
 /** Lambda's redelivery of a failed FIFO message waits for the visibility timeout; here, this much real time. */
 const REDELIVERY_MS = 100;
 
+/** What CloudFormation sends a custom resource's function. */
+export interface CustomResourceEvent {
+  readonly RequestType: 'Create' | 'Update' | 'Delete';
+  readonly ResponseURL: string;
+  readonly StackId: string;
+  readonly RequestId: string;
+  readonly LogicalResourceId: string;
+  readonly PhysicalResourceId?: string;
+}
+
+/** Answers a custom resource request as a handler would (cfn-response). */
+export async function answer(event: CustomResourceEvent, status: 'SUCCESS' | 'FAILED', reason: string = status): Promise<void> {
+  await fetch(event.ResponseURL, {
+    method: 'PUT',
+    body: JSON.stringify({
+      Status: status,
+      Reason: reason,
+      PhysicalResourceId: event.PhysicalResourceId ?? event.LogicalResourceId,
+      StackId: event.StackId,
+      RequestId: event.RequestId,
+      LogicalResourceId: event.LogicalResourceId,
+    }),
+  });
+}
+
 export interface DeliveredMessage {
   readonly body: string;
   readonly error?: string;
@@ -40,6 +65,10 @@ export class DeployedAutomation {
   readonly delivered: DeliveredMessage[] = [];
   /** What runs returned or published, latest last. */
   readonly reports: RunReport[] = [];
+  /** The ConfigChanged rule delivers (EventBridge's delivery is best effort: a test may lose events). */
+  routeConfigEvents = true;
+  /** Custom resources of a test's own (by resource type), answered by the test instead of the reconciler. */
+  readonly customResources = new Map<string, (event: CustomResourceEvent) => Promise<void>>();
   private serial: Promise<unknown> = Promise.resolve();
   private cursor = 0;
   private seenEvents = 0;
@@ -49,7 +78,10 @@ export class DeployedAutomation {
   ) {
     sim.cloudFormation.setTableProvider(dynamodb.tableProvider());
     sim.cloudFormation.setFunctionInvoker(async (fn, event) => {
-      await this.invoke(fn, event);
+      const type = (event as { ResourceType?: string }).ResourceType;
+      const own = type === undefined ? undefined : this.customResources.get(type);
+      if (own) await own(event as CustomResourceEvent);
+      else await this.invoke(fn, event);
     });
   }
 
@@ -164,6 +196,7 @@ export class DeployedAutomation {
     const fn = this.sim.cloudFormation.functions().find((f) => f.environment[ENV.configParameter] !== undefined);
     if (!fn) return;
     const head = fn.environment[ENV.configParameter];
+    if (!this.routeConfigEvents) return;
     const changed = fresh.filter((e) => e.source === 'aws.ssm' && String((e.detail as { name?: string }).name ?? '').startsWith(head));
     if (changed.length === 0) return;
     const client = new SQSClient(this.sim.clientConfig());

@@ -1,5 +1,5 @@
-import { RemovalPolicy, Stack } from 'aws-cdk-lib';
-import { DeployedAutomation } from './deployed-automation';
+import { CustomResource, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { DeployedAutomation, answer } from './deployed-automation';
 import { AccountTarget, AssignmentAutomation, PermissionSetCatalog, Principal } from '../../src';
 
 // Retiring a catalog permission set, as CloudFormation deploys the synthesized stacks: removed or
@@ -128,5 +128,64 @@ describe('retiring a catalog permission set', () => {
     const config = order('AssignmentsConfig', 'UPDATE_COMPLETE');
     expect(config).toBeGreaterThan(order('AssignmentsFunction', 'UPDATE_COMPLETE'));
     expect(config).toBeGreaterThan(order('AssignmentsCatalogGeneration', 'CREATE_COMPLETE'));
+  });
+});
+
+describe('retirement when AWS says no', () => {
+  let world: DeployedAutomation;
+  beforeEach(async () => {
+    world = await DeployedAutomation.start({ organization: { accounts: 6, groups: 3, suspendedAccounts: 1 } });
+  });
+  afterEach(async () => world.stop());
+
+  const suspended = () => world.sim.organizations.accounts().find((a) => a.status === 'SUSPENDED')!;
+
+  test('a permission set still assigned in a suspended account: the rest is drained, the set kept and reported, never an error-free orphan', async () => {
+    await world.deploy(landingZone(world, { permissionSets: ['ReadOnly', 'Operator'], rules: [[0, 'ReadOnly'], [1, 'Operator']] }));
+    await world.apply();
+    const operator = world.sim.identityCenter.permissionSetByName('Operator')!;
+    // Assigned before the account was closed; Identity Center keeps it (and cannot remove it now).
+    world.sim.identityCenter.addAssignment({ accountId: suspended().id, permissionSetArn: operator.arn, principalType: 'GROUP', principalId: world.fixture.groups[1].id });
+
+    const second = await world.deploy(landingZone(world, { permissionSets: ['ReadOnly'], rules: [[0, 'ReadOnly']] }));
+
+    // The cleanup phase cannot fail a deploy; the retirement's reason is in the stack events.
+    expect(second.status).toBe('UPDATE_COMPLETE');
+    expect(world.failedDeletes()).toEqual([expect.objectContaining({ reason: expect.stringMatching(/Operator: kept: still assigned in \d{12} \(suspended\)/) })]);
+    expect(world.live().filter((a) => a.includes(':Operator@'))).toEqual([`${world.fixture.groups[1].displayName}:Operator@${suspended().name}`]);
+    expect(world.sim.identityCenter.permissionSetByName('Operator')).toBeDefined();
+    // Every run says so, until it can be finished.
+    const run = await world.apply();
+    expect(run.errors).toEqual([expect.stringMatching(/retired permission set Operator .* is not deleted yet: .*suspended/)]);
+  });
+
+  test('a deploy that fails after its config assigned a new permission set rolls back cleanly: the set\'s assignments go, then the set', async () => {
+    await world.deploy(landingZone(world, { permissionSets: ['ReadOnly'], rules: [[0, 'ReadOnly']] }));
+    await world.apply();
+    const before = world.live();
+    let assignedBeforeRollback = false;
+    // A resource of the user's own, created after everything of the automation (its config included),
+    // that fails once the new config's run has assigned the new permission set.
+    world.customResources.set('Custom::Gate', async (event) => {
+      if (event.RequestType !== 'Create') return answer(event, 'SUCCESS');
+      for (let i = 0; i < 500 && !world.live().some((a) => a.includes(':Operator@')); i++) await new Promise((resolve) => setTimeout(resolve, 10));
+      assignedBeforeRollback = world.live().some((a) => a.includes(':Operator@'));
+      // And the rollback's own config change is never delivered (Parameter Store events are best effort).
+      world.routeConfigEvents = false;
+      return answer(event, 'FAILED', 'the gate fails on purpose');
+    });
+
+    const failing = await world.deploy((stack) => {
+      landingZone(world, { permissionSets: ['ReadOnly', 'Operator'], rules: [[0, 'ReadOnly'], [1, 'Operator']] })(stack);
+      const gate = new CustomResource(stack, 'Gate', { serviceToken: world.reconciler().arn, resourceType: 'Custom::Gate' });
+      gate.node.addDependency(stack.node.findChild('Assignments'));
+    });
+
+    expect(failing.status).toBe('UPDATE_ROLLBACK_COMPLETE');
+    // The config of the failed deploy had a run: it assigned Operator before the rollback.
+    expect(assignedBeforeRollback).toBe(true);
+    expect(world.sim.identityCenter.permissionSetByName('Operator')).toBeUndefined();
+    expect(world.live()).toEqual(before);
+    expect(world.failedDeletes()).toEqual([]);
   });
 });

@@ -7,7 +7,7 @@ interface PolicyResource {
   readonly Type: string;
   readonly Properties: {
     readonly Roles?: Array<{ Ref: string }>;
-    readonly PolicyDocument: { Statement: Array<{ Effect: 'Allow' | 'Deny'; Action: string | string[]; Resource: unknown }> };
+    readonly PolicyDocument: { Statement: Array<{ Effect: 'Allow' | 'Deny'; Action: string | string[]; Resource: unknown; Condition?: unknown }> };
   };
 }
 
@@ -44,5 +44,6 @@ export function synthesizedReconcilerPolicy(sim: AwsSimulator, fixture: Organiza
     effect: s.Effect,
     actions: list(s.Action),
     resources: list(resolve(s.Resource, context)),
+    ...(s.Condition === undefined ? {} : { conditions: resolve(s.Condition, context) as PolicyStatement['conditions'] }),
   })));
 }

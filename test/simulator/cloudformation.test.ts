@@ -477,6 +477,49 @@ describe('CloudFormation model', () => {
     expect(handler.received.map((e) => e.RequestType)).toEqual(['Create', 'Delete']);
   });
 
+  test('custom resources: a Create in flight when a sibling fails is cancelled, and its Delete is sent while the Create still runs', async () => {
+    let finishCreates: () => void = () => {};
+    const createsMayFinish = new Promise<void>((resolve) => {
+      finishCreates = resolve;
+    });
+    const timeline: string[] = [];
+    const handler = fakeHandler(sim, async (e) => {
+      timeline.push(`${e.RequestType} ${e.LogicalResourceId} received`);
+      if (e.RequestType === 'Create') {
+        await createsMayFinish;
+        timeline.push(`Create ${e.LogicalResourceId} answered`);
+      }
+      return {};
+    });
+    // Broken fails at once (a FIFO queue's name must end in .fifo); Slow and Broken are in the same wave.
+    const broken = { Broken: { Type: 'AWS::SQS::Queue', DependsOn: ['Handler'], Properties: { QueueName: 'no-suffix', FifoQueue: true } } };
+    const slow = { Slow: { Type: 'Custom::Slow', Properties: { ServiceToken: SERVICE_TOKEN } } };
+    const created = await sim.cloudFormation.deploy('Home', { Resources: { ...HANDLER_RESOURCES, ...slow, ...broken } });
+    expect(created.status).toBe('ROLLBACK_COMPLETE');
+    // aws/aws-cdk#26139, cloudformation-coverage-roadmap#1730: "Resource creation cancelled", then DELETE_IN_PROGRESS.
+    expect(statusesOf(created.events, 'Slow')).toEqual(['CREATE_IN_PROGRESS', 'CREATE_FAILED', 'DELETE_IN_PROGRESS', 'DELETE_COMPLETE']);
+    expect(created.events[at(created.events, 'Slow', 'CREATE_FAILED')].reason).toBe('Resource creation cancelled');
+    expect(at(created.events, 'Broken', 'CREATE_FAILED')).toBeLessThan(at(created.events, 'Slow', 'CREATE_FAILED'));
+    expect(timeline).toEqual(['Create Slow received', 'Delete Slow received']);
+    // The Delete names an id the handler never issued (its Create had not answered).
+    const [, deletion] = handler.received;
+    expect(deletion.PhysicalResourceId).toMatch(/^Home-Slow-/);
+
+    // The same in an update: the new custom resource's Create is cancelled, the rollback's cleanup deletes it.
+    await sim.cloudFormation.deploy('Home', { Resources: HANDLER_RESOURCES });
+    const updated = await sim.cloudFormation.deploy('Home', { Resources: { ...HANDLER_RESOURCES, ...slow, ...broken } });
+    expect(updated.status).toBe('UPDATE_ROLLBACK_COMPLETE');
+    expect(updated.events[at(updated.events, 'Slow', 'CREATE_FAILED')].reason).toBe('Resource creation cancelled');
+    expect(at(updated.events, 'Home', 'UPDATE_ROLLBACK_COMPLETE_CLEANUP_IN_PROGRESS')).toBeLessThan(at(updated.events, 'Slow', 'DELETE_IN_PROGRESS'));
+    expect(timeline.slice(2)).toEqual(['Create Slow received', 'Delete Slow received']);
+
+    // The cancelled Creates answer at last: CloudFormation no longer listens.
+    finishCreates();
+    await eventually(() => handler.statuses.length === 4);
+    expect(timeline.filter((t) => t.endsWith('answered'))).toHaveLength(2);
+    expect(sim.cloudFormation.responses.ignoredResponses()).toHaveLength(2);
+  });
+
   test('on a frozen clock, a wait for a custom resource ends only when the test moves simulated time past ServiceTimeout', async () => {
     const frozen = await AwsSimulator.start({ seed: 4, clock: { speed: 0 } });
     try {
@@ -682,20 +725,23 @@ describe('CloudFormation model', () => {
         },
       };
       const identifier = { InstanceArn: sim.identityCenter.instanceArn, PermissionSetArn: existing.arn };
-      await expect(sim.cloudFormation.importResources('Home', synthesized, { Other: { Name: '/app/other' } })).rejects.toThrow('already exists in the stack');
-      await expect(sim.cloudFormation.importResources('Home', synthesized, { Legacy: { PermissionSetArn: existing.arn } })).rejects.toThrow('primary identifier');
+      const force = { force: true };
+      await expect(sim.cloudFormation.importResources('Home', synthesized, { Other: { Name: '/app/other' } }, force)).rejects.toThrow('already exists in the stack');
+      await expect(sim.cloudFormation.importResources('Home', synthesized, { Legacy: { PermissionSetArn: existing.arn } }, force)).rejects.toThrow('primary identifier');
 
-      const missing = await sim.cloudFormation.importResources('Home', synthesized, { Legacy: { ...identifier, PermissionSetArn: `${existing.arn.slice(0, -4)}0000` } });
+      const missing = await sim.cloudFormation.importResources('Home', synthesized, { Legacy: { ...identifier, PermissionSetArn: `${existing.arn.slice(0, -4)}0000` } }, force);
       expect(missing.status).toBe('IMPORT_ROLLBACK_COMPLETE');
       expect(sim.cloudFormation.stack('Home')!.resources.has('Legacy')).toBe(false);
 
-      const result = await sim.cloudFormation.importResources('Home', synthesized, { Legacy: identifier });
+      // `cdk import --force`: the additions in the mapping only; the change to Other waits for the next deploy.
+      const result = await sim.cloudFormation.importResources('Home', synthesized, { Legacy: identifier }, force);
       expect(result.status).toBe('IMPORT_COMPLETE');
       expect(statusesOf(result.events, 'Legacy')).toEqual(['IMPORT_IN_PROGRESS', 'IMPORT_COMPLETE']);
       expect(result.warnings).toEqual([
+        'Ignoring updated/deleted resources (--force): Other',
         'Legacy: no DeletionPolicy, imported with DeletionPolicy Retain (as cdk import does)',
-        'Other: changed in the template; an import only adds resources, the change is not applied',
         'Unmapped: new in the template but not in the mapping, not imported',
+        'Some resources were skipped. Run another cdk import or a cdk deploy to bring the stack up-to-date with your CDK app definition.',
       ]);
       const stack = sim.cloudFormation.stack('Home')!;
       expect(stack.resources.get('Legacy')).toMatchObject({ physicalId: `${existing.arn}|${sim.identityCenter.instanceArn}`, attributes: { PermissionSetArn: existing.arn } });
@@ -710,6 +756,58 @@ describe('CloudFormation model', () => {
       expect(destroyed.status).toBe('DELETE_COMPLETE');
       expect(sim.identityCenter.permissionSet(existing.arn)).toBeDefined();
       expect(sim.cloudFormation.orphans()).toEqual([expect.objectContaining({ logicalId: 'Legacy', reason: 'retained' })]);
+    });
+
+    test('import without force: refused, as the CDK CLI refuses, when the template also updates or deletes resources', async () => {
+      const parameter = (value: string, path?: string) => ({
+        Type: 'AWS::SSM::Parameter', Properties: { Name: `/app/${value}`, Type: 'String', Value: value }, ...(path ? { Metadata: { 'aws:cdk:path': path } } : {}),
+      });
+      await sim.cloudFormation.deploy('Home', { Resources: { Kept: parameter('kept'), Changed: parameter('changed'), Removed: parameter('removed') } });
+      const existing = sim.identityCenter.createPermissionSet({ name: 'Legacy' });
+      const identifier = { InstanceArn: sim.identityCenter.instanceArn, PermissionSetArn: existing.arn };
+      const refusal = (resources: string) => 'No resource updates or deletes are allowed on import operation. Make sure to resolve pending changes '
+        + `to existing resources, before attempting an import. Updated/deleted resources: ${resources} (--force to override)`;
+      // aws/aws-cdk-cli importer.ts discoverImportableResources: a removed resource or any difference (here Metadata) is a non-addition,
+      // named by its construct path when the synthesized template has one; CDKMetadata does not count.
+      const synthesized = {
+        Resources: {
+          Kept: parameter('kept'),
+          Changed: parameter('changed', 'Home/Changed/Resource'),
+          Legacy: { ...permissionSet('Legacy'), DeletionPolicy: 'RetainExceptOnCreate' },
+          CDKMetadata: { Type: 'AWS::CDK::Metadata', Properties: { Analytics: 'v2' } },
+        },
+      };
+      const refused = sim.cloudFormation.importResources('Home', synthesized, { Legacy: identifier });
+      await expect(refused).rejects.toThrow(CloudFormationValidationError);
+      await expect(refused).rejects.toThrow(refusal('Home/Changed/Resource, Removed'));
+      expect(sim.cloudFormation.stack('Home')!.resources.has('Legacy')).toBe(false);
+      expect(sim.cloudFormation.stack('Home')!.status).toBe('CREATE_COMPLETE');
+
+      // Additions only: imported without force; the DeletionPolicy the template gives is kept.
+      const additionsOnly = { Resources: { Kept: parameter('kept'), Changed: parameter('changed'), Removed: parameter('removed'), Legacy: synthesized.Resources.Legacy } };
+      const imported = await sim.cloudFormation.importResources('Home', additionsOnly, { Legacy: identifier });
+      expect(imported.status).toBe('IMPORT_COMPLETE');
+      expect(imported.warnings).toEqual([]);
+      expect(sim.cloudFormation.stack('Home')!.template.Resources.Legacy.DeletionPolicy).toBe('RetainExceptOnCreate');
+
+      // The DeletionPolicy Retain the CLI adds to a resource without one is in the deployed template, not in the app's:
+      // the next import without force sees a difference there until a deploy brings the stack up to date.
+      const other = sim.identityCenter.createPermissionSet({ name: 'Other' });
+      const next = { Resources: { ...additionsOnly.Resources, Second: permissionSet('Other') } };
+      await sim.cloudFormation.importResources('Home', next, { Second: { ...identifier, PermissionSetArn: other.arn } });
+      const third = sim.identityCenter.createPermissionSet({ name: 'Third' });
+      await expect(sim.cloudFormation.importResources('Home', { Resources: { ...next.Resources, Third: permissionSet('Third') } },
+        { Third: { ...identifier, PermissionSetArn: third.arn } })).rejects.toThrow(refusal('Second'));
+      const forced = await sim.cloudFormation.importResources('Home', { Resources: { ...next.Resources, Third: permissionSet('Third') } },
+        { Third: { ...identifier, PermissionSetArn: third.arn } }, { force: true });
+      expect(forced.status).toBe('IMPORT_COMPLETE');
+      expect(forced.warnings).toEqual([
+        'Ignoring updated/deleted resources (--force): Second',
+        'Third: no DeletionPolicy, imported with DeletionPolicy Retain (as cdk import does)',
+        'Your app has pending updates or deletes excluded from this import operation. Run a cdk deploy to bring the stack up-to-date with your CDK app definition.',
+      ]);
+      // The ignored change (Second's policy) was not applied.
+      expect(sim.cloudFormation.stack('Home')!.template.Resources.Second.DeletionPolicy).toBe('Retain');
     });
   });
 });

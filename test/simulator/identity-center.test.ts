@@ -124,6 +124,30 @@ describe('Identity Center account assignments', () => {
       .toEqual([onSuspended.AccountAssignmentCreationStatus!.RequestId, forDeletedGroup.AccountAssignmentCreationStatus!.RequestId].sort());
   });
 
+  test('deletions in suspended or closing accounts hang, then FAIL like creates (AWS is silent about deletions); the assignment stays', async () => {
+    env = await frozenSimulator();
+    const { sim, admin, accounts, ps, group, target } = env;
+    sim.organizations.setAccountStatus(accounts[0].id, 'SUSPENDED');
+    sim.organizations.setAccountStatus(accounts[1].id, 'PENDING_CLOSURE');
+    const requests: string[] = [];
+    for (const account of accounts.slice(0, 2)) {
+      sim.identityCenter.addAssignment({ accountId: account.id, permissionSetArn: ps.arn, principalType: 'GROUP', principalId: group.id });
+      requests.push((await admin.send(new DeleteAccountAssignmentCommand(target(account.id)))).AccountAssignmentDeletionStatus!.RequestId!);
+    }
+    sim.clock.advance(3 * 60_000 - 1);
+    expect(requests.map((id) => sim.identityCenter.operation(id)?.status)).toEqual(['IN_PROGRESS', 'IN_PROGRESS']);
+    sim.clock.advance(1);
+    for (const [i, id] of requests.entries()) {
+      const deletion = await admin.send(new DescribeAccountAssignmentDeletionStatusCommand({
+        InstanceArn: sim.identityCenter.instanceArn, AccountAssignmentDeletionRequestId: id,
+      }));
+      expect(deletion.AccountAssignmentDeletionStatus).toMatchObject({ Status: 'FAILED' });
+      expect(deletion.AccountAssignmentDeletionStatus?.FailureReason).toContain(`Obtaining permissions to manage your AWS account '${accounts[i].id}' takes longer than usual`);
+    }
+    expect(sim.identityCenter.assignmentCount()).toBe(2);
+    expect(sim.identityCenter.deprovisionings()).toEqual([]);
+  });
+
   test('a changed permission set leaves its accounts NOT_PROVISIONED until ProvisionPermissionSet completes', async () => {
     env = await frozenSimulator();
     const { sim, admin, accounts, ps, group } = env;
@@ -166,17 +190,107 @@ describe('Identity Center account assignments', () => {
     expect(sim.identityCenter.permissionSet(ps.arn)).toMatchObject({ description: undefined, sessionDuration: 'PT1H', relayState: undefined });
   });
 
-  test('the last deleted assignment removes the role: the account no longer has the permission set provisioned', async () => {
+  test('the last deleted assignment removes the role, minutes later: until then the account is listed and DeletePermissionSet is refused', async () => {
     env = await frozenSimulator();
     const { sim, admin, accounts, ps, group, target } = env;
+    const instance = { InstanceArn: sim.identityCenter.instanceArn };
     sim.identityCenter.addAssignment({ accountId: accounts[0].id, permissionSetArn: ps.arn, principalType: 'GROUP', principalId: group.id });
+    const deleted = await admin.send(new DeleteAccountAssignmentCommand(target(accounts[0].id)));
+    sim.clock.advance(5000);
+    const deletion = sim.identityCenter.operation(deleted.AccountAssignmentDeletionStatus!.RequestId!)!;
+    expect(deletion.status).toBe('SUCCEEDED');
+    const listed = await admin.send(new ListAccountAssignmentsCommand({ ...instance, AccountId: accounts[0].id, PermissionSetArn: ps.arn }));
+    expect(listed.AccountAssignments).toEqual([]);
+    // aws-iam-identity-center-extensions PR #89: deprovisioning "can take minutes"; the default range is 20 s to 3 min.
+    const [pending] = sim.identityCenter.deprovisionings(ps.arn);
+    expect(pending).toMatchObject({ accountId: accounts[0].id, permissionSetArn: ps.arn, startedAt: deletion.completedAt });
+    expect(pending.completesAt - pending.startedAt).toBeGreaterThanOrEqual(20_000);
+    expect(pending.completesAt - pending.startedAt).toBeLessThanOrEqual(180_000);
+    const provisionedAccounts = async () => (await admin.send(new ListAccountsForProvisionedPermissionSetCommand({
+      ...instance, PermissionSetArn: ps.arn,
+    }))).AccountIds;
+    const provisionedToAccount = async () => (await admin.send(new ListPermissionSetsProvisionedToAccountCommand({
+      ...instance, AccountId: accounts[0].id,
+    }))).PermissionSets;
+    expect(await provisionedAccounts()).toEqual([accounts[0].id]);
+    expect(await provisionedToAccount()).toEqual([ps.arn]);
+    // hashicorp/terraform-provider-aws#26757: the text DeletePermissionSet answers meanwhile.
+    await expect(admin.send(new DeletePermissionSetCommand({ ...instance, PermissionSetArn: ps.arn })))
+      .rejects.toThrow(new ConflictException({ message: 'Could not delete because PermissionSet has ApplicationProfile associated with it.', $metadata: {} }));
+
+    sim.clock.advance(pending.completesAt - sim.clock.now() - 1);
+    expect(await provisionedAccounts()).toEqual([accounts[0].id]);
+    sim.clock.advance(1);
+    expect(await provisionedAccounts()).toEqual([]);
+    expect(await provisionedToAccount()).toEqual([]);
+    expect(sim.identityCenter.provisionedVersion(accounts[0].id, ps.arn)).toBeUndefined();
+    expect(sim.identityCenter.deprovisionings()).toEqual([]);
+    await admin.send(new DeletePermissionSetCommand({ ...instance, PermissionSetArn: ps.arn }));
+    expect(sim.identityCenter.permissionSet(ps.arn)).toBeUndefined();
+  });
+
+  test('only the last assignment of any principal starts a deprovisioning; one created meanwhile ends it', async () => {
+    env = await frozenSimulator();
+    const { sim, admin, accounts, ps, group, target } = env;
+    const user = sim.identityStore.createUser('someone');
+    const byGroup = { accountId: accounts[0].id, permissionSetArn: ps.arn, principalType: 'GROUP' as const, principalId: group.id };
+    sim.identityCenter.addAssignment(byGroup);
+    sim.identityCenter.addAssignment({ ...byGroup, principalType: 'USER', principalId: user.id });
     await admin.send(new DeleteAccountAssignmentCommand(target(accounts[0].id)));
     sim.clock.advance(5000);
+    // The user's assignment still needs the role.
+    expect(sim.identityCenter.deprovisionings()).toEqual([]);
+    await admin.send(new DeleteAccountAssignmentCommand({ ...target(accounts[0].id), PrincipalType: 'USER', PrincipalId: user.id }));
+    sim.clock.advance(5000);
+    expect(sim.identityCenter.deprovisionings(ps.arn)).toHaveLength(1);
+    await admin.send(new CreateAccountAssignmentCommand(target(accounts[0].id)));
+    sim.clock.advance(5000);
+    expect(sim.identityCenter.deprovisionings()).toEqual([]);
+    sim.clock.advance(180_000);
+    expect(sim.identityCenter.isLatestProvisioned(accounts[0].id, ps.arn)).toBe(true);
+    await expect(admin.send(new DeletePermissionSetCommand({ InstanceArn: sim.identityCenter.instanceArn, PermissionSetArn: ps.arn })))
+      .rejects.toBeInstanceOf(ConflictException);
+  });
+
+  test('a provisioning that reaches an account being deprovisioned ends FAILED "Assignment not found."; the others are provisioned', async () => {
+    env = await frozenSimulator();
+    const { sim, admin, accounts, ps, group, target } = env;
+    for (const account of accounts.slice(0, 2)) sim.identityCenter.addAssignment({ accountId: account.id, permissionSetArn: ps.arn, principalType: 'GROUP', principalId: group.id });
+    await admin.send(new DeleteAccountAssignmentCommand(target(accounts[0].id)));
+    sim.clock.advance(5000);
+    sim.identityCenter.changePermissionSet(ps.arn);
+    const started = await admin.send(new ProvisionPermissionSetCommand({ InstanceArn: sim.identityCenter.instanceArn, PermissionSetArn: ps.arn, TargetType: 'ALL_PROVISIONED_ACCOUNTS' }));
+    sim.clock.advance(5000);
+    // hashicorp/terraform-provider-aws#35158: a provisioning after the deletion of the last assignment.
+    expect(sim.identityCenter.operation(started.PermissionSetProvisioningStatus!.RequestId!)).toMatchObject({ status: 'FAILED', failureReason: 'Received a 404 status error: Assignment not found.' });
+    expect(sim.identityCenter.isLatestProvisioned(accounts[1].id, ps.arn)).toBe(true);
+    expect(sim.identityCenter.deprovisionings(ps.arn).map((d) => d.accountId)).toEqual([accounts[0].id]);
+    sim.clock.advance(180_000);
     expect(sim.identityCenter.provisionedVersion(accounts[0].id, ps.arn)).toBeUndefined();
-    const listed = await admin.send(new ListAccountAssignmentsCommand({
-      InstanceArn: sim.identityCenter.instanceArn, AccountId: accounts[0].id, PermissionSetArn: ps.arn,
-    }));
-    expect(listed.AccountAssignments).toEqual([]);
+  });
+
+  test('deprovisioning delays are drawn under the seed; quotas.deprovisionLatency 0 deprovisions with the deletion', async () => {
+    const delays = async (options: AwsSimulatorOptions) => {
+      env = await frozenSimulator(options);
+      for (const account of env.accounts) {
+        env.sim.identityCenter.addAssignment({ accountId: account.id, permissionSetArn: env.ps.arn, principalType: 'GROUP', principalId: env.group.id });
+        await env.admin.send(new DeleteAccountAssignmentCommand(env.target(account.id)));
+      }
+      env.sim.clock.advance(5000);
+      const result = env.sim.identityCenter.deprovisionings().map((d) => [d.accountId, d.completesAt - d.startedAt]);
+      const provisioned = env.accounts.filter((a) => env.sim.identityCenter.provisionedVersion(a.id, env.ps.arn) !== undefined);
+      await env.sim.stop();
+      return { result, provisioned };
+    };
+    const first = await delays({});
+    expect(first.result).toHaveLength(3);
+    expect(new Set(first.result.map(([, delay]) => delay)).size).toBe(3);
+    expect((await delays({})).result).toEqual(first.result);
+    const ranged = await delays({ quotas: { deprovisionLatency: { minMs: 60_000, maxMs: 60_000 } } });
+    expect(ranged.result.map(([, delay]) => delay)).toEqual([60_000, 60_000, 60_000]);
+    const instant = await delays({ quotas: { deprovisionLatency: { minMs: 0, maxMs: 0 } } });
+    expect(instant).toEqual({ result: [], provisioned: [] });
+    env = await frozenSimulator();
   });
 
   test('inputs are validated like AWS: malformed ARNs, unknown permission sets and accounts', async () => {
@@ -505,6 +619,7 @@ describe('IAM evaluates tag-conditioned statements on permission sets (the catal
       .rejects.toThrow(denied('sso:ProvisionPermissionSet', untagged.arn));
     sim.clock.advance(5000);
     for (const ps of [catalog, untagged]) sim.identityCenter.removeAssignment({ accountId: accounts[0].id, permissionSetArn: ps.arn, principalType: 'GROUP', principalId: group.id });
+    sim.clock.advance(180_000);
     await expect(reconciler.send(new DeletePermissionSetCommand({ InstanceArn: instance, PermissionSetArn: untagged.arn })))
       .rejects.toThrow(denied('sso:DeletePermissionSet', untagged.arn));
     await reconciler.send(new DeletePermissionSetCommand({ InstanceArn: instance, PermissionSetArn: catalog.arn }));

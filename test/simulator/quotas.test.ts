@@ -134,6 +134,7 @@ describe('quotas in simulated time', () => {
     const model = sim.quotaModel();
     expect(model.ssoAdmin).toEqual({ requestsPerSecond: 20, burst: 20, maxOutstandingAsyncOperations: 15 });
     expect(model.asyncLatency).toEqual({ minMs: 2000, maxMs: 6000 });
+    expect(model.deprovisionLatency).toEqual({ minMs: 20_000, maxMs: 180_000 });
     expect(model.realTime.ssoAdminRequestsPerSecond).toBe(200);
     expect(model.realTime.meanAsyncLatencyMs).toBe(400);
     // 15 outstanding / 4 s mean = 3.75 writes per simulated second, 37.5 per real second at speed 10.

@@ -47,6 +47,10 @@ export interface CustomResourceDependencies {
  *   (awslabs/landing-zone-accelerator-on-aws#730). No answer: "CloudFormation did not receive a response from your
  *   Custom Resource. Please check your logs for requestId [...]" (aws/copilot-cli#4868).
  * - Data becomes the attributes of Fn::GetAtt (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/crpg-ref-responses.html).
+ * - A Create still waiting when another resource of the stack fails is cancelled: CREATE_FAILED "Resource creation
+ *   cancelled", and the rollback sends its Delete at once, while the Create's invocation may still be running; its late
+ *   answer is ignored (aws/aws-cdk#26139, aws-cloudformation/cloudformation-coverage-roadmap#1730). Only Creates are
+ *   cancelled here; an Update in flight, which CloudFormation presumably cancels too, is waited for.
  */
 export class CustomResourceProvider implements ResourceProvider {
   public readonly createOnlyProperties: readonly string[] = [];
@@ -97,13 +101,16 @@ export class CustomResourceProvider implements ResourceProvider {
       ...extra,
     };
     this.invokeAsynchronously(invoker, fn, event, url.received);
-    const outcome = await withDeadline(this.runtime.clock, url.received, this.runtime.clock.now() + timeoutSeconds * 1000);
+    const answer = type === 'Create' && request.cancelled ? Promise.race([url.received, whenAborted(request.cancelled)]) : url.received;
+    const outcome = await withDeadline(this.runtime.clock, answer, this.runtime.clock.now() + timeoutSeconds * 1000);
     url.close();
 
     // A Create that never answered still gets a Delete in the rollback. Which PhysicalResourceId
     // CloudFormation puts in it is not documented; a generated name the handler never issued is the
     // less convenient guess.
     const fallbackId = type === 'Create' ? generatedName(this.runtime.random, request.stackName, request.logicalId, 128) : String(extra.PhysicalResourceId);
+    // The event reason CloudFormation shows (aws/aws-cdk#26139); the Delete the rollback sends names the fallback id.
+    if (outcome === CANCELLED) throw new ResourceFailure('Resource creation cancelled', fallbackId);
     if (outcome === TIMED_OUT) {
       throw new ResourceFailure(`CloudFormation did not receive a response from your Custom Resource. Please check your logs for requestId [${requestId}]. `
         + 'If you are using the Python cfn-response module, you may need to update your Lambda function code so that CloudFormation can attach the updated version.',
@@ -146,6 +153,15 @@ export class CustomResourceProvider implements ResourceProvider {
     };
     void attempt(0);
   }
+}
+
+const CANCELLED = Symbol('cancelled');
+
+function whenAborted(signal: AbortSignal): Promise<typeof CANCELLED> {
+  return new Promise((resolve) => {
+    if (signal.aborted) resolve(CANCELLED);
+    else signal.addEventListener('abort', () => resolve(CANCELLED), { once: true });
+  });
 }
 
 /** ServiceTimeout, in seconds; outside 1–3600 the operation fails (the text is the simulator's). */

@@ -13,6 +13,11 @@ export interface ResourceRequest {
   readonly properties: Readonly<Record<string, unknown>>;
   /** Identifies the invocation in handler messages ("RequestToken: ..."). */
   readonly requestToken: string;
+  /**
+   * Aborted when CloudFormation stops waiting for this operation because another one failed (a Create only; see
+   * CustomResourceProvider). A handler that ignores it runs to completion, as the registry handlers modelled here do.
+   */
+  readonly cancelled?: AbortSignal;
 }
 
 export interface ProvisionedResource {

@@ -60,7 +60,8 @@ const INACTIVE_ACCOUNT_REASON = (accountId: string) =>
   + 'Please try again in a few minutes. If this problem continues, contact AWS Support.';
 /**
  * Operations on a suspended or closing account "hang on processing until eventually timing out"
- * (61418/aws-sso-util#80) before they fail with INACTIVE_ACCOUNT_REASON. AWS publishes no figure:
+ * (61418/aws-sso-util#80) before they fail with INACTIVE_ACCOUNT_REASON; reports are of creates and provisionings,
+ * deletions are modelled alike (AWS is silent about them). AWS publishes no figure:
  * three minutes of simulated time is a guess on the long side, so that a caller that waits for
  * them pays for it.
  */
@@ -136,12 +137,29 @@ export class AsyncOperations {
     return this.start({ kind: 'PROVISION_PERMISSION_SET', now, caller, permissionSetArn, accountId, provisionTargets: targets, provisionedAtSubmission });
   }
 
-  /** Completes every operation whose time has come, in completion order. */
+  /**
+   * Completes every operation whose time has come, in completion order, interleaved with the deprovisionings that
+   * fall due (IdentityCenterState.removeAssignment), a deprovisioning first when both are due at the same time: a
+   * deletion that completes schedules one, which may fall due before a later operation that it affects.
+   */
   public settle(now: number): void {
-    if (this.pending.length === 0 || this.pending.every((op) => op.completesAt > now)) return;
+    const { state } = this.options;
+    const deprovisioningDue = () => {
+      const at = state.nextDeprovisioningAt();
+      return at !== undefined && at <= now ? at : undefined;
+    };
+    if (this.pending.every((op) => op.completesAt > now) && deprovisioningDue() === undefined) return;
     const due = this.pending.filter((op) => op.completesAt <= now).sort((a, b) => a.completesAt - b.completesAt || a.sequence - b.sequence);
     this.pending = this.pending.filter((op) => op.completesAt > now);
-    for (const op of due) {
+    for (let i = 0; ;) {
+      const op = due[i];
+      const deprovisioningAt = deprovisioningDue();
+      if (deprovisioningAt !== undefined && (!op || deprovisioningAt <= op.completesAt)) {
+        state.settleDeprovisionings(deprovisioningAt);
+        continue;
+      }
+      if (!op) return;
+      i++;
       this.inProgressByKind.get(op.kind)!.delete(sequenceKey(op));
       this.complete(op);
     }
@@ -237,7 +255,10 @@ export class AsyncOperations {
     if (op.kind === 'PROVISION_PERMISSION_SET') {
       let failure: string | undefined;
       for (const accountId of op.provisionTargets ?? []) {
-        const roleRemoved = op.provisionedAtSubmission?.has(accountId) && state.provisionedVersion(accountId, op.permissionSetArn) === undefined;
+        // The role went, or is going (its last assignment was deleted and the deprovisioning is under way), while the
+        // provisioning ran: hashicorp/terraform-provider-aws#35158 sees this reason after deleting the last assignment.
+        const roleRemoved = (op.provisionedAtSubmission?.has(accountId) && state.provisionedVersion(accountId, op.permissionSetArn) === undefined)
+          || state.isDeprovisioning(accountId, op.permissionSetArn);
         const problem = organizations.account(accountId)?.status !== 'ACTIVE' ? INACTIVE_ACCOUNT_REASON(accountId)
           : roleRemoved ? PROVISION_RACE_REASON : this.managementAccountDenial(op, accountId, 'provision');
         if (problem) failure ??= problem;
@@ -254,6 +275,8 @@ export class AsyncOperations {
     if (!identityStore.hasPrincipal(assignment.principalType, assignment.principalId)) {
       return MISSING_PRINCIPAL_REASON(assignment.principalType, assignment.principalId, identityStore.identityStoreId);
     }
+    // Creates in a suspended or closing account hang, then fail (INACTIVE_ACCOUNT_REASON's sources). AWS is silent about
+    // deletions there; they fare the same here (the less convenient answer): the assignment stays.
     if (organizations.account(assignment.accountId)?.status !== 'ACTIVE') return INACTIVE_ACCOUNT_REASON(assignment.accountId);
     const lastInAccount = op.kind === 'DELETE_ASSIGNMENT' && state.hasAssignment(assignment)
       && state.assignmentsOfTarget(assignment.accountId, assignment.permissionSetArn).size === 1;
@@ -266,7 +289,7 @@ export class AsyncOperations {
       state.addAssignment(assignment);
       return undefined;
     }
-    return state.removeAssignment(assignment) ? undefined : MISSING_ENTITLEMENT_REASON(assignment, state.instanceId);
+    return state.removeAssignment(assignment, op.completesAt) ? undefined : MISSING_ENTITLEMENT_REASON(assignment, state.instanceId);
   }
 
   /** In the management account, the IAM work is done with the caller's permissions; why it fails, if it does. */

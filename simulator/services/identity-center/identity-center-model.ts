@@ -1,3 +1,5 @@
+import { MinHeap } from '../../core/min-heap';
+import { AsyncLatency } from '../../core/quotas';
 import { SeededRandom } from '../../core/seeded-random';
 import { SortedKeyIndex } from '../../core/sorted-key-index';
 import { AwsError } from '../../protocol/aws-error';
@@ -55,6 +57,16 @@ export interface PermissionSetChange {
    * https://docs.aws.amazon.com/singlesignon/latest/APIReference/API_DeleteInlinePolicyFromPermissionSet.html
    */
   readonly deleteInlinePolicy?: boolean;
+}
+
+/** An account whose last assignment of a permission set went: the role is still there until `completesAt`. */
+export interface PendingDeprovisioning {
+  readonly accountId: string;
+  readonly permissionSetArn: string;
+  /** When the deletion that started it completed (simulated epoch ms). */
+  readonly startedAt: number;
+  /** When the account stops being provisioned with the permission set (simulated epoch ms). */
+  readonly completesAt: number;
 }
 
 /** What UpdatePermissionSet sets. */
@@ -131,7 +143,8 @@ export function validateTagKeys(keys: readonly string[], invalid: (message: stri
  * permission set is subsequently updated, the corresponding IAM policies attached to roles in
  * your accounts will not be updated automatically. In this case, you must call
  * ProvisionPermissionSet" (https://docs.aws.amazon.com/singlesignon/latest/APIReference/API_CreateAccountAssignment.html).
- * When the last assignment of a permission set in an account goes, the role goes with it.
+ * When the last assignment of a permission set in an account goes, the role goes with it, but not at once: see
+ * `removeAssignment`.
  */
 export class IdentityCenterState {
   public readonly instanceArn: string;
@@ -144,8 +157,20 @@ export class IdentityCenterState {
   private readonly provisionedVersions = new Map<string, number>();
   private readonly provisionedByPermissionSet = new Map<string, SortedKeyIndex<string>>();
   private readonly provisionedByAccount = new Map<string, SortedKeyIndex<string>>();
+  /** Deprovisionings under way by `account|permissionSet`; the heap orders them by completion (stale entries skipped). */
+  private readonly deprovisioning = new Map<string, PendingDeprovisioning>();
+  private readonly deprovisionQueue = new MinHeap<PendingDeprovisioning>((a, b) => a.completesAt - b.completesAt
+    || compareText(targetKey(a.accountId, a.permissionSetArn), targetKey(b.accountId, b.permissionSetArn)));
+  /** How many deprovisionings each `account|permissionSet` has started, so each draws its own delay. */
+  private readonly deprovisionDraws = new Map<string, number>();
 
-  constructor(private readonly random: SeededRandom, private readonly now: () => number, public readonly identityStoreId: string) {
+  /** `deprovisionLatency`: see QuotaSettings.deprovisionLatency; zero deprovisions with the deletion. */
+  constructor(
+    private readonly random: SeededRandom,
+    private readonly now: () => number,
+    public readonly identityStoreId: string,
+    private readonly deprovisionLatency: AsyncLatency = { minMs: 0, maxMs: 0 },
+  ) {
     this.instanceId = `ssoins-${random.hex(16)}`;
     this.instanceArn = `arn:aws:sso:::instance/${this.instanceId}`;
   }
@@ -248,7 +273,8 @@ export class IdentityCenterState {
    * Could not delete because PermissionSet has ApplicationProfile associated with it."
    * (hashicorp/terraform-provider-aws#26757; the message tail as matched by noqdev/iambic's
    * delete_permission_set). There is no deprovisioning API: provisioning goes with the last
-   * assignment of each account (aws-iam-identity-center-extensions#89). Returns false for an unknown ARN.
+   * assignment of each account (aws-iam-identity-center-extensions#89), some time after it (see removeAssignment),
+   * and the accounts still being deprovisioned count as provisioned here. Returns false for an unknown ARN.
    */
   public deletePermissionSet(arn: string): boolean {
     const record = this.permissionSetIndex.get(arn);
@@ -287,16 +313,51 @@ export class IdentityCenterState {
     this.provision(assignment.accountId, assignment.permissionSetArn);
   }
 
-  /** Removes the triple; returns false if it did not exist. The role goes with the last assignment. */
-  public removeAssignment(assignment: Assignment): boolean {
+  /**
+   * Removes the triple; returns false if it did not exist. `at` is when the deletion completed (default now).
+   *
+   * The role goes with the last assignment of the permission set in the account (of any principal), asynchronously:
+   * "while waiting for accounts to be deprovisioned (which can take minutes ...), trying to delete the permission set
+   * won't work" (aws-samples/aws-iam-identity-center-extensions PR #89, an AWS maintainer). Until the deprovisioning
+   * completes, a delay drawn under the seed from `deprovisionLatency` (its default range is an assumption, AWS gives no
+   * figure), the account stays provisioned: listed by ListAccountsForProvisionedPermissionSet and
+   * ListPermissionSetsProvisionedToAccount, and DeletePermissionSet is refused. An assignment created there meanwhile
+   * provisions the set again, which ends the deprovisioning (AWS is silent; the role is still there to update).
+   */
+  public removeAssignment(assignment: Assignment, at: number = this.now()): boolean {
     const key = assignmentKey(assignment);
     if (!this.assignmentsByKey.delete(key)) return false;
     this.byPrincipal.get(assignment.principalId)?.delete(`${assignment.accountId}|${assignment.permissionSetArn}`);
     const target = targetKey(assignment.accountId, assignment.permissionSetArn);
     const remaining = this.byTarget.get(target);
     remaining?.delete(`${assignment.principalType}|${assignment.principalId}`);
-    if (!remaining || remaining.size === 0) this.deprovision(assignment.accountId, assignment.permissionSetArn);
+    if (!remaining || remaining.size === 0) this.startDeprovisioning(assignment.accountId, assignment.permissionSetArn, at);
     return true;
+  }
+
+  /** True while the account's role for the permission set is being removed (still provisioned). */
+  public isDeprovisioning(accountId: string, permissionSetArn: string): boolean {
+    return this.deprovisioning.has(targetKey(accountId, permissionSetArn));
+  }
+
+  /** The deprovisionings under way, by completion time. */
+  public pendingDeprovisionings(): PendingDeprovisioning[] {
+    return [...this.deprovisioning.values()].sort((a, b) => a.completesAt - b.completesAt
+      || compareText(targetKey(a.accountId, a.permissionSetArn), targetKey(b.accountId, b.permissionSetArn)));
+  }
+
+  /** When the next deprovisioning completes; undefined when none is under way. */
+  public nextDeprovisioningAt(): number | undefined {
+    return this.liveTopOfQueue()?.completesAt;
+  }
+
+  /** Completes every deprovisioning due by `until`, in completion order. */
+  public settleDeprovisionings(until: number): void {
+    for (let next = this.liveTopOfQueue(); next && next.completesAt <= until; next = this.liveTopOfQueue()) {
+      this.deprovisionQueue.pop();
+      this.deprovisioning.delete(targetKey(next.accountId, next.permissionSetArn));
+      this.deprovision(next.accountId, next.permissionSetArn);
+    }
   }
 
   public assignments(): Assignment[] {
@@ -317,9 +378,10 @@ export class IdentityCenterState {
     return this.byTarget.get(targetKey(accountId, permissionSetArn)) ?? new SortedKeyIndex();
   }
 
-  /** Provisions the latest version of a permission set to an account (creates or updates the role). */
+  /** Provisions the latest version of a permission set to an account (creates or updates the role); ends a deprovisioning. */
   public provision(accountId: string, permissionSetArn: string): void {
     const record = this.requirePermissionSet(permissionSetArn);
+    this.deprovisioning.delete(targetKey(accountId, permissionSetArn));
     this.provisionedVersions.set(targetKey(accountId, permissionSetArn), record.version);
     bucket(this.provisionedByPermissionSet, permissionSetArn).set(accountId, accountId);
     bucket(this.provisionedByAccount, accountId).set(permissionSetArn, permissionSetArn);
@@ -350,6 +412,31 @@ export class IdentityCenterState {
     return record;
   }
 
+  private startDeprovisioning(accountId: string, permissionSetArn: string, at: number): void {
+    const key = targetKey(accountId, permissionSetArn);
+    if (!this.provisionedVersions.has(key) || this.deprovisioning.has(key)) return;
+    const { minMs, maxMs } = this.deprovisionLatency;
+    const draw = (this.deprovisionDraws.get(key) ?? 0) + 1;
+    this.deprovisionDraws.set(key, draw);
+    const delay = minMs + this.random.forKey('deprovision-latency', key, draw) * (maxMs - minMs);
+    if (delay <= 0) {
+      this.deprovision(accountId, permissionSetArn);
+      return;
+    }
+    const pending: PendingDeprovisioning = { accountId, permissionSetArn, startedAt: at, completesAt: at + delay };
+    this.deprovisioning.set(key, pending);
+    this.deprovisionQueue.push(pending);
+  }
+
+  /** The earliest queued deprovisioning still under way, dropping those an assignment ended. */
+  private liveTopOfQueue(): PendingDeprovisioning | undefined {
+    for (let top = this.deprovisionQueue.peek(); top; top = this.deprovisionQueue.peek()) {
+      if (this.deprovisioning.get(targetKey(top.accountId, top.permissionSetArn)) === top) return top;
+      this.deprovisionQueue.pop();
+    }
+    return undefined;
+  }
+
   private deprovision(accountId: string, permissionSetArn: string): void {
     this.provisionedVersions.delete(targetKey(accountId, permissionSetArn));
     this.provisionedByPermissionSet.get(permissionSetArn)?.delete(accountId);
@@ -368,6 +455,10 @@ function checkTagQuota(count: number): void {
   if (count > TAG_LIMITS.perResource) {
     throw new AwsError('ServiceQuotaExceededException', `A permission set can have at most ${TAG_LIMITS.perResource} tags; the request would leave it with ${count}.`);
   }
+}
+
+function compareText(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
 }
 
 export function assignmentKey(a: Assignment): string {

@@ -1,6 +1,7 @@
 import { AsyncOperation, AsyncOperationKind, AsyncOperations, OperationStatus } from './async-operations';
 import {
-  Assignment, CreatePermissionSetOptions, IdentityCenterState, PermissionSetAttributes, PermissionSetChange, PermissionSetRecord, validateTags,
+  Assignment, CreatePermissionSetOptions, IdentityCenterState, PendingDeprovisioning, PermissionSetAttributes, PermissionSetChange,
+  PermissionSetRecord, validateTags,
 } from './identity-center-model';
 import { SimulatedClock } from '../../core/simulated-clock';
 
@@ -78,7 +79,10 @@ export class IdentityCenterModel {
     this.state.addAssignment(assignment);
   }
 
-  /** Removes an assignment directly; false if it did not exist. */
+  /**
+   * Removes an assignment directly (as the console would); false if it did not exist. The last one of its permission
+   * set in the account starts a deprovisioning, as a DeleteAccountAssignment does (see `deprovisionings`).
+   */
   public removeAssignment(assignment: Assignment): boolean {
     this.settle();
     return this.state.removeAssignment(assignment);
@@ -115,6 +119,15 @@ export class IdentityCenterModel {
   public isLatestProvisioned(accountId: string, permissionSetArn: string): boolean {
     this.settle();
     return this.state.isLatestProvisioned(accountId, permissionSetArn);
+  }
+
+  /**
+   * Accounts still provisioned after their last assignment went, until `completesAt` (quotas.deprovisionLatency),
+   * optionally for one permission set only. Meanwhile DeletePermissionSet is refused.
+   */
+  public deprovisionings(permissionSetArn?: string): PendingDeprovisioning[] {
+    this.settle();
+    return this.state.pendingDeprovisionings().filter((d) => permissionSetArn === undefined || d.permissionSetArn === permissionSetArn);
   }
 
   /** Accounts where the permission set is provisioned at an older version (what the console offers to "Update"). */

@@ -23,7 +23,8 @@ type Item = Record<string, AttributeValue>;
  * - `LEASE`/`run`: the run lease;
  * - `RETIRING`/`<permission set ARN>`: a catalog permission set CloudFormation retired, until it is
  *   drained and deleted (written by the lifecycle custom resources, outside any run);
- * - `GENERATION`/`<id>`: a deployed set of catalog permission sets, the latest being the catalog now.
+ * - `GENERATION`/`<id>`: a deployed set of catalog permission sets, the latest being the catalog now;
+ * - `UNINSTALL`/`state`: the automation is being uninstalled, and under which removal policy.
  * A table without `META` has never been written: the legacy SSM state (earlier versions) is read
  * instead, once, and migrated by the first write.
  */
@@ -109,6 +110,20 @@ export class DynamoDbStateStore implements StatePort, LeasePort, LifecyclePort {
     return (await this.query('RETIRING')).map((i) => ({
       permissionSetArn: i.sk.S!, name: i.name?.S ?? i.sk.S!, since: i.since?.S ?? '', confirmed: i.confirmed?.BOOL === true,
     }));
+  }
+
+  async uninstalling(): Promise<'retain' | 'destroy' | undefined> {
+    const [item] = await this.query('UNINSTALL');
+    const policy = item?.policy?.S;
+    return policy === 'retain' || policy === 'destroy' ? policy : undefined;
+  }
+
+  async markUninstalling(policy: 'retain' | 'destroy' | undefined): Promise<void> {
+    if (policy === undefined) {
+      await this.client.send(new DeleteItemCommand({ TableName: this.tableName, Key: key('UNINSTALL', 'state') }));
+    } else {
+      await this.client.send(new PutItemCommand({ TableName: this.tableName, Item: { ...key('UNINSTALL', 'state'), policy: { S: policy } } }));
+    }
   }
 
   async generations(): Promise<CatalogGeneration[]> {

@@ -95,6 +95,16 @@ export async function queueCustomResourceRequest(
   }));
 }
 
+/** An ordinary trigger of a run, queued by the reconciler itself (before a drain). */
+export async function queueTrigger(client: SQSClient, queueUrl: string, deduplicationId: string): Promise<void> {
+  await client.send(new SendMessageCommand({
+    QueueUrl: queueUrl,
+    MessageBody: JSON.stringify({ trigger: 'lifecycle', id: deduplicationId }),
+    MessageGroupId: MESSAGE_GROUP,
+    MessageDeduplicationId: deduplicationId,
+  }));
+}
+
 export async function sendContinuation(client: SQSClient, queueUrl: string, runId: string, sequence: number): Promise<void> {
   await client.send(new SendMessageCommand({
     QueueUrl: queueUrl,

@@ -37,8 +37,14 @@ export interface Observation {
    */
   readonly managementProvisioned?: { readonly arns: ReadonlySet<string> } | { readonly error: string };
   /** Neighbours: the owned pairs another automation on the instance claimed first, and this one's claims; or why they could not be read. */
-  readonly claims?: { readonly contested: ReadonlyMap<string, Contest>; readonly own?: ClaimsDocument; readonly automation: string; readonly nowSeconds: number }
-  | { readonly error: string };
+  readonly claims?: ClaimsRead | { readonly error: string };
+}
+
+export interface ClaimsRead {
+  readonly contested: ReadonlyMap<string, Contest>;
+  readonly own?: ClaimsDocument;
+  readonly automation: string;
+  readonly nowSeconds: number;
 }
 
 /** Why a run stopped before deciding anything; nothing is changed. */

@@ -3,8 +3,9 @@ import { GuardSettings } from './decide';
 import { ReconcileLog } from './execute';
 import { EMPTY_STATE } from './memory';
 import { principalKey } from './model';
-import { CatalogEntry, IdentityCenterReadPort, LeasePort, LifecyclePort, StatePort } from './ports';
-import { DrainDeps, DrainOutcome, RetirementPort, assignmentsOf, drainOwnedPairs, drainPermissionSet } from './retirement';
+import { CatalogEntry, IdentityCenterReadPort, LeasePort, LifecyclePort, OrganizationsPort, StatePort } from './ports';
+import { DrainDeps, DrainOutcome, RetirementPort, assignmentsOf, drainAssignmentsOf, drainOwnedPairs, drainPermissionSet } from './retirement';
+import { readOrganization } from './snapshot';
 import { LIFECYCLE } from '../contract';
 
 // What CloudFormation asks of the reconciler through its two custom resources (src/private/lifecycle.ts).
@@ -70,8 +71,12 @@ export async function receive(request: CustomResourceRequest, deps: ReceiveDeps)
     ({ answer: { status, physicalResourceId: physicalIdOf(request), reason } });
   const props = request.ResourceProperties;
   if (request.ResourceType === LIFECYCLE.automationType) {
-    const destroy = props[LIFECYCLE.properties.removalPolicy] === 'destroy';
-    return request.RequestType === 'Delete' && destroy ? { queue: true } : answer('SUCCESS');
+    const policy = props[LIFECYCLE.properties.removalPolicy] === 'destroy' ? 'destroy' : 'retain';
+    if (request.RequestType === 'Create') await deps.lifecycle.markUninstalling(undefined);
+    if (request.RequestType !== 'Delete') return answer('SUCCESS');
+    // Deleted before the catalog generation (which it depends on): the generation's Delete then knows it is no rollback.
+    await deps.lifecycle.markUninstalling(policy);
+    return policy === 'destroy' ? { queue: true } : answer('SUCCESS');
   }
   if (request.ResourceType !== LIFECYCLE.catalogType) return answer('FAILED', `unknown resource type ${request.ResourceType}`);
 
@@ -84,30 +89,44 @@ export async function receive(request: CustomResourceRequest, deps: ReceiveDeps)
   if (request.RequestType === 'Create') {
     const refused = await checkRetirement(request, entries, deps);
     // Marked, so that the Delete CloudFormation sends for a failed create is recognized as nothing to do.
-    if (refused !== undefined) return { answer: { status: 'FAILED', physicalResourceId: `${REFUSED}${request.RequestId}`, reason: refused } };
+    if (refused !== undefined) return { answer: { status: 'FAILED', physicalResourceId: refusedPhysicalId(request), reason: refused } };
     await deps.lifecycle.addGeneration(id, entries);
     return answer('SUCCESS');
   }
   if (id.startsWith(REFUSED)) return answer('SUCCESS');
-  // Delete. The latest generation is deleted when its own create rolls back, or on an uninstall:
-  // nothing leaves the catalog then (an uninstall is the lifecycle resource's). An older one is
-  // deleted in the cleanup phase of the deploy that replaced it.
+  // Delete. The latest generation is deleted on an uninstall (nothing leaves the catalog: the
+  // lifecycle resource, deleted first, follows the removal policy), or when its own create rolls
+  // back. An older one is deleted in the cleanup phase of the deploy that replaced it.
   const generations = await deps.lifecycle.generations();
   const latest = generations[generations.length - 1];
   if (latest === undefined || latest.id === id) {
-    await deps.lifecycle.removeGeneration(id);
-    const previous = new Set((generations[generations.length - 2]?.permissionSets ?? []).map((e) => e.permissionSetArn));
+    if (await deps.lifecycle.uninstalling()) {
+      await deps.lifecycle.removeGeneration(id);
+      return answer('SUCCESS');
+    }
+    const previous = generations.length > 1 ? generations[generations.length - 2].permissionSets : [];
     // A rolled-back generation's retirements are off: those permission sets are in the catalog again.
     for (const r of await deps.lifecycle.retiring()) {
-      if (previous.has(r.permissionSetArn) && !r.confirmed) await deps.lifecycle.retired(r.permissionSetArn);
+      if (previous.some((e) => e.permissionSetArn === r.permissionSetArn) && !r.confirmed) await deps.lifecycle.retired(r.permissionSetArn);
     }
-    return answer('SUCCESS');
+    // Its new permission sets go with the rollback (CloudFormation deletes what it created), but the
+    // config written in the same deploy may have assigned them already: those assignments go first.
+    return leavingCatalog(entries, previous).length > 0 ? { queue: true } : (await deps.lifecycle.removeGeneration(id), answer('SUCCESS'));
   }
-  if (leavingCatalog(entries, latest.permissionSets).length === 0) {
+  const leaving = leavingCatalog(entries, latest.permissionSets);
+  if (leaving.length === 0) {
     await deps.lifecycle.removeGeneration(id);
     return answer('SUCCESS');
   }
+  // The cleanup phase: this deploy can no longer roll back. Confirmed now, before anything else can
+  // fail, so that every run carries the retirement on if the drain never gets to finish it.
+  await deps.lifecycle.markRetiring(leaving, true);
   return { queue: true };
+}
+
+/** The physical id of a generation whose create did not succeed: its Delete is then nothing to do. */
+export function refusedPhysicalId(request: CustomResourceRequest): string {
+  return `${REFUSED}${request.RequestId}`;
 }
 
 /**
@@ -144,6 +163,7 @@ async function checkRetirement(request: CustomResourceRequest, entries: CatalogE
 
 export interface CarryOutDeps {
   readonly runId: string;
+  readonly organizations: OrganizationsPort;
   readonly state: StatePort;
   readonly lifecycle: LifecyclePort;
   readonly lease: LeasePort;
@@ -174,17 +194,34 @@ export async function carryOut(request: CustomResourceRequest, deps: CarryOutDep
     const port = deps.identityCenter(String(props[LIFECYCLE.properties.instanceArn]));
     const id = physicalIdOf(request);
     const entries = catalogEntries(props);
-    if (request.ResourceType === LIFECYCLE.automationType) return await uninstall(entries, port, deps, id);
+    let drain: DrainDeps;
+    try {
+      drain = { ...deps.drain, ineligible: await ineligibleAccounts(deps.organizations, props, deps.drain.limits.readConcurrency) };
+    } catch (error) {
+      const reason = `reading the organization failed (${errorMessage(error)}); nothing was deleted`;
+      // An uninstall cannot be tried again once CloudFormation moves on: it is answered, and says what it left.
+      if (request.ResourceType === LIFECYCLE.automationType) return { answer: { status: 'SUCCESS', physicalResourceId: id, reason } };
+      return { answer: { status: 'FAILED', physicalResourceId: id, reason: `${reason}. The reconciler carries on with the retirement on every run` } };
+    }
+    if (request.ResourceType === LIFECYCLE.automationType) return await uninstall(entries, port, { ...deps, drain }, id);
 
     const generations = await deps.lifecycle.generations();
-    const latest = generations[generations.length - 1]?.permissionSets ?? [];
-    const leaving = leavingCatalog(entries, latest);
-    // From here on the deploy cannot roll back: what this drain leaves, every run carries on with.
+    const latest = generations[generations.length - 1];
+    if (latest?.id === id) {
+      // A rollback: the generation's new permission sets lose the assignments made meanwhile; CloudFormation deletes the sets.
+      const previous = generations.length > 1 ? generations[generations.length - 2].permissionSets : [];
+      const arriving = leavingCatalog(entries, previous);
+      const drained = await drainAssignmentsOf(arriving.map((e) => e.permissionSetArn), port, drain);
+      if (drained.unfinished) return { unfinished: true };
+      await deps.lifecycle.removeGeneration(id);
+      return { answer: answerOf(id, `rolling back ${arriving.map((e) => e.name).join(', ')}`, drained.deleted.length, problemsOf(drained)) };
+    }
+    const leaving = leavingCatalog(entries, latest?.permissionSets ?? []);
     await deps.lifecycle.markRetiring(leaving, true);
     const problems: string[] = [];
     let deleted = 0;
     for (const entry of leaving) {
-      const drained = await drainPermissionSet(entry.permissionSetArn, port, deps.drain);
+      const drained = await drainPermissionSet(entry.permissionSetArn, port, drain);
       if (drained.unfinished) return { unfinished: true };
       deleted += drained.deleted.length;
       if (drained.permissionSetDeleted) await deps.lifecycle.retired(entry.permissionSetArn);
@@ -198,7 +235,12 @@ export async function carryOut(request: CustomResourceRequest, deps: CarryOutDep
   }
 }
 
-/** RemovalPolicy.DESTROY: every owned assignment, then every catalog permission set (with what else is assigned to it). */
+/**
+ * RemovalPolicy.DESTROY: every owned assignment, then every catalog permission set (with what else
+ * is assigned to it). Always answered SUCCESS: once CloudFormation moves on it deletes the function
+ * and the state whatever the answer (a failed custom resource does not keep its dependencies), so a
+ * FAILED would only make `cdk destroy` stop half-way. What is left is logged and in the answer.
+ */
 async function uninstall(entries: readonly CatalogEntry[], port: RetirementPort, deps: CarryOutDeps, id: string): Promise<Carried> {
   const stored = await deps.state.read();
   const owned = new Set('state' in stored ? stored.state.pairs : []);
@@ -212,14 +254,43 @@ async function uninstall(entries: readonly CatalogEntry[], port: RetirementPort,
     deleted += set.deleted.length;
     if (!set.permissionSetDeleted) problems.push(`${entry.name}: ${problemsOf(set).join('; ')}`);
   }
-  deps.log.info('uninstalled with RemovalPolicy.DESTROY', { deleted, problems: problems.length });
-  if (problems.length === 0) await deps.state.write(EMPTY_STATE);
-  return { answer: answerOf(id, 'uninstalling with RemovalPolicy.DESTROY', deleted, problems) };
+  const left = drained.skipped.map((s) => `${principalKey(s.assignment)} with ${s.assignment.permissionSetArn} in ${s.assignment.accountId} (${s.reason})`);
+  if (problems.length + left.length === 0) {
+    await deps.state.write(EMPTY_STATE);
+    deps.log.info('uninstalled with RemovalPolicy.DESTROY', { deleted });
+    return { answer: { status: 'SUCCESS', physicalResourceId: id } };
+  }
+  const reason = `uninstalled with RemovalPolicy.DESTROY: ${deleted} assignment(s) deleted; left behind, unmanaged from now on: `
+    + `${[...problems, ...left.slice(0, 5)].join('; ')}${left.length > 5 ? `; and ${left.length - 5} more assignment(s)` : ''}`;
+  deps.log.warn('uninstall left assignments or permission sets behind', { reason, left });
+  return { answer: { status: 'SUCCESS', physicalResourceId: id, reason } };
+}
+
+/**
+ * The accounts a drain may not change, and why: those that are not ACTIVE (Identity Center's
+ * writes there hang, then fail; research on suspended accounts in core/apply.ts), those no longer in
+ * the organization, and, for a delegated administrator, the management account (user guide,
+ * "Delegated administration": it may not manage access there).
+ */
+async function ineligibleAccounts(
+  organizations: OrganizationsPort, props: Readonly<Record<string, unknown>>, concurrency: number,
+): Promise<(accountId: string) => string | undefined> {
+  const org = await readOrganization(organizations, { withTags: false, concurrency });
+  const management = props[LIFECYCLE.properties.managementAccountId];
+  return (accountId) => {
+    if (typeof management === 'string' && management !== '' && accountId === management) return 'the management account, which a delegated administrator may not change';
+    const account = org.accounts.get(accountId);
+    if (!account) return 'no longer in the organization';
+    return account.status === 'ACTIVE' ? undefined : `${account.status.toLowerCase()}`;
+  };
 }
 
 function problemsOf(drained: DrainOutcome): string[] {
   return [
     ...drained.readFailures,
+    ...(drained.skipped.length > 0 && drained.permissionSetError === undefined
+      ? [`${drained.skipped.length} assignment(s) left in accounts the reconciler may not change (${[...new Set(drained.skipped.map((s) => s.reason))].join(', ')})`]
+      : []),
     ...drained.failed.slice(0, 3).map((f) => `deleting ${principalKey(f.assignment)} in ${f.assignment.accountId} failed: ${f.reason}`),
     ...(drained.failed.length > 3 ? [`${drained.failed.length - 3} more deletions failed`] : []),
     ...(drained.permissionSetError ? [drained.permissionSetError] : []),

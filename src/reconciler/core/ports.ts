@@ -145,6 +145,9 @@ export interface LifecyclePort {
   markRetiring(permissionSets: readonly CatalogEntry[], confirmed: boolean): Promise<void>;
   /** The permission set is drained and deleted (or never needed to be). */
   retired(permissionSetArn: string): Promise<void>;
+  /** The automation is being uninstalled (its lifecycle resource was deleted), under this removal policy. */
+  uninstalling(): Promise<'retain' | 'destroy' | undefined>;
+  markUninstalling(policy: 'retain' | 'destroy' | undefined): Promise<void>;
 }
 
 /** The claims of the automations on the instance (core/claims.ts). */

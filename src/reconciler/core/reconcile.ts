@@ -40,7 +40,14 @@ export async function reconcile(deps: ReconcileDeps, mode: 'plan' | 'apply'): Pr
     const execution = await execute(decision, observation, instance.identityCenter, deps, instance.claims);
     const report = summarize(observation, decision, execution, meta());
     if (applying && deps.lifecycle) {
-      const retirements = await continueRetirements(deps.lifecycle, instance.identityCenter, deps).catch((e) => ({
+      // The same accounts as every other write of a run: ACTIVE ones, never the management account from a delegated administrator.
+      const management = observation.document.options.managementAccountId;
+      const ineligible = (accountId: string): string | undefined => {
+        if (management !== undefined && accountId === management) return 'the management account, which a delegated administrator may not change';
+        const account = observation.org.accounts.get(accountId);
+        return account === undefined ? 'no longer in the organization' : account.status === 'ACTIVE' ? undefined : account.status.toLowerCase();
+      };
+      const retirements = await continueRetirements(deps.lifecycle, instance.identityCenter, { ...deps, ineligible }).catch((e) => ({
         notices: [], errors: [`the retired permission sets could not be checked (${(e as Error).message})`],
       }));
       report.notices.push(...retirements.notices);

@@ -1,16 +1,16 @@
 import { OperationOutcome, applyOperations } from './apply';
 import { errorMessage, settleLimit } from './concurrency';
-import { Assignment, assignmentKey, pairKey, sortAssignments } from './model';
+import { Assignment, pairKey, sortAssignments } from './model';
 import { Operation } from './plan';
 import { Clock, IdentityCenterReadPort, IdentityCenterWritePort, PermissionSetDeletePort, WriteError } from './ports';
 
 // Things the automation owns coming to an end: a catalog permission set retired (removed from the
 // catalog, or replaced by a rename), or the whole automation uninstalled with RemovalPolicy.DESTROY.
 // Identity Center refuses DeletePermissionSet while the set is still provisioned to an account
-// ("ConflictException ... permission set is provisioned", API reference, DeletePermissionSet), and
-// deleting the last assignment of a permission set in an account is what deprovisions it there, so
-// draining means: every assignment of the set, in every account it is provisioned to, deleted; then
-// the set itself.
+// (ConflictException, API reference, DeletePermissionSet), and deleting the last assignment of a
+// permission set in an account is what deprovisions it there (there is no other call), so draining
+// means: every assignment of the set, in every account it is provisioned to, deleted; the
+// deprovisioning waited for; then the set itself.
 
 export type RetirementPort = IdentityCenterReadPort & IdentityCenterWritePort & PermissionSetDeletePort;
 
@@ -18,6 +18,18 @@ export interface DrainDeps {
   readonly clock: Clock;
   readonly limits: { readonly maxOutstanding: number; readonly readConcurrency: number };
   readonly time: { shouldStop(): boolean; drainDeadline(): number };
+  /**
+   * Why an account may not be changed, or undefined when it may: only ACTIVE accounts of the
+   * organization are (Identity Center's writes there hang and fail), and a delegated administrator
+   * never changes the management account. @default every account may be changed
+   */
+  readonly ineligible?: (accountId: string) => string | undefined;
+}
+
+/** An assignment a drain leaves alone, and why. */
+export interface Skipped {
+  readonly assignment: Assignment;
+  readonly reason: string;
 }
 
 /** What a drain did; a drain is idempotent, so an unfinished one is simply started again. */
@@ -27,6 +39,8 @@ export interface DrainOutcome {
   readonly failed: Array<{ readonly assignment: Assignment; readonly reason: string }>;
   /** Reads that failed: what they would have found is unknown, so the drain is not finished. */
   readonly readFailures: string[];
+  /** Assignments in accounts that may not be changed: left, and the permission set with them. */
+  readonly skipped: Skipped[];
   /** The drain stopped for time with work left. */
   readonly unfinished: boolean;
   /** The permission set was deleted (retirement only), or why it was not. */
@@ -39,7 +53,8 @@ export async function assignmentsOf(
   permissionSetArns: readonly string[],
   port: IdentityCenterReadPort,
   concurrency: number,
-): Promise<{ assignments: Assignment[]; failures: string[] }> {
+  ineligible: (accountId: string) => string | undefined = () => undefined,
+): Promise<{ assignments: Assignment[]; skipped: Skipped[]; failures: string[] }> {
   const failures: string[] = [];
   const targets: Array<{ permissionSetArn: string; accountId: string }> = [];
   for (const result of await settleLimit([...permissionSetArns], concurrency, (arn) => port.listProvisionedAccounts(arn))) {
@@ -51,14 +66,20 @@ export async function assignmentsOf(
     for (const accountId of result.value!) targets.push({ permissionSetArn: result.item, accountId });
   }
   const assignments: Assignment[] = [];
+  const skipped: Skipped[] = [];
   for (const result of await settleLimit(targets, concurrency, (t) => port.listAssignments(t.accountId, t.permissionSetArn))) {
     if (result.error !== undefined) {
       failures.push(`reading assignments of ${result.item.permissionSetArn} in ${result.item.accountId} failed (${errorMessage(result.error)})`);
       continue;
     }
-    for (const principal of result.value!) assignments.push({ ...principal, ...result.item });
+    const reason = ineligible(result.item.accountId);
+    for (const principal of result.value!) {
+      const assignment = { ...principal, ...result.item };
+      if (reason === undefined) assignments.push(assignment);
+      else skipped.push({ assignment, reason });
+    }
   }
-  return { assignments: sortAssignments(assignments), failures };
+  return { assignments: sortAssignments(assignments), skipped, failures };
 }
 
 /**
@@ -76,27 +97,66 @@ export async function deleteAll(assignments: readonly Assignment[], port: Retire
   });
 }
 
-/** Drains one retired catalog permission set, then deletes it. */
+/**
+ * Drains one retired catalog permission set, waits until Identity Center has deprovisioned it
+ * everywhere, then deletes it. With assignments left in accounts that may not be changed, the set
+ * stays (Identity Center would refuse to delete it), and so does its retirement.
+ */
 export async function drainPermissionSet(permissionSetArn: string, port: RetirementPort, deps: DrainDeps): Promise<DrainOutcome> {
-  const { assignments, failures } = await assignmentsOf([permissionSetArn], port, deps.limits.readConcurrency);
-  const drained = summarizeDeletes(await deleteAll(assignments, port, deps), failures);
-  if (drained.unfinished || drained.failed.length > 0 || failures.length > 0) return drained;
-  const deletion = await deletePermissionSet(permissionSetArn, port, deps.clock);
+  const found = await assignmentsOf([permissionSetArn], port, deps.limits.readConcurrency, deps.ineligible);
+  const drained = summarizeDeletes(await deleteAll(found.assignments, port, deps), found.failures, found.skipped);
+  if (drained.unfinished || drained.failed.length > 0 || found.failures.length > 0) return drained;
+  if (found.skipped.length > 0) {
+    const accounts = [...new Set(found.skipped.map((s) => `${s.assignment.accountId} (${s.reason})`))];
+    return { ...drained, permissionSetDeleted: false, permissionSetError: `kept: still assigned in ${accounts.join(', ')}, which the reconciler may not change` };
+  }
+  if (!(await deprovisioned(permissionSetArn, port, deps))) return { ...drained, unfinished: true };
+  const deletion = await deletePermissionSet(permissionSetArn, port, deps);
   return { ...drained, permissionSetDeleted: deletion.deleted, permissionSetError: deletion.error };
 }
 
 /** Deletes every assignment of the owned pairs (an uninstall with RemovalPolicy.DESTROY). */
 export async function drainOwnedPairs(owned: ReadonlySet<string>, port: RetirementPort, deps: DrainDeps): Promise<DrainOutcome> {
   const permissionSets = [...new Set([...owned].map((p) => p.split('|')[1]))];
-  const { assignments, failures } = await assignmentsOf(permissionSets, port, deps.limits.readConcurrency);
-  return summarizeDeletes(await deleteAll(assignments.filter((a) => owned.has(pairKey(a))), port, deps), failures);
+  const found = await assignmentsOf(permissionSets, port, deps.limits.readConcurrency, deps.ineligible);
+  const ownedSkipped = found.skipped.filter((s) => owned.has(pairKey(s.assignment)));
+  return summarizeDeletes(await deleteAll(found.assignments.filter((a) => owned.has(pairKey(a))), port, deps), found.failures, ownedSkipped);
 }
 
-function summarizeDeletes(outcomes: readonly OperationOutcome[], readFailures: string[]): DrainOutcome {
+/** Deletes the assignments of these permission sets only (a rolled-back catalog's new sets, which CloudFormation then deletes). */
+export async function drainAssignmentsOf(permissionSetArns: readonly string[], port: RetirementPort, deps: DrainDeps): Promise<DrainOutcome> {
+  const found = await assignmentsOf(permissionSetArns, port, deps.limits.readConcurrency, deps.ineligible);
+  const drained = summarizeDeletes(await deleteAll(found.assignments, port, deps), found.failures, found.skipped);
+  if (drained.unfinished || drained.failed.length > 0) return drained;
+  for (const arn of permissionSetArns) if (!(await deprovisioned(arn, port, deps))) return { ...drained, unfinished: true };
+  return drained;
+}
+
+/** How often, and how long at most, a drain waits for Identity Center to deprovision a set after its last deletion. */
+const DEPROVISION_POLL_MS = 10_000;
+const DEPROVISION_WAIT_MS = 10 * 60_000;
+
+/**
+ * Deleting the last assignment of a permission set in an account deprovisions it there, but not at
+ * once: "while waiting for accounts to be deprovisioned (which can take minutes ...), trying to
+ * delete the permission set won't work" (aws-samples/aws-iam-identity-center-extensions PR #89).
+ * False when it is still provisioned somewhere after the wait, or the run ran out of time.
+ */
+async function deprovisioned(permissionSetArn: string, port: RetirementPort, deps: DrainDeps): Promise<boolean> {
+  const until = deps.clock.now() + DEPROVISION_WAIT_MS;
+  for (;;) {
+    const accounts = await port.listProvisionedAccounts(permissionSetArn).catch((e) => (isNotFound(e) ? [] : undefined));
+    if (accounts !== undefined && accounts.length === 0) return true;
+    if (deps.time.shouldStop() || deps.clock.now() >= until) return false;
+    await deps.clock.sleep(DEPROVISION_POLL_MS);
+  }
+}
+
+function summarizeDeletes(outcomes: readonly OperationOutcome[], readFailures: string[], skipped: Skipped[]): DrainOutcome {
   const deleted = outcomes.filter((o) => o.status === 'succeeded').map((o) => assignmentOf(o));
   const failed = outcomes.filter((o) => o.status === 'failed').map((o) => ({ assignment: assignmentOf(o), reason: o.reason ?? 'failed' }));
   const unfinished = outcomes.some((o) => o.status === 'not-started' || o.status === 'unknown');
-  return { deleted, failed, readFailures, unfinished };
+  return { deleted, failed, readFailures, unfinished, skipped };
 }
 
 function assignmentOf(outcome: OperationOutcome): Assignment {
@@ -105,35 +165,38 @@ function assignmentOf(outcome: OperationOutcome): Assignment {
 }
 
 /**
- * DeletePermissionSet, through the moments after the last deletion in which Identity Center may
- * still count the set as provisioned (ConflictException): five attempts, as CloudFormation's own
- * handler makes (aws-cloudformation-resource-providers-sso, DeleteHandler), with growing pauses.
- * A set already gone counts as deleted.
+ * DeletePermissionSet once no account has it provisioned. A ConflictException ("Could not delete
+ * because PermissionSet has ApplicationProfile associated with it.", hashicorp/terraform-provider-aws
+ * #26757) means Identity Center still counts it as provisioned somewhere: tried again until the
+ * deprovisioning wait is over. A set already gone counts as deleted; so does one IAM no longer
+ * lets us see (its tag, on which the permission rests, went with it: AccessDenied for a set that
+ * DescribePermissionSet no longer finds), which is what a second attempt after a lost answer meets.
  */
 async function deletePermissionSet(
-  permissionSetArn: string, port: PermissionSetDeletePort, clock: Clock,
+  permissionSetArn: string, port: RetirementPort, deps: DrainDeps,
 ): Promise<{ deleted: boolean; error?: string }> {
-  let last = '';
-  for (let attempt = 1; attempt <= 5; attempt++) {
+  const until = deps.clock.now() + DEPROVISION_WAIT_MS;
+  for (;;) {
     try {
       await port.deletePermissionSet(permissionSetArn);
       return { deleted: true };
     } catch (error) {
-      if (isNotFound(error)) return { deleted: true };
-      last = errorMessage(error);
-      if (!(error instanceof WriteError && error.retryable)) break;
-      await clock.sleep(attempt * 5_000);
+      if (isNotFound(error) || (isAccessDenied(error) && await gone(permissionSetArn, port))) return { deleted: true };
+      const retryable = error instanceof WriteError && error.retryable;
+      if (!retryable || deps.time.shouldStop() || deps.clock.now() >= until) return { deleted: false, error: `DeletePermissionSet failed (${errorMessage(error)})` };
+      await deps.clock.sleep(DEPROVISION_POLL_MS);
     }
   }
-  return { deleted: false, error: `DeletePermissionSet failed (${last})` };
+}
+
+async function gone(permissionSetArn: string, port: IdentityCenterReadPort): Promise<boolean> {
+  return port.permissionSetName(permissionSetArn).then(() => false, (e) => isNotFound(e));
+}
+
+function isAccessDenied(error: unknown): boolean {
+  return (error instanceof WriteError && error.code === 'AccessDeniedException') || (error as { name?: string })?.name === 'AccessDeniedException';
 }
 
 function isNotFound(error: unknown): boolean {
   return (error instanceof WriteError && error.code === 'ResourceNotFoundException') || (error as { name?: string })?.name === 'ResourceNotFoundException';
-}
-
-/** The assignments of `before` still present in `after`, by key (for reports of what is left). */
-export function remaining(before: readonly Assignment[], deleted: readonly Assignment[]): Assignment[] {
-  const gone = new Set(deleted.map(assignmentKey));
-  return before.filter((a) => !gone.has(assignmentKey(a)));
 }
