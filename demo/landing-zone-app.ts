@@ -16,7 +16,6 @@ import {
   AssignmentAutomation,
   OrgEventBridge,
   PermissionSetCatalog,
-  PermissionSetRef,
   PermissionsBoundary,
   Principal,
 } from '../src';
@@ -136,8 +135,10 @@ export function buildLandingZoneApp(options: LandingZoneAppOptions = {}): Landin
         target: AccountTarget.accountsWithTag('data-classification', 'restricted'),
       },
       {
+        // The catalog's own administrator set, not Control Tower's AWSAdministratorAccess: a rule owns its
+        // principal and permission set pair everywhere, and Account Factory assigns that one itself.
         principal: Principal.user('break-glass@example.com'),
-        permissionSet: PermissionSetRef.fromName('AWSAdministratorAccess'),
+        permissionSet: catalog.permissionSet('PlatformAdmin'),
         target: AccountTarget.account('Security'),
       },
     ],

@@ -77,7 +77,7 @@ describe('the example landing zone', () => {
     if ('error' in head) throw new Error(head.error);
     expect(head.value.rules).toHaveLength(6);
     expect(head.value.options).toEqual({ groupNameSuffix: '@corp.example.com' });
-    expect(head.value.permissionSets.map((p) => p.name)).toEqual(['AWSAdministratorAccess', 'Developer', 'PlatformAdmin', 'ReadOnly', 'SecurityAudit']);
+    expect(head.value.permissionSets.map((p) => p.name)).toEqual(['Developer', 'PlatformAdmin', 'ReadOnly', 'SecurityAudit']);
   });
 
   test('configure adds rules before synthesis', () => {

@@ -7,6 +7,16 @@ import { describeRule } from '../reconciler/config/describe';
 import { CONFIG_VERSION, ConfigDocument, OptionsDocument, PermissionSetDocument, RuleDocument } from '../reconciler/config/document';
 import { isIdentifier } from '../reconciler/config/identifiers';
 
+/**
+ * The permission sets Control Tower creates and assigns itself: AWSAdministratorAccess to each new
+ * account's SSO user (Account Factory), the others to its groups (Control Tower user guide,
+ * "IAM Identity Center groups for AWS Control Tower").
+ */
+const CONTROL_TOWER_PERMISSION_SETS = new Set([
+  'AWSAdministratorAccess', 'AWSPowerUserAccess', 'AWSReadOnlyAccess', 'AWSOrganizationsFullAccess',
+  'AWSServiceCatalogAdminFullAccess', 'AWSServiceCatalogEndUserAccess',
+]);
+
 /** The header of an automation's config document: everything but its permission sets and rules. */
 export type DocumentHeader = Pick<ConfigDocument, 'instanceArn' | 'identityStoreId'> & { readonly options: OptionsDocument };
 
@@ -48,10 +58,24 @@ export class RuleSet {
     if (previous !== undefined) problems.add(`${description} duplicates rule ${previous + 1}; remove one of them`);
     problems.throwIfAny();
     this.warnAboutIdLookalikes(document, description);
+    this.warnAboutControlTowerSets(name, description);
 
     this.indexByKey.set(key, index);
     this.rules.push(document);
     if (rule.permissionSet.permissionSetArn === undefined) this.named = true;
+  }
+
+  /**
+   * A rule owns its principal × permission set pair in every account: another tool's assignments of
+   * the same pair elsewhere are drift to it, and go. Control Tower's permission sets invite exactly
+   * that (Account Factory gives each new account's user AWSAdministratorAccess there).
+   */
+  private warnAboutControlTowerSets(name: string, description: string): void {
+    if (Token.isUnresolved(name) || !CONTROL_TOWER_PERMISSION_SETS.has(name)) return;
+    Annotations.of(this.owner).addWarningV2('cdk-identity-center-permissions:controlTowerPermissionSet',
+      `${description}: '${name}' is one of Control Tower's permission sets, which Control Tower and Account Factory assign themselves. `
+      + 'The rule makes this automation own the pair in every account, so their assignments of the same principal and set elsewhere '
+      + 'would be removed; use a permission set of your catalog instead');
   }
 
   /** The config document: the header, every managed permission set (sorted by name) and the rules in order. */
