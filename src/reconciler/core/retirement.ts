@@ -132,9 +132,13 @@ export async function drainAssignmentsOf(permissionSetArns: readonly string[], p
   return drained;
 }
 
-/** How often, and how long at most, a drain waits for Identity Center to deprovision a set after its last deletion. */
-const DEPROVISION_POLL_MS = 10_000;
+/**
+ * How a drain waits for Identity Center to deprovision a set after its last deletion: polls one
+ * second apart at first, twice as far apart each time up to ten seconds, for ten minutes at most.
+ */
+const DEPROVISION_POLL_MS = { first: 1_000, max: 10_000 };
 const DEPROVISION_WAIT_MS = 10 * 60_000;
+const nextPoll = (ms: number) => Math.min(ms * 2, DEPROVISION_POLL_MS.max);
 
 /**
  * Deleting the last assignment of a permission set in an account deprovisions it there, but not at
@@ -144,11 +148,11 @@ const DEPROVISION_WAIT_MS = 10 * 60_000;
  */
 async function deprovisioned(permissionSetArn: string, port: RetirementPort, deps: DrainDeps): Promise<boolean> {
   const until = deps.clock.now() + DEPROVISION_WAIT_MS;
-  for (;;) {
+  for (let pause = DEPROVISION_POLL_MS.first; ; pause = nextPoll(pause)) {
     const accounts = await port.listProvisionedAccounts(permissionSetArn).catch((e) => (isNotFound(e) ? [] : undefined));
     if (accounts !== undefined && accounts.length === 0) return true;
     if (deps.time.shouldStop() || deps.clock.now() >= until) return false;
-    await deps.clock.sleep(DEPROVISION_POLL_MS);
+    await deps.clock.sleep(pause);
   }
 }
 
@@ -176,7 +180,7 @@ async function deletePermissionSet(
   permissionSetArn: string, port: RetirementPort, deps: DrainDeps,
 ): Promise<{ deleted: boolean; error?: string }> {
   const until = deps.clock.now() + DEPROVISION_WAIT_MS;
-  for (;;) {
+  for (let pause = DEPROVISION_POLL_MS.first; ; pause = nextPoll(pause)) {
     try {
       await port.deletePermissionSet(permissionSetArn);
       return { deleted: true };
@@ -184,7 +188,7 @@ async function deletePermissionSet(
       if (isNotFound(error) || (isAccessDenied(error) && await gone(permissionSetArn, port))) return { deleted: true };
       const retryable = error instanceof WriteError && error.retryable;
       if (!retryable || deps.time.shouldStop() || deps.clock.now() >= until) return { deleted: false, error: `DeletePermissionSet failed (${errorMessage(error)})` };
-      await deps.clock.sleep(DEPROVISION_POLL_MS);
+      await deps.clock.sleep(pause);
     }
   }
 }
