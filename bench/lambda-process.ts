@@ -1,6 +1,6 @@
 import { spawn } from 'child_process';
 import * as path from 'path';
-import type { AwsSimulator, DeployedFunction } from '../simulator';
+import type { AwsSimulator, DeployedFunction, FunctionInvoker } from '../simulator';
 import type { DynamoDbEndpoint } from '../simulator/dynamodb/dynalite-endpoint';
 import { DEFAULT_GUARDS, ENV, EVENTS, parameterNames } from '../src/reconciler/contract';
 import type { RunReport } from '../src/reconciler/core/report';
@@ -65,11 +65,11 @@ export interface Invocation {
   readonly realMs: number;
 }
 
-/** Runs the bundled handler in a child process (a cold Lambda), on the simulator's clock. */
-export async function invokeBundled(sim: AwsSimulator, env: Record<string, string>, event: unknown, timeoutMs: number): Promise<Invocation> {
-  const started = Date.now();
-  const eventsBefore = sim.eventBridge.events().length;
-  const child = spawn(process.execPath, [path.join(__dirname, 'lambda-runtime.js'), JSON.stringify({ event, timeoutMs, speed: sim.clock.speed })], {
+/** Runs the bundled handler in a child process (a cold Lambda), on the simulator's clock; returns what it returned. */
+export async function runBundled(
+  env: Record<string, string>, event: unknown, timeoutMs: number, speed: number,
+): Promise<{ result: unknown; maxRssMb: number }> {
+  const child = spawn(process.execPath, [path.join(__dirname, 'lambda-runtime.js'), JSON.stringify({ event, timeoutMs, speed })], {
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
@@ -83,12 +83,35 @@ export async function invokeBundled(sim: AwsSimulator, env: Record<string, strin
   });
   const line = output.split('\n').reverse().find((l) => l.startsWith('@@result '));
   if (!line) throw new Error(`the reconciler process printed no result:\n${output.slice(-2000)}`);
-  const { result, error, maxRssMb } = JSON.parse(line.slice('@@result '.length)) as { result?: RunReport; error?: string; maxRssMb: number };
+  const { result, error, maxRssMb } = JSON.parse(line.slice('@@result '.length)) as { result?: unknown; error?: string; maxRssMb: number };
   if (error) throw new Error(`the reconciler failed: ${error}`);
+  return { result, maxRssMb };
+}
+
+/** Runs the bundled handler in a child process (a cold Lambda), on the simulator's clock; returns the run's report. */
+export async function invokeBundled(sim: AwsSimulator, env: Record<string, string>, event: unknown, timeoutMs: number): Promise<Invocation> {
+  const started = Date.now();
+  const eventsBefore = sim.eventBridge.events().length;
+  const { result, maxRssMb } = await runBundled(env, event, timeoutMs, sim.clock.speed);
   const summary = sim.eventBridge.events().slice(eventsBefore).find((e) => e.detailType === EVENTS.summaryDetailType);
-  const report = result ?? (summary?.detail as RunReport | undefined);
+  const report = (result ?? summary?.detail) as RunReport | undefined;
   if (!report) throw new Error('the reconciler published no run summary');
   return { report, maxRssMb, realMs: Date.now() - started };
+}
+
+/**
+ * The invoker `sim.cloudFormation` calls for a custom resource: the bundled handler of the function
+ * the resource names, in its deployed environment, as a cold Lambda.
+ */
+export function bundledInvoker(sim: AwsSimulator, dynamodb: DynamoDbEndpoint, timeoutMs: number): FunctionInvoker {
+  return async (fn, event) => {
+    await runBundled(quietEnvironment(deployedLambdaEnvironment(sim, fn, dynamodb)), event, timeoutMs, sim.clock.speed);
+  };
+}
+
+/** Logs at ERROR, no metrics, no notice that the SDK will need Node 22 (the function's runtime is 22; this machine's may be 20). */
+export function quietEnvironment(env: Record<string, string>): Record<string, string> {
+  return { ...env, POWERTOOLS_LOG_LEVEL: 'ERROR', POWERTOOLS_METRICS_DISABLED: 'true', NODE_NO_WARNINGS: '1' };
 }
 
 /**

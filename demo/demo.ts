@@ -3,7 +3,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { App } from 'aws-cdk-lib';
-import { applyUntilSettled, deployedLambdaEnvironment, invokeBundled } from '../bench/lambda-process';
+import { applyUntilSettled, bundledInvoker, deployedLambdaEnvironment, invokeBundled, quietEnvironment } from '../bench/lambda-process';
 import { AwsSimulator } from '../simulator';
 import { embedOrganization, plantDrift } from './embedded-organization';
 import { buildLandingZoneApp } from './landing-zone-app';
@@ -49,12 +49,16 @@ async function main(): Promise<void> {
 
     step('3. Deploy the home stack into the simulator (its CloudFormation model, as cdk deploy would)');
     sim.cloudFormation.setTableProvider(dynamodb.tableProvider());
+    // The stack's custom resources (the catalog's generation, the automation's lifecycle) are answered by the bundled reconciler.
+    sim.cloudFormation.setFunctionInvoker(bundledInvoker(sim, dynamodb, LAMBDA_TIMEOUT_MS));
     const home = landingZone.home;
     const deployed = await sim.cloudFormation.deploy(home.stackName, assembly.getStackByName(home.stackName).template);
-    if (deployed.status !== 'CREATE_COMPLETE') throw new Error(`the home stack did not deploy: ${deployed.status}`);
+    if (deployed.status !== 'CREATE_COMPLETE') {
+      const reasons = deployed.events.filter((e) => e.reason !== undefined).map((e) => `${e.logicalId} ${e.status}: ${e.reason}`);
+      throw new Error(`the home stack did not deploy: ${deployed.status}\n${reasons.join('\n')}`);
+    }
     const fn = sim.cloudFormation.functions().find((f) => f.environment[ENV.configParameter] !== undefined)!;
-    // NODE_NO_WARNINGS: the SDK's notice that it will need Node 22 (the function's runtime is 22; this machine's node is 20).
-    const env: Record<string, string> = { ...deployedLambdaEnvironment(sim, fn, dynamodb), POWERTOOLS_LOG_LEVEL: 'ERROR', POWERTOOLS_METRICS_DISABLED: 'true', NODE_NO_WARNINGS: '1' };
+    const env = quietEnvironment(deployedLambdaEnvironment(sim, fn, dynamodb));
     const queue = env[ENV.queueUrl].split('/').pop()!;
     const drift = plantDrift(sim);
     console.log(`   ${home.stackName}: ${deployed.status}, ${sim.identityCenter.permissionSets().length} permission sets, `
