@@ -51,6 +51,9 @@ export async function answer(event: CustomResourceEvent, status: 'SUCCESS' | 'FA
 export interface DeliveredMessage {
   readonly body: string;
   readonly error?: string;
+  /** Simulated epoch ms at which its invocation started and ended. */
+  readonly startedAt: number;
+  readonly endedAt: number;
 }
 
 export class DeployedAutomation {
@@ -175,13 +178,14 @@ export class DeployedAutomation {
   private async deliverNext(): Promise<void> {
     const message = this.sim.sqs.messages(this.queueName()!)[this.cursor];
     for (let receive = 1; receive <= 3; receive++) {
+      const startedAt = this.sim.clock.now();
       try {
         const event: SQSEvent = { Records: [{ messageId: message.messageId, body: message.body, attributes: {}, messageAttributes: {} } as never] };
         await this.invoke(this.reconciler(), event);
-        this.delivered.push({ body: message.body });
+        this.delivered.push({ body: message.body, startedAt, endedAt: this.sim.clock.now() });
         break;
       } catch (error) {
-        this.delivered.push({ body: message.body, error: (error as Error).message });
+        this.delivered.push({ body: message.body, error: (error as Error).message, startedAt, endedAt: this.sim.clock.now() });
         await new Promise((resolve) => setTimeout(resolve, REDELIVERY_MS));
       }
     }

@@ -1,0 +1,66 @@
+// `npx ts-node --transpile-only bench/retirement.ts [assignments]`: what retiring a catalog
+// permission set costs at Identity Center's quotas. The stack is deployed into the simulator's
+// CloudFormation model; the deploy that removes the set is timed on the simulated clock, and its
+// API calls are counted. The reconciler runs in-process (test/lifecycle/deployed-automation.ts).
+import { Stack } from 'aws-cdk-lib';
+import { AccountTarget, AssignmentAutomation, PermissionSetCatalog, Principal } from '../src';
+import { DeployedAutomation } from '../test/lifecycle/deployed-automation';
+
+const SPEED = 50;
+
+async function main(): Promise<void> {
+  const target = Number(process.argv[2] ?? 500);
+  const groups = 10;
+  const accounts = Math.ceil(target / groups) - 1; // members, besides the management account
+  const world = await DeployedAutomation.start({ organization: { accounts, groups }, speed: SPEED });
+  try {
+    const landingZone = (names: string[]) => (stack: Stack) => {
+      const catalog = new PermissionSetCatalog(stack, 'Catalog', { instanceArn: world.fixture.instanceArn, permissionSets: names.map((name) => ({ name })) });
+      new AssignmentAutomation(stack, 'Assignments', {
+        instanceArn: world.fixture.instanceArn,
+        identityStoreId: world.fixture.identityStoreId,
+        catalog,
+        maxDeletionsPerRun: target,
+        assignments: world.fixture.groups.flatMap((g) => names.map((name) => ({
+          principal: Principal.group(g.displayName), permissionSet: catalog.permissionSet(name), target: AccountTarget.allAccounts(),
+        }))),
+      });
+    };
+    await world.deploy(landingZone(['ReadOnly', 'Operator']));
+    const applyStart = world.sim.clock.now();
+    await world.apply();
+    console.log(`first apply: ${world.live().length} assignments created in ${((world.sim.clock.now() - applyStart) / 1000).toFixed(0)} s simulated`);
+    const retiring = world.live().filter((a) => a.includes(':Operator@')).length;
+
+    world.sim.calls.reset();
+    const simulatedStart = world.sim.clock.now();
+    const realStart = Date.now();
+    const deployed = await world.deploy(landingZone(['ReadOnly']));
+    const simulatedSeconds = (world.sim.clock.now() - simulatedStart) / 1000;
+    const left = world.live().filter((a) => a.includes(':Operator@')).length;
+
+    const calls = world.sim.calls.byOperation();
+    const ssoAdmin = Object.entries(calls).filter(([op]) => op.startsWith('sso-admin:')).sort(([, a], [, b]) => b - a);
+    console.log(`retired a permission set of ${retiring} assignments in ${accounts + 1} accounts: ${deployed.status}, ${left} left, `
+      + `permission set ${world.sim.identityCenter.permissionSetByName('Operator') ? 'kept' : 'deleted'}`);
+    console.log(`deploy: ${simulatedSeconds.toFixed(0)} s simulated (${((Date.now() - realStart) / 1000).toFixed(1)} s real at ${SPEED}x), `
+      + `${ssoAdmin.reduce((n, [, c]) => n + c, 0)} Identity Center calls, throttled: ${world.sim.calls.throttled('sso-admin')}`);
+    for (const [op, count] of ssoAdmin) console.log(`  ${op.padEnd(58)} ${count}`);
+    console.log('queued invocations during the deploy (simulated seconds):');
+    for (const d of world.delivered.filter((x) => x.startedAt >= simulatedStart)) {
+      const kind = d.body.includes('customResource') ? 'lifecycle request' : d.body.includes('"trigger"') ? 'run before the drain' : 'run (config change)';
+      console.log(`  ${((d.startedAt - simulatedStart) / 1000).toFixed(0).padStart(5)} s to ${((d.endedAt - simulatedStart) / 1000).toFixed(0).padStart(5)} s  ${kind}`);
+    }
+    console.log('stack events (simulated seconds from the start of the deploy):');
+    for (const e of deployed.events.filter((x) => !x.status.endsWith('_IN_PROGRESS') || x.logicalId === 'Home')) {
+      console.log(`  ${((e.at - simulatedStart) / 1000).toFixed(0).padStart(5)} s  ${e.status.padEnd(45)} ${e.logicalId}`);
+    }
+  } finally {
+    await world.stop();
+  }
+}
+
+main().catch((error) => {
+  console.error(error);
+  process.exit(1);
+});
