@@ -1,4 +1,4 @@
-import { App, CfnParameter, Duration, Stack } from 'aws-cdk-lib';
+import { App, CfnParameter, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -164,6 +164,26 @@ describe('AssignmentAutomation resources', () => {
       Action: ['logs:CreateLogStream', 'logs:PutLogEvents'],
       Resource: { 'Fn::GetAtt': [expect.stringMatching(/^AssignmentsLogGroup/), 'Arn'] },
     }));
+  });
+
+  test('the state table: on demand, point-in-time recovery, encrypted; kept and protected unless DESTROY', () => {
+    const table = (removalPolicy?: RemovalPolicy) => {
+      const resources = Template.fromStack(setup(removalPolicy ? { removalPolicy } : {}).stack).findResources('AWS::DynamoDB::Table');
+      expect(Object.keys(resources)).toHaveLength(1);
+      return Object.values(resources)[0] as { Properties: Record<string, unknown>; DeletionPolicy?: string; UpdateReplacePolicy?: string };
+    };
+    for (const kept of [table(), table(RemovalPolicy.RETAIN)]) {
+      expect(kept.Properties).toMatchObject({
+        BillingMode: 'PAY_PER_REQUEST',
+        PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+        SSESpecification: { SSEEnabled: true },
+        DeletionProtectionEnabled: true,
+      });
+      expect([kept.DeletionPolicy, kept.UpdateReplacePolicy]).toEqual(['Retain', 'Retain']);
+    }
+    const destroyed = table(RemovalPolicy.DESTROY);
+    expect(destroyed.Properties).toMatchObject({ PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true }, DeletionProtectionEnabled: false });
+    expect(destroyed.DeletionPolicy).toBe('Delete');
   });
 
   test('every event rule targets the queue in the one message group', () => {
