@@ -14,6 +14,7 @@ const AWS_SDK_CLIENTS = [
   'client-sns',
   'client-sqs',
   'client-ssm',
+  'client-sts',
   'client-sso-admin',
 ];
 
