@@ -15,6 +15,7 @@ import { RegionInfo } from 'aws-cdk-lib/region-info';
 import { Construct, IConstruct } from 'constructs';
 import { AssignmentRule } from './assignment-rule';
 import { PermissionSetCatalog } from './permission-set-catalog';
+import { assignmentReaderRoleName, reconcilerRoleName, roleArn } from './private/assignment-reader';
 import { validateProps } from './private/automation-props';
 import { catalogTagValue, claimCatalog } from './private/catalog-ownership';
 import { planConfigStorage } from './private/config-storage';
@@ -155,6 +156,20 @@ export interface AssignmentAutomationProps {
   readonly organizationManagementAccountId?: string;
 
   /**
+   * Read the current assignments per principal through the management account's assignment reader
+   * role, which an `OrgEventBridge` with `assignmentReader: true` creates there for this automation.
+   *
+   * Only for a delegated administrator (with `organizationManagementAccountId`):
+   * `ListAccountAssignmentsForPrincipal` "must be called from the management account", and without
+   * it the reconciler reads one `ListAccountAssignments` per account and managed permission set. The
+   * reconciler's role then gets a fixed name, derived from the bus name and the region, which the
+   * reader role trusts; if the reader cannot be assumed, the run reads per account and says why.
+   *
+   * @default false
+   */
+  readonly assignmentReader?: boolean;
+
+  /**
    * The memory of the reconciler function, in MiB.
    *
    * @default 1024
@@ -277,6 +292,11 @@ export class AssignmentAutomation extends Construct {
    */
   public readonly failedAssignmentsAlarm: cloudwatch.Alarm;
 
+  /**
+   * The management account's assignment reader role this automation assumes, with `assignmentReader`.
+   */
+  public readonly assignmentReaderRoleArn?: string;
+
   private readonly props: AssignmentAutomationProps;
   private readonly busName: string;
   private readonly rules: RuleSet;
@@ -300,6 +320,10 @@ export class AssignmentAutomation extends Construct {
     this.queue = this.createQueue(timeout);
     this.logGroup = new logs.LogGroup(this, 'LogGroup', { retention: props.logRetention ?? logs.RetentionDays.ONE_YEAR });
     this.stateTable = this.createStateTable();
+    if (props.assignmentReader) {
+      this.assignmentReaderRoleArn = roleArn(Stack.of(this).partition, props.organizationManagementAccountId!,
+        assignmentReaderRoleName(this.busName, Stack.of(this).region));
+    }
     this.function = this.createFunction(timeout);
     this.addTriggers();
     this.deadLetterQueueAlarm = this.alarm('DeadLetterQueueAlarm',
@@ -407,6 +431,8 @@ export class AssignmentAutomation extends Construct {
   /** The reconciler, fed by the queue; its Identity Center, Organizations and SSM permissions are granted at render. */
   private createFunction(timeout: Duration): lambda.Function {
     const role = new iam.Role(this, 'ServiceRole', {
+      // Named when the management account's assignment reader must trust it by ARN.
+      roleName: this.props.assignmentReader ? reconcilerRoleName(this.busName, Stack.of(this).region) : undefined,
       assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
       description: 'Reconciles IAM Identity Center account assignments with the assignment rules',
     });
@@ -445,6 +471,7 @@ export class AssignmentAutomation extends Construct {
       [ENV.metricsNamespace]: METRICS.namespace,
       ...(this.props.teamsWebhookSecret ? { [ENV.teamsWebhookSecretArn]: this.props.teamsWebhookSecret.secretArn } : {}),
       ...(this.props.notificationTopic ? { [ENV.notificationTopicArn]: this.props.notificationTopic.topicArn } : {}),
+      ...(this.assignmentReaderRoleArn ? { [ENV.assignmentReaderRoleArn]: this.assignmentReaderRoleArn } : {}),
     };
   }
 
@@ -576,6 +603,7 @@ export class AssignmentAutomation extends Construct {
       catalogTagValue: this.props.catalog ? catalogTagValue(this.props.catalog) : undefined,
       retiresPermissionSets: this.props.catalog !== undefined && Stack.of(this.props.catalog) === stack,
       usesNamedPermissionSets: this.rules.usesNamedPermissionSets,
+      assignmentReaderRoleArn: this.assignmentReaderRoleArn,
     });
 
     // CloudFormation's word on what ends: a retirement is checked before the document changes, and

@@ -5,6 +5,7 @@ import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { assignmentReaderRoleName, reconcilerRoleName, roleArn } from './private/assignment-reader';
 import { ORGANIZATION_PATTERNS, PRINCIPAL_CREATED } from './private/event-patterns';
 import { addNagSuppressions } from './private/nag';
 import { Problems } from './private/validation';
@@ -34,6 +35,19 @@ export interface OrgEventBridgeProps {
    * @default false
    */
   readonly forwardIdentityStoreEvents?: boolean;
+
+  /**
+   * Create, in this (the management) account, the read-only role through which an automation in a
+   * delegated administrator account reads assignments per principal (its `assignmentReader`).
+   *
+   * `ListAccountAssignmentsForPrincipal` "must be called from the management account"; without this
+   * role the automation reads one `ListAccountAssignments` per account and managed permission set.
+   * The role allows that one read and nothing else, and only the automation's reconciler role (named
+   * from the target bus's name and region) may assume it. Set it on one `OrgEventBridge` per automation.
+   *
+   * @default false
+   */
+  readonly assignmentReader?: boolean;
 }
 
 /**
@@ -80,6 +94,11 @@ export class OrgEventBridge extends Construct {
    */
   public readonly deadLetterQueueAlarm: cloudwatch.Alarm;
 
+  /**
+   * The assignment reader role, with `assignmentReader`.
+   */
+  public readonly assignmentReaderRole?: iam.Role;
+
   constructor(scope: Construct, id: string, props: OrgEventBridgeProps) {
     super(scope, id);
     const arn = props.targetEventBusArn;
@@ -90,7 +109,14 @@ export class OrgEventBridge extends Construct {
     } else if (!EVENT_BUS_ARN.test(arn)) {
       problems.add(`targetEventBusArn '${arn}' is malformed; expected arn:aws:events:<region>:<account id>:event-bus/<name>`);
     }
+    const [, partition, , busRegion, busAccount, resource] = arn.split(':');
+    const stackAccount = Stack.of(this).account;
+    if (props.assignmentReader && !Token.isUnresolved(stackAccount) && stackAccount === busAccount) {
+      problems.add('assignmentReader is for an automation in a delegated administrator account, but the target bus is in this account '
+        + `(${busAccount}), where the reconciler reads per principal itself; omit assignmentReader`);
+    }
     problems.throwIfAny();
+    if (props.assignmentReader) this.assignmentReaderRole = this.createAssignmentReader(partition, busAccount, busRegion, resource.slice('event-bus/'.length));
     const region = Stack.of(this).region;
     if (!Token.isUnresolved(region) && region !== 'us-east-1' && !props.forwardIdentityStoreEvents) {
       Annotations.of(this).addWarningV2('cdk-identity-center-permissions:orgEventBridgeRegion',
@@ -130,5 +156,32 @@ export class OrgEventBridge extends Construct {
       eventPattern: pattern,
       targets: [target],
     }));
+  }
+
+  /**
+   * Trusted by the account of the automation on the condition that the caller is its reconciler
+   * role: a trust policy naming a role ARN directly is refused while that role does not exist yet
+   * ("Invalid principal in policy"), and this stack may be deployed first.
+   */
+  private createAssignmentReader(partition: string, account: string, region: string, busName: string): iam.Role {
+    const reconciler = roleArn(partition, account, reconcilerRoleName(busName, region));
+    const role = new iam.Role(this, 'AssignmentReader', {
+      roleName: assignmentReaderRoleName(busName, region),
+      description: `Lets the Identity Center assignment automation ${busName} (${account}, ${region}) read assignments per principal`,
+      assumedBy: new iam.AccountPrincipal(account).withConditions({ ArnEquals: { 'aws:PrincipalArn': reconciler } }),
+      maxSessionDuration: Duration.hours(1),
+    });
+    role.addToPolicy(new iam.PolicyStatement({
+      sid: 'ReadAssignmentsPerPrincipal',
+      actions: ['sso:ListAccountAssignmentsForPrincipal'],
+      // The action's only resource type is the instance (Service Authorization Reference, AWS IAM Identity Center).
+      resources: [`arn:${partition}:sso:::instance/*`],
+    }));
+    addNagSuppressions(role, [{
+      id: 'AwsSolutions-IAM5',
+      reason: 'The management account holds one Identity Center instance, the organization instance; this read of it is the role\'s only permission.',
+      appliesTo: [`Resource::arn:${partition}:sso:::instance/*`],
+    }], true);
+    return role;
   }
 }

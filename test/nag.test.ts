@@ -47,6 +47,7 @@ function everyConstruct(stack: Stack, organizationManagementAccountId?: string):
     identityStoreId: 'd-1234567890',
     catalog,
     organizationManagementAccountId,
+    assignmentReader: organizationManagementAccountId !== undefined,
     teamsWebhookSecret: secretsmanager.Secret.fromSecretCompleteArn(stack, 'Teams', `arn:aws:secretsmanager:${region}:${account}:secret:teams-webhook-AbCdEf`),
     notificationTopic: sns.Topic.fromTopicArn(stack, 'Topic', `arn:aws:sns:${region}:${account}:assignment-reports`),
     assignments: [
@@ -57,6 +58,8 @@ function everyConstruct(stack: Stack, organizationManagementAccountId?: string):
   new OrgEventBridge(stack, 'OrgEvents', {
     targetEventBusArn: `arn:aws:events:eu-west-1:222222222222:event-bus/${DEFAULT_BUS_NAME}`,
     forwardIdentityStoreEvents: true,
+    // The bridge of the management account creates the reader of an automation elsewhere.
+    assignmentReader: organizationManagementAccountId === undefined,
   });
 }
 

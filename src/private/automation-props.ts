@@ -50,5 +50,15 @@ export function validateProps(scope: Construct, props: AssignmentAutomationProps
       problems.add(`organizationManagementAccountId ${management} is this stack's own account; omit it when deploying in the management account`);
     }
   }
+  if (props.assignmentReader) {
+    if (management === undefined) {
+      problems.add('assignmentReader is for an automation in a delegated administrator account: set organizationManagementAccountId, '
+        + 'or omit assignmentReader (in the management account the reconciler reads per principal itself)');
+    }
+    if (Token.isUnresolved(Stack.of(scope).region) || (busName !== undefined && Token.isUnresolved(busName))) {
+      problems.add('assignmentReader needs the stack\'s region and the event bus name as plain strings (they name the roles on both sides): '
+        + 'give the stack an explicit env: { account, region }');
+    }
+  }
   problems.throwIfAny();
 }

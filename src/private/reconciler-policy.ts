@@ -23,6 +23,8 @@ export interface ReconcilerPolicyScope {
   readonly retiresPermissionSets: boolean;
   /** A rule names a permission set outside the catalog, whose ARN exists only at run time. */
   readonly usesNamedPermissionSets: boolean;
+  /** The management account's assignment reader role, assumed for the per-principal reads. */
+  readonly assignmentReaderRoleArn?: string;
 }
 
 /**
@@ -64,6 +66,13 @@ export function grantReconcilerPermissions(fn: lambda.Function, stack: Stack, op
       // The instance part of DeletePermissionSet; the permission set part is the tagged statement above.
       actions: ['sso:DeletePermissionSet'],
       resources: [instanceArn],
+    }));
+  }
+  if (options.assignmentReaderRoleArn !== undefined) {
+    fn.addToRolePolicy(new iam.PolicyStatement({
+      sid: 'AssumeAssignmentReader',
+      actions: ['sts:AssumeRole'],
+      resources: [options.assignmentReaderRoleArn],
     }));
   }
   fn.addToRolePolicy(new iam.PolicyStatement({

@@ -30,6 +30,8 @@ export interface Composition {
   readonly counter: ApiCallCounter;
   readonly rates: ClientRates;
   readonly region?: string;
+  /** A delegated administrator's per-principal reads go through a session of this role in the management account. */
+  readonly assignmentReaderRoleArn?: string;
   readonly log: ReconcileLog;
   readonly limits: ReconcileDeps['limits'];
   readonly time: ReconcileDeps['time'];
@@ -41,7 +43,7 @@ export interface Composition {
  * Identity Store for the instance it names. Shared by the Lambda and the plan command.
  */
 export function composeReconciler(c: Composition): ReconcileDeps {
-  const aws = awsAdapters({ counter: c.counter, rates: c.rates, region: c.region });
+  const aws = awsAdapters({ counter: c.counter, rates: c.rates, region: c.region, assignmentReaderRoleArn: c.assignmentReaderRoleArn });
   const legacy = new SsmDocumentStore(aws.ssm, c.statePrefix);
   const store = c.stateTable === undefined ? undefined
     : new DynamoDbStateStore(instrument(new DynamoDBClient({ region: c.region, maxAttempts: 8 }), 'dynamodb', c.counter), c.stateTable, legacy);

@@ -144,6 +144,12 @@ export const ENV = {
   readConcurrency: 'READ_CONCURRENCY',
   /** Seconds before the Lambda deadline at which no new operation starts. @default 60 */
   stopMarginSeconds: 'STOP_MARGIN_SECONDS',
+  /**
+   * ARN of the management account's assignment reader role (`OrgEventBridge` with
+   * `assignmentReader`), assumed for ListAccountAssignmentsForPrincipal by a delegated
+   * administrator. Optional.
+   */
+  assignmentReaderRoleArn: 'ASSIGNMENT_READER_ROLE_ARN',
   /** Powertools: the service name of logs and metrics (the bus name). */
   serviceName: 'POWERTOOLS_SERVICE_NAME',
   /** Powertools: the metric namespace (`METRICS.namespace`). */

@@ -79,6 +79,7 @@ export async function handler(event: SQSEvent | DirectInvocation | CustomResourc
       identityStore: settings.identityStoreMaxRequestsPerSecond,
       ssmWrites: settings.ssmMaxWritesPerSecond,
     },
+    assignmentReaderRoleArn: settings.assignmentReaderRoleArn,
     log: { info: (m, d) => logger.info(m, d ?? {}), warn: (m, d) => logger.warn(m, d ?? {}) },
     limits: { maxOutstanding: settings.maxOutstanding, readConcurrency: settings.readConcurrency },
     time: {

@@ -16,6 +16,7 @@ export interface RuntimeConfig {
   readonly queueUrl?: string;
   readonly teamsWebhookSecretArn?: string;
   readonly notificationTopicArn?: string;
+  readonly assignmentReaderRoleArn?: string;
   readonly maxRequestsPerSecond: number;
   readonly organizationsMaxRequestsPerSecond: number;
   readonly identityStoreMaxRequestsPerSecond: number;
@@ -52,6 +53,7 @@ export function readRuntimeConfig(env: Record<string, string | undefined>): Runt
     queueUrl: optional(ENV.queueUrl),
     teamsWebhookSecretArn: optional(ENV.teamsWebhookSecretArn),
     notificationTopicArn: optional(ENV.notificationTopicArn),
+    assignmentReaderRoleArn: optional(ENV.assignmentReaderRoleArn),
     maxRequestsPerSecond: positive(ENV.maxRequestsPerSecond, DEFAULT_RATES.identityCenter),
     organizationsMaxRequestsPerSecond: positive(ENV.organizationsMaxRequestsPerSecond, DEFAULT_RATES.organizations),
     identityStoreMaxRequestsPerSecond: positive(ENV.identityStoreMaxRequestsPerSecond, DEFAULT_RATES.identityStore),

@@ -2,7 +2,7 @@ import { LegacyState, ReconcilerState, StoredState } from '../../src/reconciler/
 import { Assignment, PrincipalId, assignmentKey, principalKey, targetKey } from '../../src/reconciler/core/model';
 import {
   Clock, IdentityCenterReadPort, IdentityCenterWritePort, IdentityStorePort, LeasePort, OperationKind, OperationStatus, OrganizationsPort,
-  PermissionSetDeletePort, StatePort, WriteError,
+  PermissionSetDeletePort, PrincipalReadsUnavailable, StatePort, WriteError,
 } from '../../src/reconciler/core/ports';
 import { OrgAccount, OrgSnapshot, OrgUnit } from '../../src/reconciler/core/snapshot';
 
@@ -158,6 +158,8 @@ export class FakeIdentityCenter implements IdentityCenterReadPort, IdentityCente
   lists = 0;
   failReads = new Set<string>();
   forPrincipalRefused = false;
+  /** The per-principal reads' own credentials (the assignment reader role) cannot be had. */
+  readerUnavailable = false;
   /** Operations on these assignment keys end FAILED with this reason. */
   failOps = new Map<string, string>();
   /** Operations on these assignment keys end FAILED with this reason the first `times` times, then succeed. */
@@ -183,6 +185,7 @@ export class FakeIdentityCenter implements IdentityCenterReadPort, IdentityCente
     return this.permissionSets.get(arn)!;
   }
   async listAssignmentsForPrincipal(p: PrincipalId) {
+    if (this.readerUnavailable) throw new PrincipalReadsUnavailable('the assignment reader role arn:aws:iam::111111111111:role/reader could not be assumed (AccessDenied: no)');
     if (this.forPrincipalRefused) throw Object.assign(new Error('not the management account'), { name: 'AccessDeniedException' });
     if (this.failReads.has(principalKey(p))) throw Object.assign(new Error('rate exceeded'), { name: 'ThrottlingException' });
     return [...this.assignments.values()]

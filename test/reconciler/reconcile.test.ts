@@ -478,4 +478,15 @@ describe('reconcile', () => {
     expect(report.readStrategy).toBe('per-account');
     expect(report.counts.deleted).toBe(1);
   });
+
+  test('an assignment reader role that cannot be assumed: per-account reads, and the run says why', async () => {
+    const world = new World(org(), configWith([adminsEverywhere, devsInDev]));
+    await world.run();
+    world.ic.readerUnavailable = true;
+    world.document = configWith([adminsEverywhere]);
+    const report = await world.run();
+    expect(report.readStrategy).toBe('per-account');
+    expect(report.counts.deleted).toBe(1);
+    expect(report.notices).toContainEqual(expect.stringMatching(/role\/reader could not be assumed .*; the assignments were read per account and permission set instead/));
+  });
 });

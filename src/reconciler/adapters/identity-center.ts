@@ -29,7 +29,12 @@ const NETWORK_ERRORS = new Set(['ECONNRESET', 'ECONNREFUSED', 'EPIPE', 'ETIMEDOU
 
 /** Identity Center admin API through the SDK. Reads paginate to the end; writes classify their errors. */
 export class IdentityCenterAdapter implements IdentityCenterReadPort, IdentityCenterWritePort, PermissionSetDeletePort {
-  constructor(private readonly client: SSOAdminClient, private readonly instanceArn: string) {}
+  /** `principalReads`: the client of ListAccountAssignmentsForPrincipal, when it has credentials of its own (the assignment reader). */
+  constructor(
+    private readonly client: SSOAdminClient,
+    private readonly instanceArn: string,
+    private readonly principalReads: SSOAdminClient = client,
+  ) {}
 
   async listPermissionSets() {
     const arns: string[] = [];
@@ -46,7 +51,7 @@ export class IdentityCenterAdapter implements IdentityCenterReadPort, IdentityCe
 
   async listAssignmentsForPrincipal(principal: PrincipalId) {
     const rows: Array<{ accountId: string; permissionSetArn: string }> = [];
-    const pages = paginateListAccountAssignmentsForPrincipal({ client: this.client, pageSize: 100 }, {
+    const pages = paginateListAccountAssignmentsForPrincipal({ client: this.principalReads, pageSize: 100 }, {
       InstanceArn: this.instanceArn, PrincipalId: principal.principalId, PrincipalType: principal.principalType,
     });
     for await (const page of pages) {

@@ -1,6 +1,6 @@
 import { errorMessage, settleLimit } from './concurrency';
 import { Assignment, PrincipalId, assignmentKey, pairKey, parsePairKey, principalKey } from './model';
-import { IdentityCenterReadPort } from './ports';
+import { IdentityCenterReadPort, PrincipalReadsUnavailable } from './ports';
 
 export interface CurrentState {
   /** Assignments of owned (principal, permission set) pairs, in any account, as read this run. */
@@ -15,6 +15,8 @@ export interface CurrentRead extends CurrentState {
   /** Assignments of managed principals through pairs the reconciler does not own: reported, never touched. */
   readonly foreign: number;
   readonly strategy: 'per-principal' | 'per-account';
+  /** Why the reading is not the one this caller was set up for (the assignment reader role failed). */
+  readonly notice?: string;
 }
 
 /** Errors meaning this caller may not use ListAccountAssignmentsForPrincipal at all. */
@@ -25,6 +27,8 @@ const UNSUPPORTED = new Set(['AccessDeniedException', 'ValidationException']);
  * ListAccountAssignmentsForPrincipal: a page per 100 assignments, instead of one
  * ListAccountAssignments call per account and permission set. If the API is refused (its
  * documentation reserves it for the management account), falls back to the per-account reading.
+ * A delegated administrator reads per principal through the management account's assignment reader
+ * role; when that role cannot be assumed, the per-account reading says so.
  */
 export async function readCurrent(
   principals: PrincipalId[],
@@ -39,6 +43,10 @@ export async function readCurrent(
     const probe = await port.listAssignmentsForPrincipal(first);
     return await readPerPrincipal(first, probe, rest, ownedPairs, port, concurrency);
   } catch (error) {
+    if (error instanceof PrincipalReadsUnavailable) {
+      const perAccount = await readPerAccount(ownedPairs, accounts, port, concurrency);
+      return { ...perAccount, notice: `${error.message}; the assignments were read per account and permission set instead` };
+    }
     if (!UNSUPPORTED.has((error as Error).name)) {
       const remaining = await readPerPrincipal(undefined, [], rest, ownedPairs, port, concurrency);
       return {

@@ -80,7 +80,10 @@ export function decide(observed: Observation, mode: 'plan' | 'apply', guards: Gu
     guarded: guardPlan(reachable.plan, guardFacts),
     blocks,
     errors: [...blocks.all, ...desired.errors, ...current.failures, ...drift.failures, ...reachable.errors],
-    notices: [...migrationNotices(observed), ...contestNotices(observed, namer), ...reachable.notices],
+    notices: [
+      ...migrationNotices(observed), ...contestNotices(observed, namer), ...reachable.notices,
+      ...(observed.current.notice ? [observed.current.notice] : []),
+    ],
     orphaned: reachable.orphaned,
     labels,
     names,

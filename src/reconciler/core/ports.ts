@@ -59,6 +59,18 @@ export interface IdentityCenterWritePort {
   describe(kind: OperationKind, requestId: string): Promise<OperationStatus>;
 }
 
+/**
+ * The per-principal reads go through credentials of their own (a delegated administrator's
+ * assignment reader role in the management account), and those could not be had: the reading
+ * falls back to one call per account and permission set, and says why.
+ */
+export class PrincipalReadsUnavailable extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'PrincipalReadsUnavailable';
+  }
+}
+
 /** Why a write could not be started. `retryable` covers conflicts, throttling, 5xx and network faults. */
 export class WriteError extends Error {
   constructor(message: string, public readonly retryable: boolean, public readonly code: string) {
