@@ -23,6 +23,7 @@ import { ORGANIZATIONS_PAGE, OrganizationsApi } from './services/organizations/o
 import { OrganizationsModel } from './services/organizations/organizations-model';
 import { SSM_BY_PATH_PAGE, SsmApi } from './services/ssm/ssm-api';
 import { SsmModel } from './services/ssm/ssm-model';
+import { STS_XML_NAMESPACE, StsApi } from './services/sts/sts-api';
 import { WebhookRecorder } from './services/webhook-recorder';
 
 export interface AwsSimulatorOptions {
@@ -54,8 +55,8 @@ const UNTHROTTLED_SSM = { reads: { requestsPerSecond: 1e9, burst: 1e9 }, writes:
 
 /**
  * An in-process AWS: one HTTP server on 127.0.0.1 speaking the wire protocols of Organizations,
- * IAM Identity Center (sso-admin), Identity Store, SSM Parameter Store, SQS, EventBridge, SNS and
- * Secrets Manager, so the real SDK v3 clients run end to end against it, plus `POST
+ * IAM Identity Center (sso-admin), Identity Store, SSM Parameter Store, SQS, EventBridge, SNS,
+ * Secrets Manager and STS (AssumeRole, GetCallerIdentity), so the real SDK v3 clients run end to end against it, plus `POST
  * /webhooks/<name>` as a Teams Workflows webhook. State models are exposed for fixtures and
  * assertions. Quotas and latencies run on `clock` (simulated time; see SimulatedClock).
  */
@@ -87,7 +88,8 @@ export class AwsSimulator {
   /**
    * Who calls: requests signed with `sim.clientConfig()` (or any key it did not issue) come from an
    * administrator of the management account, or of the delegated administrator account;
-   * `iam.credentialsFor(role.arn)` gives credentials whose calls the role's policy governs.
+   * `iam.credentialsFor(role.arn)` gives credentials whose calls the role's policy governs, and so does STS
+   * AssumeRole, which admits a caller by the role's trust policy (`createRole({ trustPolicy })`) and the caller's policy.
    */
   public readonly iam: IamModel;
   private readonly observers: Array<(call: ObservedCall) => void> = [];
@@ -168,7 +170,10 @@ export class AwsSimulator {
         { targetPrefix: 'AWSEvents', jsonVersion: '1.1', handler: new EventBridgeApi(this.eventBridge, messageIds) },
         { targetPrefix: 'secretsmanager', jsonVersion: '1.1', handler: new SecretsManagerApi(this.secretsManager) },
       ],
-      queryRoute: { xmlNamespace: 'http://sns.amazonaws.com/doc/2010-03-31/', handler: new SnsApi(this.sns, messageIds) },
+      queryRoutes: [
+        { signingName: 'sns', xmlNamespace: 'http://sns.amazonaws.com/doc/2010-03-31/', handler: new SnsApi(this.sns, messageIds) },
+        { signingName: 'sts', xmlNamespace: STS_XML_NAMESPACE, handler: new StsApi(this.iam) },
+      ],
       webhooks: this.webhooks,
       cloudFormationResponses: this.cloudFormation.responses,
       calls: this.calls,
@@ -210,7 +215,10 @@ export class AwsSimulator {
 
   /**
    * Environment for a process whose SDK clients should use the simulator. AWS_MAX_ATTEMPTS is
-   * deliberately absent so the SDK's default retry behaviour is what runs.
+   * deliberately absent so the SDK's default retry behaviour is what runs. AWS_ENDPOINT_URL is the
+   * endpoint of every service without an AWS_ENDPOINT_URL_<SERVICE> of its own, STS included, and so
+   * of the STS clients credential providers build ("Service-specific endpoints", AWS SDKs and Tools
+   * Reference Guide).
    */
   public env(): Record<string, string> {
     return {

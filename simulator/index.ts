@@ -45,10 +45,12 @@ export type { StoredSecret } from './services/messaging/secrets-manager';
 export { IamModel } from './services/iam/iam-model';
 export type { ObservedCall } from './protocol/http-front';
 export type {
-  Caller, PolicyStatement, PolicyConditions, ResourceTagResolver, RoleRecord, CreateRoleOptions, IssuedCredentials,
+  Caller, PolicyStatement, PolicyConditions, PolicyDecision, ResourceTagResolver, RoleRecord, CreateRoleOptions, IssuedCredentials,
+  TrustStatement, TrustOutcome,
 } from './services/iam/iam-model';
+export { StsApi, STS_XML_NAMESPACE } from './services/sts/sts-api';
 /** An IAM JSON policy document as PolicyStatements, Condition included (what CloudFormation's IAM providers apply). */
-export { statementsOf } from './cloudformation/providers/iam';
+export { statementsOf, trustStatementsOf } from './cloudformation/providers/policy-documents';
 export { WebhookRecorder } from './services/webhook-recorder';
 export type { WebhookDelivery } from './services/webhook-recorder';
 export { CloudFormationModel } from './cloudformation/cloudformation-model';

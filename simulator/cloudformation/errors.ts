@@ -56,6 +56,10 @@ export function handlerErrorCode(error: AwsError): string {
     case 'ThrottlingException':
       return 'Throttling';
     case 'ValidationException':
+    // IAM's refusal of a trust policy: "... (Service: Iam, Status Code: 400, ...)" (..., HandlerErrorCode: InvalidRequest)
+    // (aws-cloudformation/cfn-lint#4287).
+    case 'MalformedPolicyDocument':
+    case 'ValidationError':
       return 'InvalidRequest';
     default:
       return 'GeneralServiceException';

@@ -27,8 +27,15 @@ export interface JsonRoute {
   readonly handler: ServiceHandler;
 }
 
-/** A service reached through the Query protocol (`Action=...` form bodies). */
+/**
+ * A service reached through the Query protocol (`Action=...` form bodies). Every such service is POSTed to the same
+ * endpoint with the same content type, so the route is chosen by the service the request is signed for: the fourth
+ * field of the SigV4 credential scope, `Credential=<AKID>/<date>/<region>/<service>/aws4_request`
+ * (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_sigv-signing-elements.html), `sns` or `sts`.
+ */
 export interface QueryRoute {
+  /** The SigV4 signing name of the service. */
+  readonly signingName: string;
   readonly xmlNamespace: string;
   readonly handler: ServiceHandler;
 }
@@ -40,7 +47,7 @@ export interface CloudFormationResponseSink {
 
 export interface HttpFrontOptions {
   readonly jsonRoutes: readonly JsonRoute[];
-  readonly queryRoute: QueryRoute;
+  readonly queryRoutes: readonly QueryRoute[];
   readonly webhooks: WebhookRecorder;
   readonly cloudFormationResponses?: CloudFormationResponseSink;
   readonly calls: CallCounter;
@@ -76,10 +83,12 @@ export class HttpFront {
   public readonly unexpectedErrors: Error[] = [];
   private readonly server: http.Server;
   private readonly routes: Map<string, JsonRoute>;
+  private readonly queryRoutes: Map<string, QueryRoute>;
   private baseUrl = '';
 
   constructor(private readonly options: HttpFrontOptions) {
     this.routes = new Map(options.jsonRoutes.map((route) => [route.targetPrefix, route]));
+    this.queryRoutes = new Map(options.queryRoutes.map((route) => [route.signingName, route]));
     this.server = http.createServer((req, res) => {
       void this.serve(req, res);
     });
@@ -149,18 +158,27 @@ export class HttpFront {
       };
     }
 
-    if ((header(req, 'content-type') ?? '').startsWith('application/x-www-form-urlencoded')) {
-      const { action, input } = parseQueryBody(body);
-      const { xmlNamespace, handler } = this.options.queryRoute;
-      const requestId = this.requestId();
-      const result = await this.call(handler, action, input, req, requestId);
-      if (result === 'reset') return 'reset';
-      const xmlHeaders = { 'Content-Type': 'text/xml', 'x-amzn-RequestId': requestId };
-      if (result instanceof AwsError) return { status: result.status, headers: xmlHeaders, body: queryErrorXml(result, xmlNamespace, requestId) };
-      return { status: 200, headers: xmlHeaders, body: queryResponseXml(action, xmlNamespace, result as Record<string, unknown>, requestId) };
-    }
+    if ((header(req, 'content-type') ?? '').startsWith('application/x-www-form-urlencoded')) return this.query(req, body);
 
     return jsonError(unknownOperation(`${req.method} ${url}`), '1.1', false, this.requestId());
+  }
+
+  /** An awsQuery request, routed by the service its signature is scoped to. */
+  private async query(req: http.IncomingMessage, body: string): Promise<Outcome | 'reset'> {
+    const { action, input } = parseQueryBody(body);
+    const authorization = header(req, 'authorization');
+    const route = this.queryRoutes.get(signingNameOf(authorization) ?? '');
+    const requestId = this.requestId();
+    const xmlHeaders = { 'Content-Type': 'text/xml', 'x-amzn-RequestId': requestId };
+    if (!route) {
+      // No service to count it against: refused before any pipeline, unsigned first as AWS does.
+      const error = authorization === undefined ? missingAuthentication() : unknownOperation(action);
+      return { status: error.status, headers: xmlHeaders, body: queryErrorXml(error, undefined, requestId) };
+    }
+    const result = await this.call(route.handler, action, input, req, requestId);
+    if (result === 'reset') return 'reset';
+    if (result instanceof AwsError) return { status: result.status, headers: xmlHeaders, body: queryErrorXml(result, route.xmlNamespace, requestId) };
+    return { status: 200, headers: xmlHeaders, body: queryResponseXml(action, route.xmlNamespace, result as Record<string, unknown>, requestId) };
   }
 
   /** The pipeline every AWS call goes through. Returns the output, an AWS error, or 'reset'. */
@@ -247,6 +265,11 @@ function jsonError(error: AwsError, jsonVersion: '1.0' | '1.1', queryCompatible:
  */
 export function accessKeyIdOf(authorization: string | undefined): string | undefined {
   return /Credential=([^/,\s]+)\//.exec(authorization ?? '')?.[1];
+}
+
+/** The service a SigV4 `Authorization` header is scoped to (`sts` in `Credential=AKID/20260101/us-east-1/sts/aws4_request`). */
+export function signingNameOf(authorization: string | undefined): string | undefined {
+  return /Credential=[^/,\s]+\/[^/,\s]+\/[^/,\s]+\/([^/,\s]+)\/aws4_request/.exec(authorization ?? '')?.[1];
 }
 
 function header(req: http.IncomingMessage, name: string): string | undefined {

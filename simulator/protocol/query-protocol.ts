@@ -2,7 +2,7 @@ import { AwsError } from './aws-error';
 import { JsonInput } from './service-handler';
 
 /**
- * The awsQuery protocol (SNS): a form-encoded body `Action=Publish&Version=...&TopicArn=...`,
+ * The awsQuery protocol (SNS, STS): a form-encoded body `Action=Publish&Version=...&TopicArn=...`,
  * an XML response `<PublishResponse><PublishResult>...</PublishResult><ResponseMetadata>` and an
  * XML `<ErrorResponse><Error><Type/><Code/><Message/></Error><RequestId/></ErrorResponse>`.
  * https://smithy.io/2.0/aws/protocols/aws-query-protocol.html
@@ -35,17 +35,36 @@ export function parseQueryBody(body: string): QueryRequest {
   return { action: params.get('Action') ?? '', input };
 }
 
+/**
+ * `<ActionResponse><ActionResult>members</ActionResult><ResponseMetadata/>`. Members are written the way awsQuery
+ * serializes XML shapes: a structure as an element per member, nested structures nested (AssumeRole's
+ * `<Credentials><AccessKeyId/>...</Credentials>`), a list as `<member>` items (the default, non-flattened list), a Date
+ * as ISO 8601 date-time, the protocol's default timestamp format
+ * (https://smithy.io/2.0/aws/protocols/aws-query-protocol.html#xml-shape-serialization). Undefined members are left out.
+ */
 export function queryResponseXml(action: string, xmlNamespace: string, output: Record<string, unknown>, requestId: string): string {
-  const members = Object.entries(output)
-    .filter(([, value]) => value !== undefined)
-    .map(([name, value]) => `<${name}>${escapeXml(String(value))}</${name}>`)
-    .join('');
-  return `<${action}Response xmlns="${xmlNamespace}"><${action}Result>${members}</${action}Result>`
+  return `<${action}Response xmlns="${xmlNamespace}"><${action}Result>${membersXml(output)}</${action}Result>`
     + `<ResponseMetadata><RequestId>${requestId}</RequestId></ResponseMetadata></${action}Response>`;
 }
 
-export function queryErrorXml(error: AwsError, xmlNamespace: string, requestId: string): string {
-  return `<ErrorResponse xmlns="${xmlNamespace}"><Error><Type>${error.faultType}</Type><Code>${escapeXml(error.queryCode)}</Code>`
+function membersXml(structure: Record<string, unknown>): string {
+  return Object.entries(structure)
+    .filter(([, value]) => value !== undefined)
+    .map(([name, value]) => `<${name}>${valueXml(value)}</${name}>`)
+    .join('');
+}
+
+function valueXml(value: unknown): string {
+  if (Array.isArray(value)) return value.map((item) => `<member>${valueXml(item)}</member>`).join('');
+  if (value instanceof Date) return value.toISOString();
+  if (typeof value === 'object' && value !== null) return membersXml(value as Record<string, unknown>);
+  return escapeXml(String(value));
+}
+
+/** The error document; `xmlNamespace` is left out for a request no service was found for. */
+export function queryErrorXml(error: AwsError, xmlNamespace: string | undefined, requestId: string): string {
+  const namespace = xmlNamespace === undefined ? '' : ` xmlns="${xmlNamespace}"`;
+  return `<ErrorResponse${namespace}><Error><Type>${error.faultType}</Type><Code>${escapeXml(error.queryCode)}</Code>`
     + `<Message>${escapeXml(error.message)}</Message></Error><RequestId>${requestId}</RequestId></ErrorResponse>`;
 }
 

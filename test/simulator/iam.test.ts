@@ -77,7 +77,7 @@ describe('IAM policy evaluation', () => {
     expect(first.accessKeyId).toMatch(/^ASIA[A-Z0-9]{16}$/);
     expect(second.accessKeyId).not.toBe(first.accessKeyId);
     expect(iam.callerFor(first.accessKeyId)).toEqual({
-      accountId: ACCOUNT, arn: `arn:aws:sts::${ACCOUNT}:assumed-role/Reconciler/run-1`, roleArn: role.arn, admin: false,
+      accountId: ACCOUNT, arn: `arn:aws:sts::${ACCOUNT}:assumed-role/Reconciler/run-1`, roleArn: role.arn, sessionName: 'run-1', admin: false,
     });
     expect(iam.callerFor(second.accessKeyId).arn).toBe(`arn:aws:sts::${ACCOUNT}:assumed-role/Reconciler/session`);
     // Same seed, same keys.
@@ -358,7 +358,7 @@ describe('the caller through the real SDK', () => {
     const clock = new SimulatedClock({ speed: 0 });
     const front = new HttpFront({
       jsonRoutes: [{ targetPrefix: 'SWBExternalService', jsonVersion: '1.1', handler }],
-      queryRoute: { xmlNamespace: 'urn:none', handler },
+      queryRoutes: [{ signingName: 'sso', xmlNamespace: 'urn:none', handler }],
       webhooks: new WebhookRecorder(),
       calls: new CallCounter(),
       faults: new FaultInjector(new SeededRandom(2), clock),

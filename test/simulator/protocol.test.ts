@@ -7,6 +7,7 @@ import { QueueDoesNotExist, SendMessageCommand, SQSClient } from '@aws-sdk/clien
 import { GetParameterCommand, ParameterNotFound, PutParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { ListInstancesCommand, SSOAdminClient } from '@aws-sdk/client-sso-admin';
 import { AwsSimulator } from '../../simulator';
+import { queryResponseXml } from '../../simulator/protocol/query-protocol';
 
 describe('AWS protocols through the real SDK v3 clients', () => {
   let sim: AwsSimulator;
@@ -101,6 +102,28 @@ describe('AWS protocols through the real SDK v3 clients', () => {
     sim.webhooks.failNext('teams', 1, 429);
     expect((await fetch(sim.webhookUrl('teams'), { method: 'POST', body: '{}' })).status).toBe(429);
     expect(sim.webhooks.deliveries('teams')).toHaveLength(1);
+  });
+
+  test('awsQuery responses nest structures, write lists as member items and dates as ISO 8601', () => {
+    const xml = queryResponseXml('Describe', 'urn:x', { Thing: { Name: 'a<b', At: new Date(Date.UTC(2026, 0, 1)), Tags: ['x', 'y'] }, Gone: undefined }, 'req-1');
+    expect(xml).toBe('<DescribeResponse xmlns="urn:x"><DescribeResult><Thing><Name>a&lt;b</Name><At>2026-01-01T00:00:00.000Z</At>'
+      + '<Tags><member>x</member><member>y</member></Tags></Thing></DescribeResult>'
+      + '<ResponseMetadata><RequestId>req-1</RequestId></ResponseMetadata></DescribeResponse>');
+  });
+
+  test('a form-encoded request signed for no query service is refused without a service to count it against', async () => {
+    const post = (authorization?: string) => fetch(sim.endpoint, {
+      method: 'POST',
+      body: 'Action=Publish&Version=2010-03-31',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', ...(authorization ? { authorization } : {}) },
+    });
+    const before = sim.calls.total();
+    const unsigned = await post();
+    expect(unsigned.status).toBe(400);
+    expect(await unsigned.text()).toContain('<Code>MissingAuthenticationTokenException</Code>');
+    const elsewhere = await post('AWS4-HMAC-SHA256 Credential=AKIA/20260101/us-east-1/ec2/aws4_request, SignedHeaders=host, Signature=x');
+    expect(await elsewhere.text()).toContain('<Code>UnknownOperationException</Code>');
+    expect(sim.calls.total()).toBe(before);
   });
 
   test('unsigned requests are refused and unknown operations answer UnknownOperationException', async () => {

@@ -1,8 +1,9 @@
 import { generatedName } from './physical-names';
+import { invalidPrincipal, statementsOf, trustStatementsOf } from './policy-documents';
 import { ProvisionedResource, ResourceProvider, ResourceRequest, stringProperty } from './provider';
 import { ProviderRuntime } from './runtime';
 import { AwsError } from '../../protocol/aws-error';
-import { IamModel, PolicyConditions, PolicyStatement } from '../../services/iam/iam-model';
+import { IamModel, PolicyStatement, TrustStatement } from '../../services/iam/iam-model';
 import { handlerErrorCode, handlerFailure, serviceErrorMessage } from '../errors';
 import type { StackResource } from '../stack-types';
 
@@ -75,9 +76,9 @@ class RolePolicies {
 /**
  * AWS::IAM::Role against IamModel: createOnly RoleName and Path, primaryIdentifier RoleName, readOnly Arn and RoleId
  * (cfn-lint schemas/providers/us_east_1/aws-iam-role.json); Ref is the role name (generated when RoleName is absent).
- * The trust policy's `Principal.AWS` entries become trustedPrincipalArns (an account id means that account's root,
- * https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_principal.html); service principals
- * and ManagedPolicyArns are not modelled. A name taken fails with CreateRole's EntityAlreadyExists, 409, "Role with
+ * The trust policy becomes the role's trust statements, conditions and service principals included (trustStatementsOf);
+ * one naming a role that does not exist fails like IAM refuses it (invalidPrincipal). MaxSessionDuration is kept (AssumeRole
+ * reads it); ManagedPolicyArns are not modelled. A name taken fails with CreateRole's EntityAlreadyExists, 409, "Role with
  * name X already exists." (as quoted in aws-ia/terraform-aws-control_tower_account_factory#465).
  */
 export class IamRoleProvider implements ResourceProvider {
@@ -95,8 +96,9 @@ export class IamRoleProvider implements ResourceProvider {
     if (this.iam.role(arn) || this.iam.role(roleArnFor(request, '/', name))) {
       throw iamFailure(new AwsError('EntityAlreadyExists', `Role with name ${name} already exists.`, { status: 409 }), request, this.runtime);
     }
-    const trustedPrincipalArns = trustedPrincipals(p.AssumeRolePolicyDocument, request);
-    this.iam.createRole({ accountId: request.accountId, name, path, policy: [], trustedPrincipalArns });
+    const trustPolicy = this.trustPolicy(request);
+    const maxSessionDurationSeconds = this.maxSessionDuration(request);
+    this.iam.createRole({ accountId: request.accountId, name, path, policy: [], trustPolicy, maxSessionDurationSeconds });
     this.policies.remember(request.accountId, name, arn);
     this.policies.setInline(arn, inlineStatements(p));
     return { physicalId: name, attributes: { Arn: arn, RoleId: `AROA${this.runtime.random.chars(17, 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567')}` } };
@@ -105,7 +107,7 @@ export class IamRoleProvider implements ResourceProvider {
   /** UpdateAssumeRolePolicy for the trust policy, then the role's own Policies (PutRolePolicy / DeleteRolePolicy). */
   public async update(request: ResourceRequest, current: StackResource): Promise<ProvisionedResource> {
     const arn = String(current.attributes.Arn);
-    this.iam.updateAssumeRolePolicy(arn, trustedPrincipals(request.properties.AssumeRolePolicyDocument, request));
+    this.iam.updateAssumeRolePolicy(arn, this.trustPolicy(request));
     this.policies.setInline(arn, inlineStatements(request.properties));
     return { physicalId: current.physicalId, attributes: current.attributes };
   }
@@ -129,6 +131,28 @@ export class IamRoleProvider implements ResourceProvider {
       }
     }
     this.policies.forget(arn);
+  }
+
+  /** The request's AssumeRolePolicyDocument, refused as IAM refuses it when it names a role that does not exist. */
+  private trustPolicy(request: ResourceRequest): TrustStatement[] {
+    const statements = trustStatementsOf(request.properties.AssumeRolePolicyDocument, request.partition);
+    const invalid = invalidPrincipal(statements, this.iam);
+    if (invalid) throw iamFailure(invalid, request, this.runtime);
+    return statements;
+  }
+
+  /**
+   * MaxSessionDuration, 3600 to 43200 (aws-iam-role.json). A value outside fails as a ValidationError worded in AWS's
+   * validation-message form; no quoted instance of this one was found.
+   */
+  private maxSessionDuration(request: ResourceRequest): number | undefined {
+    const raw = request.properties.MaxSessionDuration;
+    if (raw === undefined) return undefined;
+    const value = Number(raw);
+    if (Number.isInteger(value) && value >= 3600 && value <= 43_200) return value;
+    const limit = value < 3600 ? 'greater than or equal to 3600' : 'less than or equal to 43200';
+    const message = `1 validation error detected: Value '${String(raw)}' at 'maxSessionDuration' failed to satisfy constraint: Member must have value ${limit}`;
+    throw iamFailure(new AwsError('ValidationError', message), request, this.runtime);
   }
 
   public async read(identifier: Readonly<Record<string, string>>, request: ResourceRequest): Promise<ProvisionedResource | undefined> {
@@ -191,56 +215,9 @@ export function createIamProviders(iam: IamModel, runtime: ProviderRuntime): { r
   return { role: new IamRoleProvider(iam, policies, runtime), policy: new IamPolicyProvider(policies, runtime) };
 }
 
-/**
- * An IAM JSON policy document (an object or its JSON text) as PolicyStatements: Effect, Action, Resource (each a
- * string or a list) and Condition, carried as written: IamModel evaluates what it understands and never lets the rest
- * widen access (an Allow with a condition it does not understand does not apply, a Deny with one does). Numbers and
- * booleans in a condition are strings to IAM ("true"); other values (an unresolved intrinsic) stay as they are, which
- * IamModel does not understand. NotAction and NotResource are not modelled, so statements using them are left out
- * rather than read wrongly.
- */
-export function statementsOf(document: unknown): PolicyStatement[] {
-  const parsed = typeof document === 'string' ? JSON.parse(document) as unknown : document;
-  const raw = (parsed as { Statement?: unknown } | undefined)?.Statement;
-  const statements = (Array.isArray(raw) ? raw : raw === undefined ? [] : [raw]) as Array<Record<string, unknown>>;
-  const list = (value: unknown) => (Array.isArray(value) ? value : value === undefined ? [] : [value]).map(String);
-  return statements
-    .filter((s) => s.NotAction === undefined && s.NotResource === undefined)
-    .map((s) => {
-      const statement: PolicyStatement = { effect: s.Effect === 'Deny' ? 'Deny' : 'Allow', actions: list(s.Action), resources: list(s.Resource ?? '*') };
-      return s.Condition === undefined ? statement : { ...statement, conditions: conditionsOf(s.Condition) };
-    });
-}
-
-/** The Condition element with scalar values as strings; anything that is not an operator → key → value(s) map is kept as is. */
-function conditionsOf(condition: unknown): PolicyConditions {
-  if (typeof condition !== 'object' || condition === null || Array.isArray(condition)) return condition as PolicyConditions;
-  const scalar = (v: unknown) => (typeof v === 'number' || typeof v === 'boolean' ? String(v) : v);
-  return Object.fromEntries(Object.entries(condition).map(([operator, block]) => [
-    operator,
-    typeof block === 'object' && block !== null && !Array.isArray(block)
-      ? Object.fromEntries(Object.entries(block).map(([key, value]) => [key, Array.isArray(value) ? value.map(scalar) : scalar(value)]))
-      : block,
-  ])) as PolicyConditions;
-}
-
 function inlineStatements(properties: Readonly<Record<string, unknown>>): PolicyStatement[] {
   const policies = (properties.Policies as Array<{ PolicyDocument?: unknown }> | undefined) ?? [];
   return policies.flatMap((policy) => statementsOf(policy.PolicyDocument ?? {}));
-}
-
-function trustedPrincipals(document: unknown, request: ResourceRequest): string[] {
-  const parsed = typeof document === 'string' ? JSON.parse(document) as unknown : document;
-  const raw = (parsed as { Statement?: unknown } | undefined)?.Statement;
-  const statements = (Array.isArray(raw) ? raw : raw === undefined ? [] : [raw]) as Array<Record<string, unknown>>;
-  return statements
-    .filter((s) => s.Effect !== 'Deny')
-    .flatMap((s) => {
-      const principal = s.Principal as { AWS?: unknown } | string | undefined;
-      const aws = typeof principal === 'object' ? principal.AWS : undefined;
-      return (Array.isArray(aws) ? aws : aws === undefined ? [] : [aws]).map(String);
-    })
-    .map((p) => (/^\d{12}$/.test(p) ? `arn:${request.partition}:iam::${p}:root` : p));
 }
 
 function iamFailure(error: AwsError, request: ResourceRequest, runtime: ProviderRuntime): Error {

@@ -1,10 +1,13 @@
+import { createHash } from 'crypto';
 import { evaluateConditions, PolicyConditions } from './conditions';
+import { AssumingParty, allowedAwsPrincipals, evaluateTrust, TrustOutcome, TrustStatement, trustStatementsFor } from './trust-policy';
 import { matches } from './wildcard';
 import { SeededRandom } from '../../core/seeded-random';
 import { AwsError } from '../../protocol/aws-error';
 
 export { matches } from './wildcard';
 export type { PolicyConditions } from './conditions';
+export type { TrustStatement, TrustOutcome } from './trust-policy';
 
 /**
  * One statement of an identity-based policy. `actions` and `resources` may hold the `*` (any run of
@@ -36,6 +39,8 @@ export interface Caller {
   readonly arn: string;
   /** The role behind an assumed-role session. */
   readonly roleArn?: string;
+  /** The RoleSessionName of an assumed-role session. */
+  readonly sessionName?: string;
   /** Allowed everything, like the account root user. */
   readonly admin: boolean;
 }
@@ -45,8 +50,18 @@ export interface RoleRecord {
   readonly accountId: string;
   readonly name: string;
   readonly path: string;
+  /**
+   * The role's unique id, `AROA` and 17 characters (reference_identifiers.html#identifiers-unique-ids), what
+   * `AssumedRoleId` and GetCallerIdentity's `UserId` start with; derived from the ARN here, so it draws no randomness.
+   */
+  readonly roleId: string;
   policy: readonly PolicyStatement[];
-  trustedPrincipalArns: readonly string[];
+  /** Who may assume the role (see evaluateTrust). */
+  trustPolicy: readonly TrustStatement[];
+  /** The AWS principals the trust policy's Allow statements name, whatever their conditions: a summary of `trustPolicy`. */
+  readonly trustedPrincipalArns: readonly string[];
+  /** The most DurationSeconds an AssumeRole of this role may ask for. */
+  readonly maxSessionDurationSeconds: number;
 }
 
 export interface CreateRoleOptions {
@@ -55,8 +70,23 @@ export interface CreateRoleOptions {
   /** @default '/' */
   readonly path?: string;
   readonly policy: readonly PolicyStatement[];
-  /** Principal ARNs the trust policy names (roles, or `arn:aws:iam::<acct>:root`). @default none */
+  /**
+   * Principal ARNs the trust policy names (roles, or `arn:aws:iam::<acct>:root`): one unconditioned Allow statement.
+   * @default none
+   */
   readonly trustedPrincipalArns?: readonly string[];
+  /**
+   * Trust statements with conditions, e.g. the root of an account narrowed by `aws:PrincipalArn`; added after the
+   * statement of `trustedPrincipalArns` when both are given.
+   * @default none
+   */
+  readonly trustPolicy?: readonly TrustStatement[];
+  /**
+   * MaxSessionDuration: "If you do not specify a value for this setting, the default value of one hour is applied. This
+   * setting can have a value from 1 hour to 12 hours." (IAM API Reference, CreateRole).
+   * @default 3600
+   */
+  readonly maxSessionDurationSeconds?: number;
 }
 
 export interface IssuedCredentials {
@@ -70,18 +100,23 @@ interface Session {
   readonly sessionName: string;
 }
 
-type Decision = 'ALLOW' | 'IMPLICIT_DENY' | 'EXPLICIT_DENY';
+/** What the identity-based policies decide for one action on one resource. */
+export type PolicyDecision = 'ALLOW' | 'IMPLICIT_DENY' | 'EXPLICIT_DENY';
 
 const UPPER_ALPHANUMERIC = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789';
 const BASE64 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
+const BASE32 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
+const ONE_HOUR = 3600;
+const TWELVE_HOURS = 43_200;
 
 /**
  * IAM as far as authorization goes: roles with identity-based policies, temporary credentials bound
  * to role sessions, and the evaluation AWS runs on every request
  * (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-logic.html).
- * Only identity-based policies are modelled: no resource-based policies, SCPs or boundaries. Conditions are evaluated
- * for the string operators on `aws:ResourceTag/<key>` (conditions.ts); a condition the simulator does not understand
- * never widens access (see `decide`).
+ * Identity-based policies are modelled, and of the resource-based policies only role trust policies (trust-policy.ts,
+ * which STS AssumeRole consults): no other resource-based policies, SCPs or boundaries. Conditions are evaluated for the
+ * string and ARN operators on `aws:ResourceTag/<key>`, `aws:PrincipalArn` and `aws:PrincipalAccount` (conditions.ts);
+ * a condition the simulator does not understand never widens access (see `decide`).
  * Model methods are for arranging fixtures; they throw plain errors on misuse.
  */
 export class IamModel {
@@ -100,13 +135,22 @@ export class IamModel {
     if (!path.startsWith('/') || !path.endsWith('/')) throw new Error(`a role path begins and ends with '/', got '${path}'`);
     const arn = `arn:aws:iam::${spec.accountId}:role${path}${spec.name}`;
     if (this.roles.has(arn) || this.roleNamed(spec.accountId, spec.name)) throw new Error(`role ${spec.name} already exists in ${spec.accountId}`);
+    const maxSessionDurationSeconds = spec.maxSessionDurationSeconds ?? ONE_HOUR;
+    if (!(Number.isInteger(maxSessionDurationSeconds) && maxSessionDurationSeconds >= ONE_HOUR && maxSessionDurationSeconds <= TWELVE_HOURS)) {
+      throw new Error(`a role's maximum session duration is 3600 to 43200 seconds, got ${maxSessionDurationSeconds}`);
+    }
     const role: RoleRecord = {
       arn,
       accountId: spec.accountId,
       name: spec.name,
       path,
+      roleId: `AROA${[...createHash('sha256').update(arn).digest()].slice(0, 17).map((b) => BASE32[b % 32]).join('')}`,
       policy: [...spec.policy],
-      trustedPrincipalArns: [...(spec.trustedPrincipalArns ?? [])],
+      trustPolicy: [...trustStatementsFor(spec.trustedPrincipalArns ?? []), ...(spec.trustPolicy ?? [])],
+      get trustedPrincipalArns() {
+        return allowedAwsPrincipals(this.trustPolicy, arn.split(':')[1]);
+      },
+      maxSessionDurationSeconds,
     };
     this.roles.set(arn, role);
     return role;
@@ -127,8 +171,9 @@ export class IamModel {
    * https://docs.aws.amazon.com/IAM/latest/UserGuide/id_credentials_temp_control-access_disable-perms.html).
    * https://docs.aws.amazon.com/IAM/latest/APIReference/API_UpdateAssumeRolePolicy.html
    */
-  public updateAssumeRolePolicy(roleArn: string, trustedPrincipalArns: readonly string[]): void {
-    this.requireRole(roleArn).trustedPrincipalArns = [...trustedPrincipalArns];
+  public updateAssumeRolePolicy(roleArn: string, trust: readonly string[] | readonly TrustStatement[]): void {
+    const statements = trust.every((t) => typeof t === 'string') ? trustStatementsFor(trust as readonly string[]) : trust as readonly TrustStatement[];
+    this.requireRole(roleArn).trustPolicy = [...statements];
   }
 
   /**
@@ -163,7 +208,7 @@ export class IamModel {
     // An assumed-role session ARN carries the role name, not its path
     // (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_identifiers.html#identifiers-arns).
     const arn = `arn:aws:sts::${role.accountId}:assumed-role/${role.name}/${session.sessionName}`;
-    return { accountId: role.accountId, arn, roleArn: role.arn, admin: false };
+    return { accountId: role.accountId, arn, roleArn: role.arn, sessionName: session.sessionName, admin: false };
   }
 
   /**
@@ -212,18 +257,26 @@ export class IamModel {
     return this.decide(caller, action, resource) === 'ALLOW';
   }
 
+  /** The identity-policy decision itself, for callers that combine it with a resource-based policy (STS AssumeRole). */
+  public decision(caller: Caller, action: string, resource: string): PolicyDecision {
+    return this.decide(caller, action, resource);
+  }
+
   /**
    * Whether the role's trust policy admits a principal, given as a role ARN or an assumed-role
    * session ARN: naming the role itself, or the root of the principal's account (which delegates
-   * to that account's IAM; https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_principal.html).
+   * to that account's IAM; https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_principal.html),
+   * with the statement's conditions holding (see evaluateTrust).
    */
   public trusts(roleArn: string, callerArnOrRoleArn: string): boolean {
-    const trusted = this.requireRole(roleArn).trustedPrincipalArns;
-    const accountId = callerArnOrRoleArn.split(':')[4];
-    const principalRole = this.roleOfPrincipal(callerArnOrRoleArn);
-    return trusted.includes(`arn:aws:iam::${accountId}:root`)
-      || trusted.includes(callerArnOrRoleArn)
-      || (principalRole !== undefined && trusted.includes(principalRole));
+    const party = { arn: callerArnOrRoleArn, principalArn: this.roleOfPrincipal(callerArnOrRoleArn) ?? callerArnOrRoleArn, accountId: callerArnOrRoleArn.split(':')[4] };
+    const outcome = evaluateTrust(this.requireRole(roleArn).trustPolicy, party);
+    return outcome === 'principal' || outcome === 'account';
+  }
+
+  /** How the role's trust policy treats a caller asking to assume it (what STS AssumeRole decides on). */
+  public trustOf(roleArn: string, caller: Caller): TrustOutcome {
+    return evaluateTrust(this.requireRole(roleArn).trustPolicy, partyOf(caller));
   }
 
   /**
@@ -235,12 +288,13 @@ export class IamModel {
    * never widens access: an Allow with one does not apply, a Deny with one applies. That is the stricter reading;
    * AWS, which understands every condition, may allow what the simulator denies, never the reverse.
    */
-  private decide(caller: Caller, action: string, resource: string): Decision {
+  private decide(caller: Caller, action: string, resource: string): PolicyDecision {
     if (caller.admin) return 'ALLOW';
     const policy = caller.roleArn === undefined ? [] : this.roles.get(caller.roleArn)?.policy ?? [];
     const candidates = policy.filter((s) => s.actions.some((a) => matches(a, action, true)) && s.resources.some((r) => matches(r, resource, false)));
     if (candidates.length === 0) return 'IMPLICIT_DENY';
-    const context = { resourceTags: this.resourceTags(resource) };
+    const party = partyOf(caller);
+    const context = { resourceTags: this.resourceTags(resource), principalArn: party.principalArn, principalAccount: party.accountId };
     const outcomes = candidates.map((s) => ({ effect: s.effect, outcome: evaluateConditions(s.conditions, context) }));
     if (outcomes.some((o) => o.effect === 'Deny' && o.outcome !== 'no-match')) return 'EXPLICIT_DENY';
     return outcomes.some((o) => o.effect === 'Allow' && o.outcome === 'match') ? 'ALLOW' : 'IMPLICIT_DENY';
@@ -263,4 +317,9 @@ export class IamModel {
     if (!role) throw new Error(`no role ${roleArn}`);
     return role;
   }
+}
+
+/** The caller as a trust policy and the `aws:Principal*` condition keys see it. */
+function partyOf(caller: Caller): AssumingParty {
+  return { arn: caller.arn, principalArn: caller.roleArn ?? caller.arn, accountId: caller.accountId };
 }
