@@ -3,7 +3,8 @@
 //
 // - 'two-stack': everything in the management account; home region eu-west-1, forwarder in us-east-1.
 // - 'delegated-admin': catalog and automation in a delegated administrator account; the management
-//   account runs the us-east-1 forwarder, and a second forwarder in the home region for the
+//   account runs the us-east-1 forwarder (which also creates the assignment reader role the
+//   automation assumes for per-principal reads), and a second forwarder in the home region for the
 //   Identity Store events that only its default bus receives.
 // - 'same-account-us-east-1': home region us-east-1 of the management account; one stack, no
 //   forwarder (Organizations events arrive on the same default bus).
@@ -108,6 +109,8 @@ export function buildLandingZoneApp(options: LandingZoneAppOptions = {}): Landin
     catalog,
     groupNameSuffix: '@corp.example.com',
     organizationManagementAccountId: delegated ? management : undefined,
+    // Per-principal reads through the management account's reader role (the OrgEventBridge below creates it).
+    assignmentReader: delegated,
     assignments: [
       {
         principal: Principal.group('AWS-Auditors'),
@@ -157,6 +160,7 @@ export function buildLandingZoneApp(options: LandingZoneAppOptions = {}): Landin
       // With the automation in a delegated account, the management account's Identity Store events
       // must be forwarded too: from us-east-1 when that is the home region.
       forwardIdentityStoreEvents: delegated && homeRegion === 'us-east-1',
+      assignmentReader: delegated,
     });
   }
   if (delegated && homeRegion !== 'us-east-1') {

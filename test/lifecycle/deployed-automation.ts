@@ -3,7 +3,7 @@ import { SQSClient, SendMessageCommand } from '@aws-sdk/client-sqs';
 import { App, Stack } from 'aws-cdk-lib';
 import type { Context, SQSEvent } from 'aws-lambda';
 import {
-  AwsSimulator, DeployedFunction, OrganizationFixture, OrganizationFixtureOptions, StackOperationResult, buildOrganization,
+  AwsSimulator, AwsSimulatorOptions, DeployedFunction, OrganizationFixture, OrganizationFixtureOptions, StackOperationResult, buildOrganization,
 } from '../../simulator';
 import { DynamoDbEndpoint } from '../../simulator/dynamodb/dynalite-endpoint';
 import { DynamoDbStateStore } from '../../src/reconciler/adapters/dynamodb-state';
@@ -57,9 +57,14 @@ export interface DeliveredMessage {
 }
 
 export class DeployedAutomation {
-  static async start(options: { organization: OrganizationFixtureOptions; speed?: number }): Promise<DeployedAutomation> {
+  static async start(options: {
+    organization: OrganizationFixtureOptions;
+    speed?: number;
+    /** The simulator's Identity Center options, e.g. a delegated administrator. */
+    identityCenter?: AwsSimulatorOptions['identityCenter'];
+  }): Promise<DeployedAutomation> {
     const speed = options.speed ?? 100;
-    const sim = await AwsSimulator.start({ seed: 11, clock: { speed } });
+    const sim = await AwsSimulator.start({ seed: 11, clock: { speed }, identityCenter: options.identityCenter });
     const dynamodb = await DynamoDbEndpoint.start();
     return new DeployedAutomation(sim, dynamodb, buildOrganization(sim, options.organization), speed);
   }
@@ -89,12 +94,12 @@ export class DeployedAutomation {
   }
 
   /** Synthesizes the stack `build` fills and deploys it, delivering queued messages meanwhile. */
-  async deploy(build: (stack: Stack) => void, stackName = 'Home'): Promise<StackOperationResult> {
+  async deploy(build: (stack: Stack) => void, stackName = 'Home', accountId = this.sim.organizations.managementAccountId): Promise<StackOperationResult> {
     const app = new App();
-    const stack = new Stack(app, stackName, { env: { account: this.sim.organizations.managementAccountId, region: this.sim.region } });
+    const stack = new Stack(app, stackName, { env: { account: accountId, region: this.sim.region } });
     build(stack);
     const template = app.synth().getStackByName(stackName).template as object;
-    return this.whilePumping(() => this.sim.cloudFormation.deploy(stackName, template));
+    return this.whilePumping(() => this.sim.cloudFormation.deploy(stackName, template, { accountId }));
   }
 
   async destroy(stackName = 'Home'): Promise<StackOperationResult> {
