@@ -45,6 +45,22 @@ describe('DynamoDbStateStore', () => {
     expect((await items()).map((i) => i.pk.S).sort()).toEqual(['LABEL', 'LABEL', 'META', 'NAME', 'PAIR', 'PAIR']);
   });
 
+  test('per-account readings: saved in batches, replaced by target, read back, and never mistaken for the state', async () => {
+    const store = new DynamoDbStateStore(client, table);
+    const readings = Array.from({ length: 60 }, (_, i) => ({
+      accountId: String(100000000000 + i),
+      permissionSetArn: PS,
+      readAt: 1_000 + i,
+      principals: i % 2 === 0 ? [{ principalType: 'GROUP' as const, principalId: `g-${i}` }, { principalType: 'USER' as const, principalId: `u-${i}` }] : [],
+    }));
+    await store.saveReadings(readings);
+    await store.saveReadings([{ ...readings[0], principals: [], readAt: 5_000 }]);
+    const back = await new DynamoDbStateStore(client, table).readings();
+    const byAccount = (list: typeof back) => [...list].sort((a, b) => a.accountId.localeCompare(b.accountId));
+    expect(byAccount(back)).toEqual(byAccount([{ ...readings[0], principals: [], readAt: 5_000 }, ...readings.slice(1)]));
+    expect(await new DynamoDbStateStore(client, table).read()).toEqual({ empty: true });
+  });
+
   test('a write sends only what changed: removed facts are deleted, kept ones left alone', async () => {
     const store = new DynamoDbStateStore(client, table);
     await store.read();

@@ -3,7 +3,9 @@ import {
   paginateQuery,
 } from '@aws-sdk/client-dynamodb';
 import { SsmDocumentStore } from './ssm-document-store';
+import { AccountReading, ReadingPort } from '../core/account-readings';
 import { LegacyState, ReconcilerState, StoredState } from '../core/memory';
+import { parsePrincipalKey, principalKey } from '../core/model';
 import { CatalogEntry, CatalogGeneration, LeasePort, LifecyclePort, RetiringPermissionSet, StatePort } from '../core/ports';
 
 /** The format of the records below; bumped on any incompatible change. */
@@ -24,11 +26,13 @@ type Item = Record<string, AttributeValue>;
  * - `RETIRING`/`<permission set ARN>`: a catalog permission set CloudFormation retired, until it is
  *   drained and deleted (written by the lifecycle custom resources, outside any run);
  * - `GENERATION`/`<id>`: a deployed set of catalog permission sets, the latest being the catalog now;
- * - `UNINSTALL`/`state`: the automation is being uninstalled, and under which removal policy.
+ * - `UNINSTALL`/`state`: the automation is being uninstalled, and under which removal policy;
+ * - `READING`/`<account>|<permission set ARN>`: the principals holding the set there, as the
+ *   per-account reading (a delegated administrator without the reader role) last saw them.
  * A table without `META` has never been written: the legacy SSM state (earlier versions) is read
  * instead, once, and migrated by the first write.
  */
-export class DynamoDbStateStore implements StatePort, LeasePort, LifecyclePort {
+export class DynamoDbStateStore implements StatePort, LeasePort, LifecyclePort, ReadingPort {
   /** What the table held when last read or written: writes send the difference. */
   private known?: ReconcilerState;
   private migrated = false;
@@ -153,6 +157,28 @@ export class DynamoDbStateStore implements StatePort, LeasePort, LifecyclePort {
 
   async retired(permissionSetArn: string): Promise<void> {
     await this.client.send(new DeleteItemCommand({ TableName: this.tableName, Key: key('RETIRING', permissionSetArn) }));
+  }
+
+  async readings(): Promise<AccountReading[]> {
+    return (await this.query('READING')).map((i) => {
+      const sk = i.sk.S!;
+      const bar = sk.indexOf('|');
+      const principals = (JSON.parse(i.principals.S!) as string[]).map(parsePrincipalKey);
+      return { accountId: sk.slice(0, bar), permissionSetArn: sk.slice(bar + 1), principals, readAt: Number(i.readAt.N) };
+    });
+  }
+
+  async saveReadings(readings: readonly AccountReading[]): Promise<void> {
+    const requests = readings.map((r): WriteRequest => ({
+      PutRequest: {
+        Item: {
+          ...key('READING', `${r.accountId}|${r.permissionSetArn}`),
+          principals: { S: JSON.stringify(r.principals.map(principalKey)) },
+          readAt: { N: String(r.readAt) },
+        },
+      },
+    }));
+    for (let i = 0; i < requests.length; i += BATCH) await this.batchWrite(requests.slice(i, i + BATCH));
   }
 
   private async query(kind: string): Promise<Item[]> {

@@ -1,3 +1,4 @@
+import { BoundedReadOptions, readPerAccountBounded } from './account-readings';
 import { errorMessage, settleLimit } from './concurrency';
 import { Assignment, PrincipalId, assignmentKey, pairKey, parsePairKey, principalKey } from './model';
 import { IdentityCenterReadPort, PrincipalReadsUnavailable } from './ports';
@@ -15,8 +16,10 @@ export interface CurrentRead extends CurrentState {
   /** Assignments of managed principals through pairs the reconciler does not own: reported, never touched. */
   readonly foreign: number;
   readonly strategy: 'per-principal' | 'per-account';
-  /** Why the reading is not the one this caller was set up for (the assignment reader role failed). */
-  readonly notice?: string;
+  /** What the run should say about the reading (the assignment reader role failed, readings not saved, ...). */
+  readonly notices?: readonly string[];
+  /** The per-account reading did not cover every target in this invocation: nothing is planned, and it continues. */
+  readonly incomplete?: { readonly remaining: number; readonly read: number };
 }
 
 /** Errors meaning this caller may not use ListAccountAssignmentsForPrincipal at all. */
@@ -36,7 +39,12 @@ export async function readCurrent(
   accounts: string[],
   port: IdentityCenterReadPort,
   concurrency: number,
+  /** How the per-account fallback is bounded and resumed. @default - read every target now (the plan command) */
+  bounded?: Omit<BoundedReadOptions, 'concurrency'>,
 ): Promise<CurrentRead> {
+  const perAccount = () => (bounded
+    ? readBounded(principals, ownedPairs, accounts, port, { ...bounded, concurrency })
+    : readPerAccount(ownedPairs, accounts, port, concurrency));
   if (principals.length === 0) return { assignments: new Map(), unreadPrincipals: new Set(), failures: [], foreign: 0, strategy: 'per-principal' };
   const [first, ...rest] = principals;
   try {
@@ -44,8 +52,8 @@ export async function readCurrent(
     return await readPerPrincipal(first, probe, rest, ownedPairs, port, concurrency);
   } catch (error) {
     if (error instanceof PrincipalReadsUnavailable) {
-      const perAccount = await readPerAccount(ownedPairs, accounts, port, concurrency);
-      return { ...perAccount, notice: `${error.message}; the assignments were read per account and permission set instead` };
+      const read = await perAccount();
+      return { ...read, notices: [`${error.message}; the assignments were read per account and permission set instead`, ...(read.notices ?? [])] };
     }
     if (!UNSUPPORTED.has((error as Error).name)) {
       const remaining = await readPerPrincipal(undefined, [], rest, ownedPairs, port, concurrency);
@@ -55,8 +63,30 @@ export async function readCurrent(
         failures: [`reading assignments of ${principalKey(first)} failed (${errorMessage(error)})`, ...remaining.failures],
       };
     }
-    return readPerAccount(ownedPairs, accounts, port, concurrency);
+    return perAccount();
   }
+}
+
+/** The per-account reading, bounded and resumable (account-readings.ts): incomplete, it plans nothing for anyone. */
+async function readBounded(
+  principals: PrincipalId[], owned: ReadonlySet<string>, accounts: string[], port: IdentityCenterReadPort, options: BoundedReadOptions,
+): Promise<CurrentRead> {
+  const read = await readPerAccountBounded(owned, accounts, port, options);
+  const complete = read.remaining === 0;
+  const notices = [...read.notices];
+  if (!complete && read.failures.length < read.remaining) {
+    notices.push(`the per-account reading is not complete: ${read.remaining} account and permission set target(s) are still to read `
+      + `(${read.read} read in this invocation); nothing is planned until every one is, and a follow-up invocation continues`);
+  }
+  return {
+    assignments: read.assignments,
+    unreadPrincipals: complete ? new Set() : new Set(principals.map(principalKey)),
+    failures: read.failures,
+    foreign: 0,
+    strategy: 'per-account',
+    notices,
+    incomplete: complete ? undefined : { remaining: read.remaining, read: read.read },
+  };
 }
 
 async function readPerPrincipal(

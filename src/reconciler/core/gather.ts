@@ -1,3 +1,4 @@
+import { ReadingPort } from './account-readings';
 import { ClaimsDocument, Contest, contestedPairs } from './claims';
 import { errorMessage, settleLimit } from './concurrency';
 import { CurrentRead, readCurrent } from './current';
@@ -62,6 +63,10 @@ export interface GatherDeps {
   readonly organizations: OrganizationsPort;
   readonly connect: (instance: { readonly instanceArn: string; readonly identityStoreId: string }) => InstancePorts;
   readonly limits: { readonly readConcurrency: number };
+  /** When no new read may start: bounds the per-account reading. @default - reads are not bounded */
+  readonly time?: { shouldStop(): boolean };
+  /** Per-account readings kept between invocations (the state table). @default - none kept */
+  readonly readings?: ReadingPort;
 }
 
 export type Gathered = { readonly observation: Observation; readonly instance: InstancePorts } | { readonly stop: Stop };
@@ -105,7 +110,9 @@ export async function gather(deps: GatherDeps): Promise<Gathered> {
   const configured = configuredNames(document, refs);
   const scope = managedScope(configured.pairs, remembered.pairs, org, eligibility(document.options.managementAccountId));
   const principals = [...scope.principals].map(parsePrincipalKey);
-  const current = await readCurrent(principals, scope.pairs, [...scope.plannableAccounts], instance.identityCenter, concurrency);
+  // Bounded where readings can be kept (the Lambda); the plan command reads everything at once.
+  const bounded = deps.time && deps.readings && { readings: deps.readings, now: () => deps.clock.now(), stop: () => deps.time!.shouldStop() };
+  const current = await readCurrent(principals, scope.pairs, [...scope.plannableAccounts], instance.identityCenter, concurrency, bounded);
   const drift = await readDrift([...configured.permissionSets], instance.identityCenter, concurrency);
   const vanished = await readVanished(deletionCandidates(remembered, configured, scope, refs), instance.identityStore, concurrency);
   const claims = await readClaims(instance, [...scope.pairs, ...configured.pairs], deps.clock.now());

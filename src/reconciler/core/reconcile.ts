@@ -1,7 +1,9 @@
+import { recordWrites } from './account-readings';
 import { GuardSettings, decide } from './decide';
 import { ExecuteDeps, execute } from './execute';
 import { GatherDeps, gather } from './gather';
 import { continueRetirements } from './lifecycle';
+import { Assignment } from './model';
 import { Clock, LeasePort, LifecyclePort } from './ports';
 import { RunReport, summarize, summarizeBusy, summarizeStop } from './report';
 
@@ -11,6 +13,7 @@ export interface ReconcileDeps extends GatherDeps, ExecuteDeps {
   readonly runId: string;
   readonly clock: Clock;
   readonly limits: GatherDeps['limits'] & ExecuteDeps['limits'];
+  readonly time: ExecuteDeps['time'];
   /** From the function's configuration, never from the document. */
   readonly guards: GuardSettings;
   /** Serializes every applying run, however it was started (queue, continuation, direct invocation). */
@@ -33,12 +36,23 @@ export async function reconcile(deps: ReconcileDeps, mode: 'plan' | 'apply'): Pr
   const applying = mode === 'apply' && !deps.guards.dryRun;
   if (applying && !(await deps.lease.acquire(deps.runId, deps.leaseTtlMs))) return summarizeBusy(meta());
   try {
-    const gathered = await gather(deps);
+    // A plan uses the saved readings and saves none: it writes nothing.
+    const readings = deps.readings;
+    const kept = applying || !readings ? readings : { readings: () => readings.readings(), saveReadings: async () => undefined };
+    const gathered = await gather({ ...deps, readings: kept });
     if ('stop' in gathered) return summarizeStop(gathered.stop, deps.guards.dryRun, meta());
     const { observation, instance } = gathered;
     const decision = decide(observation, mode, deps.guards);
     const execution = await execute(decision, observation, instance.identityCenter, deps, instance.claims);
     const report = summarize(observation, decision, execution, meta());
+    if (applying && deps.readings && observation.current.strategy === 'per-account') {
+      // The saved readings follow the run's own writes, so that a follow-up invocation does not redo them.
+      const writes = execution.outcomes
+        .filter((o) => o.status === 'succeeded' && o.op.kind !== 'provision')
+        .map((o) => ({ kind: o.op.kind as 'create' | 'delete', assignment: (o.op as { assignment: Assignment }).assignment }));
+      await recordWrites(deps.readings, writes)
+        .catch((e) => report.notices.push(`the per-account readings could not be updated with this run's writes (${(e as Error).message})`));
+    }
     if (applying && deps.lifecycle) {
       // The same accounts as every other write of a run: ACTIVE ones, never the management account from a delegated administrator.
       const management = observation.document.options.managementAccountId;

@@ -181,8 +181,11 @@ export function summarize(observed: Observation, decision: Decision, executed: E
     const refused = refusedAll ? decision.plan.deletes.map((a) => ({ ...namer.assignment('delete', a), status: 'not-started' as const, reason: 'refused' })) : [];
     return { ...common, outcome: 'planned', continuation: false, changes: [...planned, ...refused] };
   }
-  const outcome: RunOutcome = executed.continuation ? 'continuing'
-    : !executed.clean || tally.notStarted > 0 ? 'partial'
+  // A per-account reading that did not finish goes on in a follow-up invocation, as long as it progresses.
+  const reading = observed.current.incomplete;
+  const continuation = executed.continuation || (reading !== undefined && reading.read > 0);
+  const outcome: RunOutcome = continuation ? 'continuing'
+    : !executed.clean || tally.notStarted > 0 || reading !== undefined ? 'partial'
       : outcomes.length === 0 ? 'no-changes' : 'converged';
-  return { ...common, outcome, continuation: executed.continuation, changes: outcomes.map((o) => namer.operation(o.op, o)) };
+  return { ...common, outcome, continuation, changes: outcomes.map((o) => namer.operation(o.op, o)) };
 }

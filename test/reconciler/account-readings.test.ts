@@ -1,0 +1,136 @@
+import { configWith } from './documents';
+import { FakeIdentityCenter, orgFrom } from './fakes';
+import { World } from './world';
+import { RuleDocument } from '../../src/reconciler/config/document';
+import { AccountReading, READING_MAX_AGE_MS, ReadingPort } from '../../src/reconciler/core/account-readings';
+import { PrincipalId } from '../../src/reconciler/core/model';
+
+// A delegated administrator without the assignment reader role reads per account and permission
+// set; that reading is bounded by the Lambda's time and resumed from saved readings.
+
+const org = () => orgFrom({
+  'Root': ['management'],
+  'Root/Workloads/Prod': ['prod-1', 'prod-2', 'prod-3'],
+  'Root/Workloads/Dev': ['dev-1', 'dev-2'],
+});
+
+const adminsEverywhere: RuleDocument = { principal: { group: 'Admins' }, permissionSet: 'Admin', target: { all: true } };
+const devsInDev: RuleDocument = { principal: { group: 'Devs' }, permissionSet: 'Dev', target: { ou: 'Root/Workloads/Dev' } };
+
+class MemoryReadings implements ReadingPort {
+  readonly saved = new Map<string, AccountReading>();
+  saves = 0;
+  async readings() {
+    return [...this.saved.values()];
+  }
+  async saveReadings(readings: readonly AccountReading[]) {
+    this.saves++;
+    for (const r of readings) this.saved.set(`${r.accountId}|${r.permissionSetArn}`, r);
+  }
+}
+
+/** Counts ListAccountAssignments calls, the per-account reading's unit of work. */
+function countReads(ic: FakeIdentityCenter): () => number {
+  let reads = 0;
+  const original = ic.listAssignments.bind(ic);
+  ic.listAssignments = async (accountId: string, permissionSetArn: string): Promise<PrincipalId[]> => {
+    reads++;
+    return original(accountId, permissionSetArn);
+  };
+  return () => reads;
+}
+
+describe('the per-account reading of a delegated administrator', () => {
+  test('reads only where the permission set is provisioned', async () => {
+    const world = new World(org(), configWith([adminsEverywhere, devsInDev]));
+    await world.run();
+    world.ic.forPrincipalRefused = true;
+    const reads = countReads(world.ic);
+    const readings = new MemoryReadings();
+    const report = await world.run('apply', { readings });
+    expect(report.readStrategy).toBe('per-account');
+    expect(report.outcome).toBe('no-changes');
+    // Admin is provisioned to all 6 accounts, Dev to the 2 dev accounts: 8 reads, not 6 × 2.
+    expect(reads()).toBe(8);
+    expect(readings.saved.size).toBe(8);
+  });
+
+  test('out of time: nothing is planned, the readings so far are kept, and the follow-up reads only the rest, then applies', async () => {
+    const world = new World(org(), configWith([adminsEverywhere, devsInDev]));
+    await world.run();
+    world.ic.forPrincipalRefused = true;
+    // A rule removed (2 deletions due) and one added (2 creates due).
+    world.document = configWith([{ ...adminsEverywhere, target: { ou: 'Root/Workloads/Prod' } }, devsInDev, { ...devsInDev, principal: { group: 'Admins' }, permissionSet: 'Dev' }]);
+    const reads = countReads(world.ic);
+    const readings = new MemoryReadings();
+    const writes = world.ic.writes;
+
+    const first = await world.run('apply', { readings, time: { shouldStop: () => reads() >= 3, drainDeadline: () => Infinity } });
+    expect(first.outcome).toBe('continuing');
+    expect(first.continuation).toBe(true);
+    expect(first.counts).toMatchObject({ creates: 0, deletes: 0 });
+    expect(first.notices).toContainEqual(expect.stringMatching(/the per-account reading is not complete: \d+ account and permission set target\(s\) are still to read \(3 read/));
+    expect(world.ic.writes).toBe(writes);
+    expect(readings.saved.size).toBe(3);
+
+    const second = await world.run('apply', { readings });
+    expect(reads()).toBe(8);
+    expect(second.outcome).toBe('converged');
+    expect(second.counts).toMatchObject({ created: 2, deleted: 3 });
+    expect(world.live()).toEqual([
+      'Admins:Admin@prod-1', 'Admins:Admin@prod-2', 'Admins:Admin@prod-3', 'Admins:Dev@dev-1', 'Admins:Dev@dev-2', 'Devs:Dev@dev-1', 'Devs:Dev@dev-2',
+    ]);
+
+    // The readings follow the run's own writes: the next run, within their age, reads nothing and changes nothing.
+    const third = await world.run('apply', { readings });
+    expect(reads()).toBe(8);
+    expect(third.outcome).toBe('no-changes');
+  });
+
+  test('a reading that makes no progress does not continue; readings older than their age are read again', async () => {
+    const world = new World(org(), configWith([adminsEverywhere]));
+    await world.run();
+    world.ic.forPrincipalRefused = true;
+    const reads = countReads(world.ic);
+    const readings = new MemoryReadings();
+
+    const stuck = await world.run('apply', { readings, time: { shouldStop: () => true, drainDeadline: () => Infinity } });
+    expect(stuck.outcome).toBe('partial');
+    expect(stuck.continuation).toBe(false);
+    expect(reads()).toBe(0);
+
+    await world.run('apply', { readings });
+    expect(reads()).toBe(6);
+    await world.run('apply', { readings });
+    expect(reads()).toBe(6);
+    await world.clock.sleep(READING_MAX_AGE_MS + 1);
+    await world.run('apply', { readings });
+    expect(reads()).toBe(12);
+  });
+
+  test('a failed read keeps every principal unplanned, and says which', async () => {
+    const world = new World(org(), configWith([adminsEverywhere]));
+    await world.run();
+    world.ic.forPrincipalRefused = true;
+    world.document = configWith([{ ...adminsEverywhere, target: { ou: 'Root/Workloads/Prod' } }]);
+    const original = world.ic.listAssignments.bind(world.ic);
+    world.ic.listAssignments = async (accountId, arn) => {
+      if (accountId === [...world.org.accounts.values()].find((a) => a.name === 'dev-1')!.id) throw Object.assign(new Error('rate exceeded'), { name: 'ThrottlingException' });
+      return original(accountId, arn);
+    };
+    const report = await world.run('apply', { readings: new MemoryReadings() });
+    expect(report.counts).toMatchObject({ deletes: 0, deleted: 0 });
+    expect(report.errors).toContainEqual(expect.stringMatching(/reading assignments of .* in \d{12} failed \(ThrottlingException: rate exceeded\)/));
+    expect(world.live()).toHaveLength(6);
+  });
+
+  test('a plan uses the saved readings and saves none', async () => {
+    const world = new World(org(), configWith([adminsEverywhere]));
+    await world.run();
+    world.ic.forPrincipalRefused = true;
+    const readings = new MemoryReadings();
+    const plan = await world.run('plan', { readings });
+    expect(plan.readStrategy).toBe('per-account');
+    expect(readings.saves).toBe(0);
+  });
+});
