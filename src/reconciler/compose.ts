@@ -64,7 +64,7 @@ export function composeReconciler(c: Composition): ReconcileDeps {
     }),
     clock: systemClock,
     log: c.log,
-    limits: c.limits,
+    limits: { ...c.limits, identityCenterRequestsPerSecond: c.rates.identityCenter },
     time: c.time,
   };
 }

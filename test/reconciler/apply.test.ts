@@ -1,7 +1,9 @@
 import { FakeIdentityCenter, PS, VirtualClock } from './fakes';
-import { OperationOutcome, alreadyGone, applyOperations, transientFailure } from '../../src/reconciler/core/apply';
+import { OperationOutcome, alreadyGone, applyOperations, pollIntervalMs, transientFailure } from '../../src/reconciler/core/apply';
 import { Assignment } from '../../src/reconciler/core/model';
 import { Operation } from '../../src/reconciler/core/plan';
+import { Clock, IdentityCenterWritePort, OperationKind, OperationStatus, WriteError } from '../../src/reconciler/core/ports';
+import { RateLimiter } from '../../src/reconciler/core/rate-limiter';
 
 const assignment = (group: number, account: number, ps = 'Admin'): Assignment => ({
   principalType: 'GROUP', principalId: `g-${group}`, permissionSetArn: PS(ps), accountId: String(100000000000 + account),
@@ -176,5 +178,205 @@ describe('a deletion refused at once because what it deletes is gone', () => {
       ['delete', 'succeeded', 'already gone'],
       ['create', 'failed', 'ResourceNotFoundException: refused: ResourceNotFoundException'],
     ]));
+  });
+});
+
+/**
+ * The fake with the FAILED listing, and the listing faults a client must survive: operations the
+ * listing does not show yet (`listingLagMs` after they start), and one it drops while it runs.
+ * A start refused at the cap gets AWS's words ("There are too many requests processing").
+ */
+class ListingIdentityCenter extends FakeIdentityCenter implements IdentityCenterWritePort {
+  failedListings = 0;
+  listingLagMs = 0;
+  /** Request ids the next IN_PROGRESS listing leaves out once, although they run. */
+  readonly dropOnce = new Set<string>();
+  refusedAtCap = 0;
+  private readonly kinds = new Map<string, OperationKind>();
+  private readonly startedAt = new Map<string, number>();
+
+  constructor(private readonly fakeClock: Clock, latencyMs: number) {
+    super(fakeClock, latencyMs);
+  }
+
+  async start(kind: 'create' | 'delete', a: Assignment): Promise<OperationStatus> {
+    return this.recordStart(kind, () => super.start(kind, a));
+  }
+
+  async startProvisioning(permissionSetArn: string, accountId: string): Promise<OperationStatus> {
+    return this.recordStart('provision', () => super.startProvisioning(permissionSetArn, accountId));
+  }
+
+  async listInProgress(kind: OperationKind): Promise<Set<string>> {
+    const running = await super.listInProgress(kind);
+    const now = this.fakeClock.now();
+    for (const id of [...running]) {
+      if (now - this.startedAt.get(id)! < this.listingLagMs || this.dropOnce.delete(id)) running.delete(id);
+    }
+    return running;
+  }
+
+  async listFailed(kind: OperationKind): Promise<Set<string>> {
+    this.failedListings++;
+    // Settles what is due, as every call to the fake does; not counted as an IN_PROGRESS listing.
+    await super.listInProgress(kind);
+    this.lists--;
+    return new Set([...this.finished.values()].filter((s) => s.status === 'FAILED' && this.kinds.get(s.requestId) === kind).map((s) => s.requestId));
+  }
+
+  private async recordStart(kind: OperationKind, start: () => Promise<OperationStatus>): Promise<OperationStatus> {
+    try {
+      const status = await start();
+      this.kinds.set(status.requestId, kind);
+      this.startedAt.set(status.requestId, this.fakeClock.now());
+      return status;
+    } catch (error) {
+      if (error instanceof WriteError && error.code === 'ThrottlingException' && /outstanding/.test(error.message)) {
+        this.refusedAtCap++;
+        throw new WriteError('There are too many requests processing. Please try again later.', true, 'ThrottlingException');
+      }
+      throw error;
+    }
+  }
+}
+
+/** Every call waits its turn at `perSecond`, as the adapters' client-side limiter makes it. */
+function rateLimited<P extends IdentityCenterWritePort>(port: P, perSecond: number, clock: Clock): IdentityCenterWritePort {
+  const limiter = new RateLimiter(perSecond / 1000 * 1000, { now: () => clock.now(), sleep: (ms) => clock.sleep(ms) }, 5);
+  const limited = <A extends unknown[], R>(call: (...args: A) => Promise<R>) => async (...args: A) => {
+    await limiter.take();
+    return call(...args);
+  };
+  return {
+    start: limited((kind: 'create' | 'delete', a: Assignment) => port.start(kind, a)),
+    startProvisioning: limited((ps: string, account: string) => port.startProvisioning(ps, account)),
+    listInProgress: limited((kind: OperationKind) => port.listInProgress(kind)),
+    listFailed: port.listFailed && limited((kind: OperationKind) => port.listFailed!(kind)),
+    describe: limited((kind: OperationKind, id: string) => port.describe(kind, id)),
+  };
+}
+
+describe('status polling', () => {
+  const options = (clock: VirtualClock) => ({ maxOutstanding: 15, clock, shouldStop: () => false, drainDeadline: () => Infinity });
+
+  test('without a FAILED listing, a slot is freed only by a Describe: listings that miss running operations never let a sixteenth start', async () => {
+    const clock = new VirtualClock();
+    const ic = new FakeIdentityCenter(clock, 1000);
+    // Every other listing shows nothing: each operation is listed, then looks finished to the next listing.
+    const honest = ic.listInProgress.bind(ic);
+    let calls = 0;
+    ic.listInProgress = async (kind) => {
+      const running = await honest(kind);
+      return calls++ % 2 === 0 ? running : new Set();
+    };
+    const outcomes = await applyOperations(creates(Array.from({ length: 100 }, (_, i) => assignment(i % 4, i))), ic, options(clock));
+    expect(outcomes.every((o) => o.status === 'succeeded' && o.attempts === 1)).toBe(true);
+    expect(ic.maxOutstandingSeen).toBe(15);
+    expect(ic.describes).toBeGreaterThan(100);
+  });
+
+  test('with a FAILED listing, outcomes cost a few hundredths of a read: no Describe for what succeeded', async () => {
+    const clock = new VirtualClock();
+    const ic = new ListingIdentityCenter(clock, 1000);
+    const outcomes = await applyOperations(creates(Array.from({ length: 300 }, (_, i) => assignment(i % 10, i))), ic, options(clock));
+    expect(outcomes.filter((o) => o.status === 'succeeded')).toHaveLength(300);
+    expect(ic.assignments.size).toBe(300);
+    expect(ic.describes).toBe(0);
+    expect(ic.failedListings).toBeLessThanOrEqual(300 / 60 + 1);
+    expect(ic.maxOutstandingSeen).toBe(15);
+    expect(ic.refusedAtCap + ic.conflicts).toBe(0);
+    // The cap is kept full: 20 waves of 1 s, each noticed within a sixteenth of a second.
+    expect(clock.now()).toBeLessThan(20_000 * 1.1);
+  });
+
+  test('with a FAILED listing, failures are still described for their reason, and transient ones retried', async () => {
+    const clock = new VirtualClock();
+    const ic = new ListingIdentityCenter(clock, 1000);
+    ic.failOps.set(`GROUP:g-1|${PS('Admin')}|100000000002`, 'Received a 400 status error: Max number of roles reached');
+    ic.failTimes.set(`GROUP:g-1|${PS('Admin')}|100000000003`, { reason: 'An unexpected internal service exception was encountered', times: 1 });
+    const outcomes = await applyOperations(creates(Array.from({ length: 149 }, (_, i) => assignment(1, i))), ic, options(clock));
+    const failed = outcomes.filter((o) => o.status === 'failed');
+    expect(failed.map((o) => [o.op.kind === 'create' && o.op.assignment.accountId, o.reason])).toEqual([
+      ['100000000002', 'Received a 400 status error: Max number of roles reached'],
+    ]);
+    expect(outcomes.filter((o) => o.status === 'succeeded')).toHaveLength(148);
+    expect(outcomes.find((o) => o.op.kind === 'create' && o.op.assignment.accountId === '100000000003')).toMatchObject({ status: 'succeeded', attempts: 2 });
+    // Two failures to learn the reasons of, and nothing else (149 starts and the retry fill ten waves of 15: none runs alone).
+    expect(ic.describes).toBe(2);
+  });
+
+  test('with a FAILED listing, an operation a listing has never shown is freed only by a Describe', async () => {
+    const clock = new VirtualClock();
+    const ic = new ListingIdentityCenter(clock, 1000);
+    // Listings show an operation only 2 s after it starts: never, for operations of 1 s.
+    ic.listingLagMs = 2000;
+    const outcomes = await applyOperations(creates(Array.from({ length: 100 }, (_, i) => assignment(i % 4, i))), ic, options(clock));
+    expect(outcomes.every((o) => o.status === 'succeeded')).toBe(true);
+    expect(ic.refusedAtCap + ic.conflicts).toBe(0);
+    expect(ic.describes).toBeGreaterThanOrEqual(100);
+  });
+
+  test('a listing that drops a running operation frees its slot early once; the refusal that follows turns listing releases off', async () => {
+    const clock = new VirtualClock();
+    const ic = new ListingIdentityCenter(clock, 1000);
+    // At 500 ms, while the first 15 run (all listed by then), the listing leaves one out.
+    void clock.sleep(500).then(() => ic.dropOnce.add('req-1'));
+    const outcomes = await applyOperations(creates(Array.from({ length: 60 }, (_, i) => assignment(i % 4, i))), ic, options(clock));
+    expect(outcomes.every((o) => o.status === 'succeeded')).toBe(true);
+    // The sixteenth start is refused (and retried later, fine) until the dropped one ends; from then on every slot waits for a Describe.
+    expect(ic.refusedAtCap).toBeGreaterThan(0);
+    // A worker refused at the cap waits up to 0.5 s before its next start, so a few refusals at most until 1 s.
+    expect(ic.refusedAtCap).toBeLessThanOrEqual(6);
+    expect(ic.maxOutstandingSeen).toBe(15);
+    expect(ic.describes).toBeGreaterThanOrEqual(40);
+  });
+
+  test('an operation a listing dropped and a later one shows again is never inferred SUCCEEDED from the FAILED listing', async () => {
+    const clock = new VirtualClock();
+    const ic = new ListingIdentityCenter(clock, 1000);
+    void clock.sleep(500).then(() => ic.dropOnce.add('req-1'));
+    // The run must end at 700 ms, while both still run: req-1's outcome is learnt at the deadline.
+    const stopping = { ...options(clock), shouldStop: () => clock.now() > 0, drainDeadline: () => 700 };
+    const outcomes = await applyOperations(creates([assignment(1, 1), assignment(1, 2)]), ic, stopping);
+    expect(outcomes.map((o) => o.status)).toEqual(['unknown', 'unknown']);
+    expect(ic.failedListings).toBe(1);
+  });
+
+  test('at 1.5 s per operation and 15 requests per second, the FAILED listing lifts throughput from the rate-bound ~6 to ~9 per second', async () => {
+    const run = async (withFailedListing: boolean) => {
+      const clock = new VirtualClock();
+      const ic = withFailedListing ? new ListingIdentityCenter(clock, 1500) : new FakeIdentityCenter(clock, 1500);
+      const port = rateLimited(ic, 15, clock);
+      const ops = creates(Array.from({ length: 450 }, (_, i) => assignment(i % 10, i)));
+      const outcomes = await applyOperations(ops, port, { ...options(clock), requestsPerSecond: 15 });
+      expect(outcomes.every((o) => o.status === 'succeeded')).toBe(true);
+      const reads = ic.lists + ic.describes + (ic instanceof ListingIdentityCenter ? ic.failedListings : 0);
+      return { perSecond: 450 / (clock.now() / 1000), readsPerOperation: reads / 450 };
+    };
+    const described = await run(false);
+    const listed = await run(true);
+    // 15 outstanding / 1.5 s allow 10 per second; a start and a Describe each leave 15 requests per second room for 6 or 7.
+    expect(described.perSecond).toBeLessThan(7.5);
+    expect(listed.perSecond).toBeGreaterThan(8.5);
+    expect(listed.readsPerOperation).toBeLessThan(0.6);
+  });
+});
+
+describe('pollIntervalMs', () => {
+  const throughputs = (p: Parameters<typeof pollIntervalMs>[0], interval: number) => ({
+    cap: p.outstanding / (p.latencyMs + interval / 2),
+    rate: (p.requestsPerMs - p.listingsPerTick / interval) / p.requestsPerOperation,
+  });
+
+  test.each([
+    ['2 to 6 s, a Describe per operation', { latencyMs: 4000, outstanding: 15, requestsPerMs: 0.0135, requestsPerOperation: 2, listingsPerTick: 1 }, 163],
+    ['1 to 2 s, a Describe per operation', { latencyMs: 1500, outstanding: 15, requestsPerMs: 0.0135, requestsPerOperation: 2, listingsPerTick: 1 }, 1650],
+    ['1 to 2 s, outcomes from the FAILED listing', { latencyMs: 1500, outstanding: 15, requestsPerMs: 0.0135, requestsPerOperation: 1.05, listingsPerTick: 1 }, 260],
+  ])('%s: the interval where the cap and the rate allow the same throughput', (_name, p, expected) => {
+    const interval = pollIntervalMs(p);
+    expect(interval).toBeGreaterThan(expected * 0.95);
+    expect(interval).toBeLessThan(expected * 1.05);
+    const { cap, rate } = throughputs(p, interval);
+    expect(Math.abs(cap - rate) / cap).toBeLessThan(1e-9);
   });
 });

@@ -15,10 +15,16 @@ export interface ApplyOptions {
   readonly maxFailedRetries?: number;
   /**
    * First guess of how long an operation takes, refined by observation. Low on purpose: until the
-   * first completions are seen, due operations are checked together with one list call.
+   * first completions are seen, the guess grows with the age of the oldest operation in flight.
    * @default 250
    */
   readonly initialLatencyMs?: number;
+  /**
+   * The client's request rate to Identity Center (per second of `clock`), which starts and status
+   * reads share. The poller spaces its listings so that, with the reads every operation needs, the
+   * rate and the outstanding cap bind together. @default - no budget: a listing every sixteenth of the typical latency
+   */
+  readonly requestsPerSecond?: number;
   /** Called as each operation ends. */
   readonly onOutcome?: (outcome: OperationOutcome) => void;
 }
@@ -47,19 +53,35 @@ interface QueueItem {
  * Applies operations at the quota limit: `maxOutstanding` workers each keep one asynchronous
  * operation in flight, never two on the same permission set and account (Identity Center answers
  * ConflictException to that), retry start failures that are retryable with jittered backoff, and
- * share one status poller. When `shouldStop` turns true, workers start nothing new and the
- * remaining operations are returned as `not-started`.
+ * share one status poller. A worker moves on as soon as its operation is no longer running; the
+ * outcome may be learnt later (see StatusPoller). When `shouldStop` turns true, workers start
+ * nothing new and the remaining operations are returned as `not-started`.
  */
 export async function applyOperations(ops: Operation[], port: IdentityCenterWritePort, options: ApplyOptions): Promise<OperationOutcome[]> {
   const queue = new OperationQueue(ops, options.clock);
   const poller = new StatusPoller(port, options);
   const outcomes: OperationOutcome[] = [];
-  const record = (outcome: OperationOutcome) => {
+  const maxAttempts = options.maxAttempts ?? 8;
+  const maxFailedRetries = options.maxFailedRetries ?? 3;
+  const report = (outcome: OperationOutcome) => {
     outcomes.push(outcome);
     options.onOutcome?.(outcome);
   };
-  const maxAttempts = options.maxAttempts ?? 8;
-  const maxFailedRetries = options.maxFailedRetries ?? 3;
+  const record = (item: QueueItem, outcome: OperationOutcome) => {
+    queue.settle(item);
+    report(outcome);
+  };
+  // The end of an operation that ran: a transient FAILED goes back to the queue, anything else is its outcome.
+  const conclude = (item: QueueItem, final: FinalStatus) => {
+    if (final !== 'unknown' && final.status === 'FAILED' && !alreadyGone(item.op, final.failureReason)
+      && transientFailure(final.failureReason) && item.failedRetries < maxFailedRetries) {
+      item.failedRetries++;
+      queue.retryLater(item, failedBackoffMs(item.failedRetries, poller.typicalLatencyMs));
+    } else {
+      record(item, toOutcome(item, final));
+    }
+  };
+  const concluding: Array<Promise<void>> = [];
 
   const worker = async () => {
     for (;;) {
@@ -67,33 +89,40 @@ export async function applyOperations(ops: Operation[], port: IdentityCenterWrit
       const item = await queue.take(options.shouldStop);
       if (!item) return;
       item.attempts++;
+      let started: OperationStatus;
       try {
-        const started = await startOperation(port, item.op);
-        const final = started.status === 'IN_PROGRESS' ? await poller.wait(item.op.kind, started) : started;
-        if (final !== 'unknown' && final.status === 'FAILED' && !alreadyGone(item.op, final.failureReason)
-          && transientFailure(final.failureReason) && item.failedRetries < maxFailedRetries) {
-          item.failedRetries++;
-          queue.retryLater(item, failedBackoffMs(item.failedRetries, poller.typicalLatencyMs));
-        } else {
-          record(toOutcome(item, final));
-        }
+        started = await startOperation(port, item.op);
       } catch (error) {
+        poller.startRefused(error);
         if (goneAtOnce(item.op, error)) {
-          record({ op: item.op, status: 'succeeded', reason: 'already gone', attempts: item.attempts });
+          record(item, { op: item.op, status: 'succeeded', reason: 'already gone', attempts: item.attempts });
         } else if (error instanceof WriteError && error.retryable && item.attempts < maxAttempts) {
           queue.retryLater(item, backoffMs(item.attempts));
         } else {
-          record({ op: item.op, status: 'failed', reason: describeError(error), attempts: item.attempts });
+          record(item, { op: item.op, status: 'failed', reason: describeError(error), attempts: item.attempts });
         }
-      } finally {
         queue.release(item);
+        // Throttled, for the rate or the outstanding cap: the next operation would be too, so this worker waits as well.
+        if (error instanceof WriteError && error.code === 'ThrottlingException') await options.clock.sleep(backoffMs(1));
+        continue;
       }
+      if (started.status !== 'IN_PROGRESS') {
+        conclude(item, started);
+        queue.release(item);
+        continue;
+      }
+      const tracked = poller.track(item.op.kind, started);
+      await tracked.finished;
+      queue.release(item);
+      concluding.push(tracked.outcome.then((final) => conclude(item, final)));
     }
   };
 
   await Promise.all(Array.from({ length: Math.max(1, options.maxOutstanding) }, worker));
+  // Workers stopped for time: the outcomes of what finished are still being learnt.
+  await Promise.all(concluding);
   for (const item of queue.remaining()) {
-    record({ op: item.op, status: 'not-started', attempts: item.attempts, reason: item.attempts > 0 ? 'stopped before a retry' : undefined });
+    report({ op: item.op, status: 'not-started', attempts: item.attempts, reason: item.attempts > 0 ? 'stopped before a retry' : undefined });
   }
   return outcomes;
 }
@@ -172,10 +201,15 @@ function describeError(error: unknown): string {
   return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
 }
 
-/** Pending operations; hands out the first one whose target is free and whose backoff has passed. */
+/**
+ * Pending operations; hands out the first one whose target is free and whose backoff has passed.
+ * An operation handed out stays unsettled until its outcome is recorded or it is queued again, so
+ * that workers wait for a FAILED operation that may come back rather than end the run early.
+ */
 class OperationQueue {
   private readonly pending: QueueItem[];
   private readonly busyTargets = new Set<string>();
+  private unsettled = 0;
   private changed: Promise<void>;
   private wake?: () => void;
 
@@ -186,15 +220,16 @@ class OperationQueue {
 
   async take(shouldStop: () => boolean): Promise<QueueItem | undefined> {
     for (;;) {
-      if (this.pending.length === 0 || shouldStop()) return undefined;
+      if ((this.pending.length === 0 && this.unsettled === 0) || shouldStop()) return undefined;
       const now = this.clock.now();
       const index = this.pending.findIndex((item) => item.notBefore <= now && !this.busyTargets.has(item.target));
       if (index >= 0) {
         const [item] = this.pending.splice(index, 1);
         this.busyTargets.add(item.target);
+        this.unsettled++;
         return item;
       }
-      // Everything left is busy or backing off: wait for a release or the earliest backoff to pass.
+      // Everything left is busy, backing off or not back yet: wait for a change or the earliest backoff to pass.
       const earliest = Math.min(...this.pending.filter((i) => !this.busyTargets.has(i.target)).map((i) => i.notBefore));
       const waits: Array<Promise<void>> = [this.changed];
       if (Number.isFinite(earliest)) waits.push(this.clock.sleep(Math.max(1, earliest - now)));
@@ -205,10 +240,19 @@ class OperationQueue {
   retryLater(item: QueueItem, delayMs: number): void {
     item.notBefore = this.clock.now() + delayMs;
     this.pending.push(item);
+    this.unsettled--;
+    this.notify();
   }
 
+  /** Its target is free again (it no longer runs). */
   release(item: QueueItem): void {
     this.busyTargets.delete(item.target);
+    this.notify();
+  }
+
+  /** Its outcome is recorded. */
+  settle(_item: QueueItem): void {
+    this.unsettled--;
     this.notify();
   }
 
@@ -231,112 +275,323 @@ class OperationQueue {
 
 type FinalStatus = OperationStatus | 'unknown';
 
-interface Waiter {
+/** An operation in flight, as the poller follows it. */
+interface Tracked {
   readonly kind: OperationKind;
   readonly requestId: string;
   readonly startedAt: number;
-  nextCheck: number;
-  resolve(status: FinalStatus): void;
+  /** When a listing or a Describe last showed it IN_PROGRESS (the time it was asked). */
+  seenAt?: number;
+  /** A listing has shown it: only then may a later listing that no longer shows it free its slot. */
+  listed: boolean;
+  /** When the poller learnt that it no longer runs. */
+  finishedAt?: number;
+  /** Listings that have left it out since one freed it. */
+  absences: number;
+  /** Freed by a listing, then listed again: its outcome is described, never inferred. */
+  reappeared?: boolean;
+  /** Frees its slot and its target. */
+  release(): void;
+  conclude(status: FinalStatus): void;
 }
 
+/** Recent latencies kept to estimate the typical and the shortest one. */
+const LATENCY_SAMPLES = 64;
+/** Share of the request rate the poller plans with: the rest absorbs retries and the limiter's jitter. */
+const RATE_HEADROOM = 0.9;
+/** FAILED listings longer than this (about 20 pages) cost more than describing what they would classify. */
+const MAX_FAILED_LISTED = 2000;
+
 /**
- * One poll loop for every operation in flight, in ticks at least a sixteenth of the typical latency
- * apart. An operation is first due at 60% of the typical latency, then every 8% of it, so a
- * finished operation waits a small fraction of its latency to be noticed and its slot is refilled
- * (with 15 in flight that costs about four list calls per latency period, well inside the quota).
- * A slot is freed only once a `Describe...Status` call has confirmed the operation's final status,
- * so a listing that misses a running operation can never let a sixteenth one, or a second one on
- * the same target, start.
- * When two or more are due in a tick, one `List...Status(IN_PROGRESS)` call tells which are still
- * running, so only finished operations cost a `Describe...Status` call. The typical latency is
- * learnt as the run goes (an average of time to detection, which the early first check keeps close
- * to the real latency).
+ * One poll loop for every operation in flight. Each tick lists the operations of a kind that are
+ * still IN_PROGRESS (`List...Status`, one call for up to 100, and Identity Center never runs more
+ * than 15), so a tick costs one call however many operations it covers; an operation gone from the
+ * listing has finished. Given the client's request rate, ticks come at the interval where the
+ * outstanding cap and the rate bind together (`pollIntervalMs`; without it, every sixteenth of the
+ * typical latency): at 2 to 6 s per operation and 15 requests per second that is every 160 ms, and
+ * a finished operation waits about 80 ms to be noticed; at 1 to 2 s the rate binds, and a listing
+ * then costs a start.
+ * No operation is checked before the shortest latency seen so far.
+ *
+ * What frees a slot:
+ * - Without `listFailed` on the port, a `Describe...Status` of each operation the listing no longer
+ *   shows: the slot is freed only once a final status is confirmed, so a listing that misses a
+ *   running operation can never let a sixteenth one, or a second one on the same target, start.
+ *   Every operation costs a start and a Describe (plus about one listing per operation).
+ * - With `listFailed`, an operation that a listing has shown IN_PROGRESS and a later one no longer
+ *   shows has finished: its slot is freed there and then, and its outcome is learnt in batches
+ *   from the FAILED listing (what is not in it SUCCEEDED; only failures are described, for their
+ *   reason). An operation that was never listed (it finished between two ticks, or a listing
+ *   missed it) is still described, so a listing that misses a running operation from its start
+ *   still frees nothing; one that drops an operation it had listed would free its slot early, and
+ *   the first ConflictException or "too many requests processing" ThrottlingException that follows
+ *   turns this off for the rest of the run (every slot is then freed by a Describe, as above).
+ *   An operation costs a start plus a few hundredths of a read.
  */
 class StatusPoller {
-  private readonly waiters = new Set<Waiter>();
-  private running = false;
-  private latencyMs: number;
+  private readonly running = new Set<Tracked>();
+  private readonly unclassified = new Set<Tracked>();
+  private readonly samples: number[] = [];
+  private looping = false;
   private lastTick = -Infinity;
+  private trustListings: boolean;
+  private classifyByListing: boolean;
+  private releasedByListing = 0;
+  /** Status reads other than IN_PROGRESS listings (Describes, FAILED listings), and operations finished. */
+  private statusReads = 0;
+  private finishedCount = 0;
 
   constructor(private readonly port: IdentityCenterWritePort, private readonly options: ApplyOptions) {
-    this.latencyMs = options.initialLatencyMs ?? 250;
+    this.trustListings = typeof port.listFailed === 'function';
+    this.classifyByListing = this.trustListings;
   }
 
   /** How long operations take, as observed so far in this run. */
   get typicalLatencyMs(): number {
-    return this.latencyMs;
+    if (this.samples.length === 0) {
+      const now = this.options.clock.now();
+      const oldest = Math.max(0, ...[...this.running].map((t) => now - t.startedAt));
+      return Math.max(this.options.initialLatencyMs ?? 250, oldest);
+    }
+    return this.samples.reduce((a, b) => a + b, 0) / this.samples.length;
   }
 
-  wait(kind: OperationKind, started: OperationStatus): Promise<FinalStatus> {
-    return new Promise((resolve) => {
-      const now = this.options.clock.now();
-      this.waiters.add({ kind, requestId: started.requestId, startedAt: now, nextCheck: now + 0.6 * this.latencyMs, resolve });
-      if (!this.running) void this.loop();
+  /** Follows a started operation: `finished` once it no longer runs, `outcome` once its final status is known. */
+  track(kind: OperationKind, started: OperationStatus): { finished: Promise<void>; outcome: Promise<FinalStatus> } {
+    let release!: () => void;
+    let conclude!: (status: FinalStatus) => void;
+    const finished = new Promise<void>((resolve) => {
+      release = resolve;
     });
+    const outcome = new Promise<FinalStatus>((resolve) => {
+      conclude = resolve;
+    });
+    this.running.add({ kind, requestId: started.requestId, startedAt: this.options.clock.now(), listed: false, absences: 0, release, conclude });
+    if (!this.looping) void this.loop();
+    return { finished, outcome };
+  }
+
+  /** A start refused for a conflict or the outstanding cap: a slot may have been freed too early. */
+  startRefused(error: unknown): void {
+    if (this.releasedByListing === 0 || !(error instanceof WriteError)) return;
+    if (error.code === 'ConflictException' || (error.code === 'ThrottlingException' && /too many requests processing/i.test(error.message))) {
+      this.trustListings = false;
+    }
   }
 
   private async loop(): Promise<void> {
-    this.running = true;
+    this.looping = true;
     try {
-      while (this.waiters.size > 0) {
+      while (this.running.size + this.unclassified.size > 0) {
         const clock = this.options.clock;
-        const earliest = Math.min(...[...this.waiters].map((w) => w.nextCheck));
-        const next = Math.max(earliest, this.lastTick + this.latencyMs / 16);
         // Never sleep past the drain deadline: the run must end with every operation accounted for.
-        const wake = Math.min(next, this.options.drainDeadline());
+        const wake = Math.min(this.nextTick(), this.options.drainDeadline());
         if (wake > clock.now()) await clock.sleep(wake - clock.now());
-        if (clock.now() >= this.options.drainDeadline()) {
-          for (const waiter of this.waiters) waiter.resolve('unknown');
-          this.waiters.clear();
-          return;
-        }
         this.lastTick = clock.now();
-        await this.checkDue(this.lastTick);
+        const pastDeadline = this.lastTick >= this.options.drainDeadline();
+        if (pastDeadline) {
+          for (const t of this.running) {
+            t.release();
+            t.conclude('unknown');
+          }
+          this.running.clear();
+        }
+        // Outcomes first: what the previous tick found finished has had its workers start the next operations.
+        await this.classify(this.lastTick, pastDeadline);
+        if (!pastDeadline) await this.check(this.lastTick);
       }
     } finally {
-      this.running = false;
+      this.looping = false;
     }
   }
 
-  private async checkDue(now: number): Promise<void> {
-    const due = [...this.waiters].filter((w) => w.nextCheck <= now);
-    const byKind = new Map<OperationKind, Waiter[]>();
-    for (const waiter of due) byKind.set(waiter.kind, [...(byKind.get(waiter.kind) ?? []), waiter]);
+  private nextTick(): number {
+    const interval = this.intervalMs();
+    if (this.running.size === 0) return this.lastTick + interval;
+    const firstCheck = this.firstCheckMs();
+    const earliestDue = Math.min(...[...this.running].map((t) => t.startedAt + firstCheck));
+    return Math.max(earliestDue, this.lastTick + interval);
+  }
 
-    const toDescribe: Waiter[] = [];
-    for (const [kind, waiters] of byKind) {
-      const stillRunning = waiters.length >= 2 ? await this.port.listInProgress(kind).catch(() => undefined) : undefined;
-      for (const waiter of waiters) {
-        // Only what the listing no longer shows is described: its final status frees the slot.
-        if (stillRunning?.has(waiter.requestId)) this.later(waiter);
-        else toDescribe.push(waiter);
+  /** An operation is first checked once the shortest latency seen so far has passed (before any: 60% of the first guess). */
+  private firstCheckMs(): number {
+    return this.samples.length === 0 ? 0.6 * this.typicalLatencyMs : 0.95 * Math.min(...this.samples);
+  }
+
+  private intervalMs(): number {
+    const latency = this.typicalLatencyMs;
+    const kinds = new Set([...this.running].map((t) => t.kind)).size;
+    const rate = this.options.requestsPerSecond;
+    if (rate === undefined || !(rate > 0) || kinds === 0) return latency / 16;
+    // Requests per operation besides the listings: its start, and its Describes and FAILED listings so far.
+    const perOperation = 1 + (this.finishedCount > 0 ? this.statusReads / this.finishedCount : this.classifyByListing ? 0 : 1);
+    const balanced = pollIntervalMs({
+      latencyMs: latency,
+      outstanding: this.options.maxOutstanding,
+      requestsPerMs: (RATE_HEADROOM * rate) / 1000,
+      requestsPerOperation: perOperation,
+      listingsPerTick: kinds,
+    });
+    return Math.min(latency / 2, Math.max(latency / 32, balanced));
+  }
+
+  private async check(now: number): Promise<void> {
+    const byKind = new Map<OperationKind, Tracked[]>();
+    for (const t of this.running) byKind.set(t.kind, [...(byKind.get(t.kind) ?? []), t]);
+    // Due as `nextTick` computed it (a millisecond's slack for the clock's rounding).
+    const firstCheck = this.firstCheckMs() - 1;
+    const due = (t: Tracked) => now - t.startedAt >= firstCheck;
+    const toDescribe: Tracked[] = [];
+    for (const [kind, all] of byKind) {
+      if (!all.some(due)) continue;
+      // One operation of its kind in flight: its Describe answers as cheaply as a listing, and finally.
+      if (all.length === 1) {
+        toDescribe.push(all[0]);
+        continue;
+      }
+      const listed = await this.port.listInProgress(kind).catch(() => undefined);
+      if (!listed) {
+        // A failed listing: what is probably done is described, the rest waits for the next tick.
+        toDescribe.push(...all.filter((t) => now - t.startedAt >= this.typicalLatencyMs));
+        continue;
+      }
+      this.confirmFinished(kind, listed);
+      for (const t of all) {
+        if (listed.has(t.requestId)) {
+          t.seenAt = now;
+          t.listed = true;
+        } else if (!due(t)) {
+          continue;
+        } else if (t.listed && this.trustListings) {
+          this.finishListed(t, now);
+        } else {
+          toDescribe.push(t);
+        }
       }
     }
+    await Promise.all(toDescribe.map((t) => this.describe(t)));
+  }
 
-    await Promise.all(toDescribe.map(async (waiter) => {
-      try {
-        const status = await this.port.describe(waiter.kind, waiter.requestId);
-        if (status.status === 'IN_PROGRESS') this.later(waiter);
-        else this.finish(waiter, status);
-      } catch {
-        // A failed status read is retried later; the operation itself is unaffected.
-        this.later(waiter);
+  /** What a listing says of operations freed by an earlier one: still gone, or running after all. */
+  private confirmFinished(kind: OperationKind, listed: Set<string>): void {
+    for (const t of this.unclassified) {
+      if (t.kind !== kind) continue;
+      if (!listed.has(t.requestId)) {
+        t.absences++;
+      } else {
+        // A listing dropped it while it ran: from now on slots are freed by Describes only.
+        t.reappeared = true;
+        this.trustListings = false;
       }
-    }));
+    }
   }
 
-  private finish(waiter: Waiter, status: OperationStatus): void {
-    this.observe(this.options.clock.now() - waiter.startedAt);
-    this.waiters.delete(waiter);
-    waiter.resolve(status);
+  private finishListed(t: Tracked, now: number): void {
+    this.running.delete(t);
+    this.unclassified.add(t);
+    t.finishedAt = now;
+    t.absences = 1;
+    this.releasedByListing++;
+    this.observe(t, now);
+    t.release();
   }
 
-  private later(waiter: Waiter): void {
-    waiter.nextCheck = this.options.clock.now() + Math.min(10_000, Math.max(5, 0.08 * this.latencyMs));
+  /**
+   * Learns the outcomes of operations finished by listing: when none of their kind is left in
+   * flight, when enough have gathered to make one FAILED listing worth it, when the oldest has
+   * waited eight latencies, and at the drain deadline.
+   */
+  private async classify(now: number, final: boolean): Promise<void> {
+    const byKind = new Map<OperationKind, Tracked[]>();
+    for (const t of this.unclassified) byKind.set(t.kind, [...(byKind.get(t.kind) ?? []), t]);
+    for (const [kind, list] of byKind) {
+      const inFlight = [...this.running].some((t) => t.kind === kind);
+      const oldest = Math.min(...list.map((t) => t.finishedAt ?? now));
+      if (!final && inFlight && list.length < 4 * this.options.maxOutstanding && now - oldest < 8 * this.typicalLatencyMs) continue;
+      // A second listing must leave an operation out before its outcome is inferred (one is made if none has since).
+      if (this.classifyByListing && list.some((t) => t.absences < 2 && !t.reappeared)) {
+        const listed = await this.port.listInProgress(kind).catch(() => undefined);
+        if (listed) this.confirmFinished(kind, listed);
+      }
+      const failed = this.classifyByListing ? await this.listFailed(kind) : undefined;
+      if (!failed) {
+        if (final) {
+          for (const t of list) this.conclude(t, 'unknown');
+        } else {
+          await Promise.all(list.map((t) => this.describe(t)));
+        }
+        continue;
+      }
+      const failures: Tracked[] = [];
+      // Two listings since it was freed left it out, and this one was asked after them: not FAILED is SUCCEEDED.
+      for (const t of list) {
+        if (failed.has(t.requestId) || t.reappeared || t.absences < 2) failures.push(t);
+        else this.conclude(t, { requestId: t.requestId, status: 'SUCCEEDED' });
+      }
+      // A failure's reason decides whether it is retried: described, also at the deadline (failures are few).
+      await Promise.all(failures.map((t) => this.describe(t)));
+      if (final) for (const t of failures) if (this.unclassified.has(t)) this.conclude(t, 'unknown');
+    }
   }
 
-  /** An exponentially weighted average of completion latency. */
-  private observe(latencyMs: number): void {
-    this.latencyMs = 0.8 * this.latencyMs + 0.2 * latencyMs;
+  private async listFailed(kind: OperationKind): Promise<Set<string> | undefined> {
+    this.statusReads++;
+    try {
+      const failed = await this.port.listFailed!(kind);
+      if (failed.size > MAX_FAILED_LISTED) this.classifyByListing = false;
+      return failed;
+    } catch {
+      return undefined;
+    }
   }
+
+  private async describe(t: Tracked): Promise<void> {
+    const askedAt = this.options.clock.now();
+    this.statusReads++;
+    try {
+      const status = await this.port.describe(t.kind, t.requestId);
+      if (status.status !== 'IN_PROGRESS') {
+        if (this.running.delete(t)) {
+          this.observe(t, askedAt);
+          t.release();
+        }
+        this.conclude(t, status);
+      } else if (this.running.has(t)) {
+        t.seenAt = askedAt;
+      } else {
+        // Finished by a listing, yet running: that listing dropped it. Slots are freed by Describes from now on.
+        this.trustListings = false;
+      }
+    } catch {
+      // A failed status read is retried later; the operation itself is unaffected.
+    }
+  }
+
+  private conclude(t: Tracked, status: FinalStatus): void {
+    this.unclassified.delete(t);
+    this.finishedCount++;
+    t.conclude(status);
+  }
+
+  /** Its latency lies between when it was last seen running and when it was found finished. */
+  private observe(t: Tracked, foundAt: number): void {
+    const lower = (t.seenAt ?? t.startedAt) - t.startedAt;
+    this.samples.push((lower + foundAt - t.startedAt) / 2);
+    if (this.samples.length > LATENCY_SAMPLES) this.samples.shift();
+  }
+}
+
+/**
+ * The listing interval at which the outstanding cap and the request rate allow the same throughput:
+ * with listings `I` apart, a finished operation waits `I / 2` to be noticed, so the cap allows
+ * `outstanding / (latency + I / 2)` operations per ms, and the rate allows
+ * `(requestsPerMs - listingsPerTick / I) / requestsPerOperation`. Polling faster gains nothing
+ * once the rate binds; slower, once the cap does. Solves the equality (a quadratic in `I`).
+ */
+export function pollIntervalMs(p: {
+  latencyMs: number; outstanding: number; requestsPerMs: number; requestsPerOperation: number; listingsPerTick: number;
+}): number {
+  const r = p.requestsPerMs;
+  const b = r * p.latencyMs - p.outstanding * p.requestsPerOperation - p.listingsPerTick / 2;
+  return (-b + Math.sqrt(b * b + 2 * r * p.listingsPerTick * p.latencyMs)) / r;
 }

@@ -22,6 +22,8 @@ export interface ExecuteDeps {
   readonly limits: {
     /** Asynchronous writes in flight (Identity Center allows 15). */
     readonly maxOutstanding: number;
+    /** The client's Identity Center request rate, which starts and status reads share. @default - not known to the scheduler */
+    readonly identityCenterRequestsPerSecond?: number;
   };
   /** The Lambda's clock: when to stop starting work and when to stop waiting for it. */
   readonly time: { shouldStop(): boolean; drainDeadline(): number };
@@ -76,6 +78,7 @@ export async function execute(
   }
   const outcomes = operations.length === 0 ? [] : await applyOperations(operations, port, {
     maxOutstanding: deps.limits.maxOutstanding,
+    requestsPerSecond: deps.limits.identityCenterRequestsPerSecond,
     clock: deps.clock,
     shouldStop: deps.time.shouldStop,
     drainDeadline: deps.time.drainDeadline,

@@ -56,6 +56,12 @@ export interface IdentityCenterWritePort {
   startProvisioning(permissionSetArn: string, accountId: string): Promise<OperationStatus>;
   /** Request ids of this kind that Identity Center still lists as IN_PROGRESS. */
   listInProgress(kind: OperationKind): Promise<Set<string>>;
+  /**
+   * Request ids of this kind that Identity Center lists as FAILED (`List...Status` with that filter,
+   * every page): with it, an operation that has left the IN_PROGRESS listing and is not among these
+   * SUCCEEDED, and only failures cost a `Describe...Status`. @default - every outcome is described
+   */
+  listFailed?(kind: OperationKind): Promise<Set<string>>;
   describe(kind: OperationKind, requestId: string): Promise<OperationStatus>;
 }
 
