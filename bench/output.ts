@@ -38,7 +38,7 @@ export function writeChart(results: ScenarioResult[]): string {
   return `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" font-family="sans-serif">
 <rect width="100%" height="100%" fill="white"/>
 <text x="20" y="28" font-size="16" font-weight="bold">Assignment operations per second against the Identity Center quota limit</text>
-<text x="20" y="46" font-size="12" fill="#555">bars: achieved (simulated time); red: limit = min(20 TPS / 2, 15 outstanding / 4 s mean latency)</text>
+<text x="20" y="46" font-size="12" fill="#555">bars: achieved (simulated time); red: limit = min(20 TPS / 2, 15 outstanding / mean latency)</text>
 ${rows.join('\n')}
 </svg>
 `;
