@@ -54,6 +54,8 @@ export function composeReconciler(c: Composition): ReconcileDeps {
     state: c.readOnly ? readOnly(state) : state,
     lease: c.readOnly || !store ? noLease : store,
     lifecycle: c.readOnly ? undefined : store,
+    // The plan command reads every account at once (it has no Lambda deadline) and keeps nothing.
+    readings: c.readOnly ? undefined : store,
     leaseTtlMs: c.leaseTtlMs,
     guards: c.guards,
     organizations: aws.organizations,
