@@ -2,7 +2,7 @@ import { configWith } from './documents';
 import { FakeIdentityCenter, orgFrom } from './fakes';
 import { World } from './world';
 import { RuleDocument } from '../../src/reconciler/config/document';
-import { AccountReading, READING_MAX_AGE_MS, ReadingPort } from '../../src/reconciler/core/account-readings';
+import { AccountReading, READING_REFRESH_AGE_MS, ReadingPort } from '../../src/reconciler/core/account-readings';
 import { PrincipalId } from '../../src/reconciler/core/model';
 
 // A delegated administrator without the assignment reader role reads per account and permission
@@ -87,7 +87,7 @@ describe('the per-account reading of a delegated administrator', () => {
     expect(third.outcome).toBe('no-changes');
   });
 
-  test('a reading that makes no progress does not continue; readings older than their age are read again', async () => {
+  test('a reading that makes no progress does not continue; old readings are read again, oldest first, a share per run', async () => {
     const world = new World(org(), configWith([adminsEverywhere]));
     await world.run();
     world.ic.forPrincipalRefused = true;
@@ -103,7 +103,8 @@ describe('the per-account reading of a delegated administrator', () => {
     expect(reads()).toBe(6);
     await world.run('apply', { readings });
     expect(reads()).toBe(6);
-    await world.clock.sleep(READING_MAX_AGE_MS + 1);
+    await world.clock.sleep(READING_REFRESH_AGE_MS + 1);
+    // At least 200 old readings a run, so all 6 of this small organization are read again.
     await world.run('apply', { readings });
     expect(reads()).toBe(12);
   });
@@ -124,13 +125,39 @@ describe('the per-account reading of a delegated administrator', () => {
     expect(world.live()).toHaveLength(6);
   });
 
-  test('a plan uses the saved readings and saves none', async () => {
+  test('a plan keeps its readings too, and writes nothing else: the next plan reads nothing', async () => {
     const world = new World(org(), configWith([adminsEverywhere]));
     await world.run();
     world.ic.forPrincipalRefused = true;
+    const reads = countReads(world.ic);
     const readings = new MemoryReadings();
+    const writes = [world.ic.writes, world.state.writes];
     const plan = await world.run('plan', { readings });
     expect(plan.readStrategy).toBe('per-account');
-    expect(readings.saves).toBe(0);
+    expect(reads()).toBe(6);
+    await world.run('plan', { readings });
+    expect(reads()).toBe(6);
+    expect([world.ic.writes, world.state.writes]).toEqual(writes);
+  });
+
+  test('the reading stops at 70% of the time left, leaving the rest to saving, planning and applying', async () => {
+    const world = new World(org(), configWith([adminsEverywhere]));
+    await world.run();
+    world.ic.forPrincipalRefused = true;
+    const reads = countReads(world.ic);
+    const deadline = world.clock.now() + 10_000;
+    const original = world.ic.listAssignments.bind(world.ic);
+    // Each read takes 1.5 s: 7 s of reading (70% of 10 s) fits 5 of the 6.
+    world.ic.listAssignments = async (accountId, arn) => {
+      await world.clock.sleep(1_500);
+      return original(accountId, arn);
+    };
+    const report = await world.run('apply', {
+      readings: new MemoryReadings(),
+      limits: { maxOutstanding: 15, readConcurrency: 1 },
+      time: { shouldStop: () => world.clock.now() >= deadline, drainDeadline: () => deadline },
+    });
+    expect(reads()).toBe(5);
+    expect(report.outcome).toBe('continuing');
   });
 });

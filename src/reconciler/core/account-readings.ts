@@ -6,16 +6,22 @@
 // - pruning: an account assignment provisions its permission set to the account (Identity Center
 //   user guide, "Provisioning": assigning a permission set to an account provisions it there), so
 //   only the accounts ListAccountsForProvisionedPermissionSet names can hold assignments of a set;
-// - readings kept in the state table: each (account, permission set) read is saved as it completes,
-//   trusted for READING_MAX_AGE_MS, and kept current with the run's own writes, so that the next
-//   invocation reads only what is missing. Until every target has a reading, nothing is planned for
-//   any principal (no deletion on incomplete information) and the run continues in a follow-up.
+// - readings kept in the state table: each (account, permission set) read is saved as it completes
+//   and kept current with the run's own writes, so that the next invocation reads only what is
+//   missing, then refreshes old readings a share at a time. Until every target has a reading,
+//   nothing is planned for any principal (no deletion on incomplete information) and the run
+//   continues in a follow-up; after that, every run plans from the latest readings.
 import { errorMessage, settleLimit } from './concurrency';
 import { Assignment, PrincipalId, assignmentKey, pairKey, parsePairKey, principalKey, targetKey } from './model';
 import { IdentityCenterReadPort } from './ports';
 
-/** How long a saved reading stands for the account's current state: long enough for a reading spread over a few invocations. */
-export const READING_MAX_AGE_MS = 60 * 60_000;
+/** Saved readings older than this are read again, oldest first, as far as each run's share goes. */
+export const READING_REFRESH_AGE_MS = 60 * 60_000;
+/** Of the targets whose reading is old, a run reads again at most this share (and at least MIN_REFRESH): the rest next time. */
+const REFRESH_SHARE = 0.1;
+const MIN_REFRESH = 200;
+/** Readings are saved in groups of this many as they complete, so that a Lambda cut short keeps most of its work. */
+const SAVE_EVERY = 100;
 
 /** The principals holding one permission set in one account, as read at `readAt` (epoch ms). */
 export interface AccountReading {
@@ -35,24 +41,27 @@ export interface ReadingPort {
 export interface BoundedReadOptions {
   readonly readings?: ReadingPort;
   readonly now: () => number;
-  /** True once no new read may start (the Lambda's time is nearly up). */
+  /** True once no new read may start (the Lambda's time for reading is up). */
   readonly stop: () => boolean;
   readonly concurrency: number;
 }
 
 export interface BoundedRead {
   readonly assignments: ReadonlyMap<string, Assignment>;
-  /** Targets still unread when the time ran out (or whose read failed). */
+  /** Targets that have no reading at all after this invocation: until there are none, nothing is planned. */
   readonly remaining: number;
-  /** Targets read in this invocation. */
+  /** Readings made and kept in this invocation. */
   readonly read: number;
   readonly failures: string[];
   readonly notices: string[];
 }
 
 /**
- * The current assignments of the owned pairs in `accounts`, from saved readings and new reads of
- * the (account, permission set) targets that can hold any, until `stop()`.
+ * The current assignments of the owned pairs in `accounts`: every (account, permission set) target
+ * that can hold any is read once, saved, and from then on read again when its reading is old, a
+ * share per run, oldest first; the run uses the latest reading of each. A stale reading errs on the
+ * safe side: a deletion of what is already gone ends "already gone", and what others changed in the
+ * meantime is seen at the target's next reading (or by the run an Identity Center event starts).
  */
 export async function readPerAccountBounded(
   owned: ReadonlySet<string>,
@@ -66,8 +75,17 @@ export async function readPerAccountBounded(
   const plannable = new Set(accounts);
   const targets: Array<{ accountId: string; permissionSetArn: string }> = [];
   for (const result of await settleLimit(permissionSets, options.concurrency, (arn) => port.listProvisionedAccounts(arn))) {
-    // Without the list, every account may hold the set: nothing is pruned.
-    const where = result.error === undefined ? result.value!.filter((a) => plannable.has(a)) : [...plannable];
+    let where: string[];
+    if (result.error === undefined) {
+      where = result.value!.filter((a) => plannable.has(a));
+    } else if ((result.error as Error).name === 'ResourceNotFoundException') {
+      // A deleted permission set holds nothing: DeletePermissionSet is refused while it is assigned (hashicorp/terraform-provider-aws#26757).
+      where = [];
+    } else {
+      // Without the list, every account may hold the set: nothing is pruned.
+      notices.push(`the accounts ${result.item} is provisioned to could not be listed (${errorMessage(result.error)}); every account is read for it`);
+      where = [...plannable];
+    }
     for (const accountId of where) targets.push({ accountId, permissionSetArn: result.item });
   }
 
@@ -79,46 +97,66 @@ export async function readPerAccountBounded(
       notices.push(`the saved per-account readings could not be read (${errorMessage(e)}); reading every account again`);
     }
   }
+  const latest = (t: { accountId: string; permissionSetArn: string }) => saved.get(targetKey(t.permissionSetArn, t.accountId));
   const now = options.now();
-  const fresh = (t: { accountId: string; permissionSetArn: string }) => {
-    const r = saved.get(targetKey(t.permissionSetArn, t.accountId));
-    return r !== undefined && now - r.readAt < READING_MAX_AGE_MS ? r : undefined;
-  };
-  const unread = targets.filter((t) => fresh(t) === undefined);
+  const unread = targets.filter((t) => latest(t) === undefined);
+  const old = targets.filter((t) => { const r = latest(t); return r !== undefined && now - r.readAt >= READING_REFRESH_AGE_MS; })
+    .sort((a, b) => latest(a)!.readAt - latest(b)!.readAt)
+    .slice(0, Math.max(MIN_REFRESH, Math.ceil(targets.length * REFRESH_SHARE)));
 
   const fetched: AccountReading[] = [];
-  let skipped = 0;
-  await settleLimit(unread, options.concurrency, async (t) => {
-    if (options.stop()) {
-      skipped++;
+  let kept = 0;
+  let pending: AccountReading[] = [];
+  const save = async () => {
+    const batch = pending;
+    pending = [];
+    if (!options.readings || batch.length === 0) {
+      kept += batch.length;
       return;
     }
     try {
-      const principals = await port.listAssignments(t.accountId, t.permissionSetArn);
-      fetched.push({ ...t, principals, readAt: options.now() });
+      await options.readings.saveReadings(batch);
+      kept += batch.length;
     } catch (e) {
-      failures.push(`reading assignments of ${t.permissionSetArn} in ${t.accountId} failed (${errorMessage(e)})`);
+      notices.push(`${batch.length} per-account reading(s) could not be saved (${errorMessage(e)}); the next invocation reads them again`);
+    }
+  };
+  const firstTime = new Set(unread.map((t) => targetKey(t.permissionSetArn, t.accountId)));
+  let refreshFailures = 0;
+  await settleLimit([...unread, ...old], options.concurrency, async (t) => {
+    if (options.stop()) return;
+    try {
+      const reading = { ...t, principals: await port.listAssignments(t.accountId, t.permissionSetArn), readAt: options.now() };
+      fetched.push(reading);
+      pending.push(reading);
+      if (pending.length >= SAVE_EVERY) await save();
+    } catch (e) {
+      // A target read before keeps its reading; one never read leaves the reading incomplete.
+      if (firstTime.has(targetKey(t.permissionSetArn, t.accountId))) {
+        failures.push(`reading assignments of ${t.permissionSetArn} in ${t.accountId} failed (${errorMessage(e)})`);
+      } else {
+        refreshFailures++;
+      }
     }
   });
-  if (options.readings && fetched.length > 0) {
-    await options.readings.saveReadings(fetched).catch((e) => {
-      notices.push(`${fetched.length} per-account reading(s) could not be saved (${errorMessage(e)}); the next invocation reads them again`);
-    });
-  }
+  await save();
+  if (refreshFailures > 0) notices.push(`${refreshFailures} old per-account reading(s) could not be read again; their last reading stands`);
 
+  for (const r of fetched) saved.set(targetKey(r.permissionSetArn, r.accountId), r);
   const assignments = new Map<string, Assignment>();
-  const add = (r: AccountReading) => {
+  let remaining = 0;
+  for (const t of targets) {
+    const r = latest(t);
+    if (r === undefined) {
+      remaining++;
+      continue;
+    }
     for (const principal of r.principals) {
       const assignment: Assignment = { ...principal, accountId: r.accountId, permissionSetArn: r.permissionSetArn };
       if (owned.has(pairKey(assignment))) assignments.set(assignmentKey(assignment), assignment);
     }
-  };
-  for (const t of targets) {
-    const r = fresh(t);
-    if (r) add(r);
   }
-  for (const r of fetched) add(r);
-  return { assignments, remaining: skipped + failures.length, read: fetched.length, failures, notices };
+  return { assignments, remaining, read: kept, failures, notices };
 }
 
 /**

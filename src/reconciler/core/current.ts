@@ -76,7 +76,7 @@ async function readBounded(
   const notices = [...read.notices];
   if (!complete && read.failures.length < read.remaining) {
     notices.push(`the per-account reading is not complete: ${read.remaining} account and permission set target(s) are still to read `
-      + `(${read.read} read in this invocation); nothing is planned until every one is, and a follow-up invocation continues`);
+      + `(${read.read} read in this invocation); nothing is planned until every one is read, and the next invocation goes on from there`);
   }
   return {
     assignments: read.assignments,

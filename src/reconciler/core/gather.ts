@@ -64,7 +64,7 @@ export interface GatherDeps {
   readonly connect: (instance: { readonly instanceArn: string; readonly identityStoreId: string }) => InstancePorts;
   readonly limits: { readonly readConcurrency: number };
   /** When no new read may start: bounds the per-account reading. @default - reads are not bounded */
-  readonly time?: { shouldStop(): boolean };
+  readonly time?: { shouldStop(): boolean; drainDeadline?(): number };
   /** Per-account readings kept between invocations (the state table). @default - none kept */
   readonly readings?: ReadingPort;
 }
@@ -110,8 +110,13 @@ export async function gather(deps: GatherDeps): Promise<Gathered> {
   const configured = configuredNames(document, refs);
   const scope = managedScope(configured.pairs, remembered.pairs, org, eligibility(document.options.managementAccountId));
   const principals = [...scope.principals].map(parsePrincipalKey);
-  // Bounded where readings can be kept (the Lambda); the plan command reads everything at once.
-  const bounded = deps.time && deps.readings && { readings: deps.readings, now: () => deps.clock.now(), stop: () => deps.time!.shouldStop() };
+  // Bounded where readings can be kept (the Lambda); the plan command reads everything at once. Reading
+  // stops at 70% of the time left, so that the saves, the other reads and the report still fit.
+  const time = deps.time;
+  const readUntil = deps.clock.now() + 0.7 * Math.max(0, (time?.drainDeadline?.() ?? Infinity) - deps.clock.now());
+  const bounded = time && deps.readings && {
+    readings: deps.readings, now: () => deps.clock.now(), stop: () => time.shouldStop() || deps.clock.now() >= readUntil,
+  };
   const current = await readCurrent(principals, scope.pairs, [...scope.plannableAccounts], instance.identityCenter, concurrency, bounded);
   const drift = await readDrift([...configured.permissionSets], instance.identityCenter, concurrency);
   const vanished = await readVanished(deletionCandidates(remembered, configured, scope, refs), instance.identityStore, concurrency);

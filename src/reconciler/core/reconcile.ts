@@ -36,10 +36,8 @@ export async function reconcile(deps: ReconcileDeps, mode: 'plan' | 'apply'): Pr
   const applying = mode === 'apply' && !deps.guards.dryRun;
   if (applying && !(await deps.lease.acquire(deps.runId, deps.leaseTtlMs))) return summarizeBusy(meta());
   try {
-    // A plan uses the saved readings and saves none: it writes nothing.
-    const readings = deps.readings;
-    const kept = applying || !readings ? readings : { readings: () => readings.readings(), saveReadings: async () => undefined };
-    const gathered = await gather({ ...deps, readings: kept });
+    // Plans and dry runs save per-account readings too: a cache of what Identity Center holds, so that they also complete.
+    const gathered = await gather(deps);
     if ('stop' in gathered) return summarizeStop(gathered.stop, deps.guards.dryRun, meta());
     const { observation, instance } = gathered;
     const decision = decide(observation, mode, deps.guards);
