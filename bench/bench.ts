@@ -12,7 +12,7 @@ import { planConfigStorage } from '../src/private/config-storage';
 import { ApiCallCounter } from '../src/reconciler/adapters/api-calls';
 import { awsAdapters } from '../src/reconciler/adapters/aws-adapters';
 import { ConfigDocument, CONFIG_VERSION, RuleDocument } from '../src/reconciler/config/document';
-import { DEFAULT_BUS_NAME, STATE_TABLE_KEY } from '../src/reconciler/contract';
+import { DEFAULT_BUS_NAME, ENV, STATE_TABLE_KEY } from '../src/reconciler/contract';
 import { readPerAccount } from '../src/reconciler/core/current';
 import { computeDesired } from '../src/reconciler/core/desired';
 import { pairKey } from '../src/reconciler/core/model';
@@ -42,6 +42,13 @@ export interface ScenarioResult {
   readonly quotaLimitOpsPerSecond: number;
   readonly peakRssMb: number;
   readonly invocations: number;
+  /** The automation ran in a delegated administrator account. */
+  readonly delegated: boolean;
+  /**
+   * The unmeasured run before a steady state, when it had to read every account (a delegated
+   * administrator without the reader role, no saved readings yet): what a fresh install costs once.
+   */
+  readonly firstReading?: { readonly invocations: number; readonly identityCenterRead: number; readonly wallSeconds: number };
   readonly operations: number;
   readonly realSeconds: number;
   readonly clockSpeed: number;
@@ -49,7 +56,12 @@ export interface ScenarioResult {
 }
 
 async function runScenario(scenario: Scenario): Promise<ScenarioResult> {
-  const sim = await AwsSimulator.start({ seed: 42, clock: { speed: scenario.speed }, quotas: scenario.quotas });
+  const sim = await AwsSimulator.start({
+    seed: 42,
+    clock: { speed: scenario.speed },
+    quotas: scenario.quotas,
+    identityCenter: scenario.delegated ? { delegatedAdministrator: true } : undefined,
+  });
   const dynamodb = await DynamoDbEndpoint.start();
   try {
     const fixture = buildOrganization(sim, { accounts: scenario.accounts, ...scenario.organization, seed: 42 });
@@ -59,17 +71,26 @@ async function runScenario(scenario: Scenario): Promise<ScenarioResult> {
     const lambda = simulatedLambdaEnvironment(sim, {
       busName: BUS, queueUrl, state: { table, endpoint: dynamodb }, guards: { maxDeletionsPerRun: 100_000 },
     });
-    const env = { ...lambda, POWERTOOLS_LOG_LEVEL: 'WARN', POWERTOOLS_METRICS_DISABLED: 'true' };
+    const env: Record<string, string> = { ...lambda, POWERTOOLS_LOG_LEVEL: 'WARN', POWERTOOLS_METRICS_DISABLED: 'true' };
+    if (scenario.delegated === 'with-reader') env[ENV.assignmentReaderRoleArn] = createAssignmentReader(sim);
+    const managementAccountId = scenario.delegated ? fixture.managementAccountId : undefined;
 
+    let firstReading: ScenarioResult['firstReading'];
     if (scenario.before) {
       // The applied state: assignments planted directly, then one unmeasured run so the
       // reconciler has seen this config (its state written) as it would have in production.
-      const before = storeConfig(sim, fixture, scenario.before(fixture));
+      const before = storeConfig(sim, fixture, scenario.before(fixture), managementAccountId);
       plantDesired(sim, fixture, before);
-      await applyUntilSettled(sim, env, QUEUE, LAMBDA_TIMEOUT_MS);
+      sim.calls.reset();
+      const startedBefore = sim.clock.now();
+      const runs = await applyUntilSettled(sim, env, QUEUE, LAMBDA_TIMEOUT_MS);
+      if (scenario.delegated === 'without-reader') {
+        const wallSeconds = round((sim.clock.now() - startedBefore) / 1000);
+        firstReading = { invocations: runs.length, identityCenterRead: identityCenterReads(sim.calls.byOperation()), wallSeconds };
+      }
     }
     scenario.mutate?.(sim, fixture);
-    const doc = storeConfig(sim, fixture, scenario.rules(fixture));
+    const doc = storeConfig(sim, fixture, scenario.rules(fixture), managementAccountId);
 
     sim.calls.reset();
     const startedSim = sim.clock.now();
@@ -91,7 +112,7 @@ async function runScenario(scenario: Scenario): Promise<ScenarioResult> {
 
     const read = Object.entries(calls).filter(([op]) => !WRITES.has(op) && !op.startsWith('webhooks:')).reduce((n, [, c]) => n + c, 0);
     const write = Object.entries(calls).filter(([op]) => WRITES.has(op)).reduce((n, [, c]) => n + c, 0);
-    const identityCenterRead = Object.entries(calls).filter(([op]) => op.startsWith('sso-admin:') && !WRITES.has(op)).reduce((n, [, c]) => n + c, 0);
+    const identityCenterRead = identityCenterReads(calls);
     return {
       name: scenario.name,
       accounts: sim.organizations.accounts().length,
@@ -103,6 +124,8 @@ async function runScenario(scenario: Scenario): Promise<ScenarioResult> {
       quotaLimitOpsPerSecond: round(quotaLimitOpsPerSecond),
       peakRssMb: round(Math.max(...invocations.map((i) => i.maxRssMb))),
       invocations: invocations.length,
+      delegated: scenario.delegated !== undefined,
+      ...(firstReading ? { firstReading } : {}),
       operations,
       realSeconds: round(realSeconds),
       clockSpeed: scenario.speed,
@@ -114,14 +137,18 @@ async function runScenario(scenario: Scenario): Promise<ScenarioResult> {
   }
 }
 
+function identityCenterReads(calls: Record<string, number>): number {
+  return Object.entries(calls).filter(([op]) => op.startsWith('sso-admin:') && !WRITES.has(op)).reduce((n, [, c]) => n + c, 0);
+}
+
 /** Stores the document exactly as AssignmentAutomation lays it out over SSM parameters. */
-function storeConfig(sim: AwsSimulator, fixture: OrganizationFixture, rules: RuleDocument[]): ConfigDocument {
+function storeConfig(sim: AwsSimulator, fixture: OrganizationFixture, rules: RuleDocument[], managementAccountId?: string): ConfigDocument {
   const used = new Set(rules.map((r) => r.permissionSet));
   const doc: ConfigDocument = {
     version: CONFIG_VERSION,
     instanceArn: fixture.instanceArn,
     identityStoreId: fixture.identityStoreId,
-    options: {},
+    options: managementAccountId === undefined ? {} : { managementAccountId },
     permissionSets: fixture.permissionSets.filter((p) => used.has(p.name)).map((p) => ({ name: p.name, arn: p.arn })),
     rules,
   };
@@ -130,6 +157,20 @@ function storeConfig(sim: AwsSimulator, fixture: OrganizationFixture, rules: Rul
   storage.parts.forEach((part, i) => sim.ssm.put(storage.head.parts[i], JSON.stringify(part), { tier }));
   sim.ssm.put(`/${BUS}/config`, JSON.stringify(storage.head), { tier });
   return doc;
+}
+
+/**
+ * The role OrgEventBridge's assignmentReader creates in the management account: the one read, trusted
+ * by the delegated administrator account (whose callers the bench's default credentials are).
+ */
+function createAssignmentReader(sim: AwsSimulator): string {
+  const role = sim.iam.createRole({
+    accountId: sim.organizations.managementAccountId,
+    name: 'identity-center-assignments-reader',
+    policy: [{ effect: 'Allow', actions: ['sso:ListAccountAssignmentsForPrincipal'], resources: ['arn:aws:sso:::instance/*'] }],
+    trustPolicy: [{ effect: 'Allow', awsPrincipals: [`arn:aws:iam::${sim.delegatedAdministratorAccountId}:root`] }],
+  });
+  return role.arn;
 }
 
 /** The organization as the reconciler's core sees it, read from the simulator's model. */
@@ -151,7 +192,9 @@ function references(fixture: OrganizationFixture, doc: ConfigDocument) {
 }
 
 function plantDesired(sim: AwsSimulator, fixture: OrganizationFixture, doc: ConfigDocument): void {
-  const desired = computeDesired(doc, new OrgIndex(orgSnapshot(sim)), references(fixture, doc), (a) => a.status === 'ACTIVE');
+  // A delegated administrator never plans the management account: nothing is planted there either.
+  const management = doc.options.managementAccountId;
+  const desired = computeDesired(doc, new OrgIndex(orgSnapshot(sim)), references(fixture, doc), (a) => a.status === 'ACTIVE' && a.id !== management);
   if (desired.errors.length > 0) throw new Error(`the benchmark's rules do not resolve: ${desired.errors.slice(0, 3).join('; ')}`);
   for (const a of desired.assignments.values()) sim.identityCenter.addAssignment(a);
 }

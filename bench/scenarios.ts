@@ -17,6 +17,11 @@ export interface Scenario {
   readonly mutate?: (sim: AwsSimulator, fixture: OrganizationFixture) => void;
   /** Quotas other than the simulator's defaults (Identity Center's, with 2 to 6 s per operation). */
   readonly quotas?: QuotaSettings;
+  /**
+   * The automation runs in a delegated administrator account, with the management account's
+   * assignment reader role or without it (then it reads per account, bounded and resumed).
+   */
+  readonly delegated?: 'with-reader' | 'without-reader';
 }
 
 const LANDING_ZONE = { ouDepth: 4, organizationalUnits: 50, groups: 300, permissionSets: 30 };
@@ -70,6 +75,15 @@ export function scenarios(scale: number): Scenario[] {
   return [
     { name: `steady state, ${n(1_000)} accounts`, accounts: n(1_000), speed: 10, organization: LANDING_ZONE, before: (f) => landingZoneRules(f), rules: (f) => landingZoneRules(f) },
     { name: `steady state, ${n(5_000)} accounts`, accounts: n(5_000), speed: 10, organization: LANDING_ZONE, before: (f) => landingZoneRules(f), rules: (f) => landingZoneRules(f) },
+    ...[1_000, 5_000].flatMap((full) => (['with-reader', 'without-reader'] as const).map((delegated): Scenario => ({
+      name: `steady state, delegated ${delegated === 'with-reader' ? 'with the reader role' : 'without the reader role'}, ${n(full)} accounts`,
+      accounts: n(full),
+      speed: 10,
+      organization: LANDING_ZONE,
+      before: (f) => landingZoneRules(f),
+      rules: (f) => landingZoneRules(f),
+      delegated,
+    }))),
     {
       name: `rollout of ${rollout} assignments, ${rolloutAccounts} accounts`,
       accounts: rolloutAccounts,
