@@ -9,9 +9,13 @@ import { RunReport } from '../core/report';
 /** PutEvents takes at most 10 entries. */
 const EVENTS_PER_CALL = 10;
 
-/** Puts the run summary and one event per change on the automation's event bus. */
+/**
+ * Puts the run summary and one event per change on the automation's event bus. An operation the
+ * run did not start is no change: its follow-up invocation starts it and publishes it then.
+ */
 export async function publishEvents(client: EventBridgeClient, busName: string, report: RunReport): Promise<void> {
-  const { changes, ...summary } = report;
+  const { changes: all, ...summary } = report;
+  const changes = all.filter((c) => c.status !== 'not-started');
   const entries: PutEventsRequestEntry[] = [
     {
       EventBusName: busName,
