@@ -182,7 +182,9 @@ describe('AssignmentAutomation resources', () => {
       expect([kept.DeletionPolicy, kept.UpdateReplacePolicy]).toEqual(['Retain', 'Retain']);
     }
     const destroyed = table(RemovalPolicy.DESTROY);
-    expect(destroyed.Properties).toMatchObject({ PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true }, DeletionProtectionEnabled: false });
+    expect(destroyed.Properties).toMatchObject({
+      PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true }, DeletionProtectionEnabled: false,
+    });
     expect(destroyed.DeletionPolicy).toBe('Delete');
   });
 

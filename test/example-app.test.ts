@@ -55,7 +55,9 @@ describe('the example landing zone', () => {
     expect(home.account).toBe('222222222222');
     expect([orgEvents!.account, orgEvents!.region, identityEvents!.account, identityEvents!.region]).toEqual(['111111111111', 'us-east-1', '111111111111', 'eu-west-1']);
     expect(countsOf(home)).toEqual({ ...HOME, 'AWS::Events::EventBusPolicy': 1, 'AWS::Events::Rule': 8 });
-    expect(countsOf(orgEvents!)).toEqual(FORWARDER);
+    // The us-east-1 forwarder also creates the assignment reader role (and its policy) that the automation assumes.
+    expect(countsOf(orgEvents!)).toEqual({ ...FORWARDER, 'AWS::IAM::Role': 2, 'AWS::IAM::Policy': 2 });
+    expect(automation.assignmentReaderRoleArn).toBeDefined();
     expect(countsOf(identityEvents!)).toEqual({ ...FORWARDER, 'AWS::Events::Rule': 5 });
     expect(automation.eventBusArn).toBe(`arn:aws:events:eu-west-1:222222222222:event-bus/${DEFAULT_BUS_NAME}`);
   });
