@@ -1,9 +1,10 @@
 import { configWith } from './documents';
-import { FakeIdentityCenter, orgFrom } from './fakes';
+import { FakeIdentityCenter, PS, orgFrom } from './fakes';
 import { World } from './world';
 import { RuleDocument } from '../../src/reconciler/config/document';
 import { AccountReading, READING_REFRESH_AGE_MS, ReadingPort } from '../../src/reconciler/core/account-readings';
 import { PrincipalId } from '../../src/reconciler/core/model';
+import { OrgAccount } from '../../src/reconciler/core/snapshot';
 
 // A delegated administrator without the assignment reader role reads per account and permission
 // set; that reading is bounded by the Lambda's time and resumed from saved readings.
@@ -26,6 +27,9 @@ class MemoryReadings implements ReadingPort {
   async saveReadings(readings: readonly AccountReading[]) {
     this.saves++;
     for (const r of readings) this.saved.set(`${r.accountId}|${r.permissionSetArn}`, r);
+  }
+  async forgetReadings(targets: ReadonlyArray<{ accountId: string; permissionSetArn: string }>) {
+    for (const t of targets) this.saved.delete(`${t.accountId}|${t.permissionSetArn}`);
   }
 }
 
@@ -107,6 +111,25 @@ describe('the per-account reading of a delegated administrator', () => {
     // At least 200 old readings a run, so all 6 of this small organization are read again.
     await world.run('apply', { readings });
     expect(reads()).toBe(12);
+  });
+
+  test('readings of what is no longer a target are forgotten: a set provisioned nowhere in reach, an account out of reach', async () => {
+    const world = new World(org(), configWith([adminsEverywhere, devsInDev]));
+    await world.run();
+    world.ic.forPrincipalRefused = true;
+    const readings = new MemoryReadings();
+    await world.run('apply', { readings });
+    expect(readings.saved.size).toBe(8);
+    const dev1 = [...world.org.accounts.values()].find((a) => a.name === 'dev-1')!;
+    (world.organizations.org.accounts as Map<string, OrgAccount>).set(dev1.id, { ...dev1, status: 'SUSPENDED' });
+    world.document = configWith([adminsEverywhere]);
+    const removed = await world.run('apply', { readings });
+    expect(removed.counts.deleted).toBe(1);
+    // The next run: Dev is provisioned nowhere it can reach any more, and dev-1, suspended, is out of reach.
+    await world.run('apply', { readings });
+    const kept = [...readings.saved.values()];
+    expect(kept.every((r) => r.permissionSetArn === PS('Admin'))).toBe(true);
+    expect(kept.map((r) => r.accountId).sort()).toEqual([...world.org.accounts.values()].filter((a) => a.name !== 'dev-1').map((a) => a.id).sort());
   });
 
   test('a failed read keeps every principal unplanned, and says which', async () => {

@@ -45,7 +45,7 @@ describe('DynamoDbStateStore', () => {
     expect((await items()).map((i) => i.pk.S).sort()).toEqual(['LABEL', 'LABEL', 'META', 'NAME', 'PAIR', 'PAIR']);
   });
 
-  test('per-account readings: saved in batches, replaced by target, read back, and never mistaken for the state', async () => {
+  test('per-account readings: saved and forgotten in batches, replaced by target, read back, and never mistaken for the state', async () => {
     const store = new DynamoDbStateStore(client, table);
     const readings = Array.from({ length: 60 }, (_, i) => ({
       accountId: String(100000000000 + i),
@@ -58,6 +58,8 @@ describe('DynamoDbStateStore', () => {
     const back = await new DynamoDbStateStore(client, table).readings();
     const byAccount = (list: typeof back) => [...list].sort((a, b) => a.accountId.localeCompare(b.accountId));
     expect(byAccount(back)).toEqual(byAccount([{ ...readings[0], principals: [], readAt: 5_000 }, ...readings.slice(1)]));
+    await store.forgetReadings(readings.slice(0, 30));
+    expect(byAccount(await store.readings())).toEqual(byAccount(readings.slice(30)));
     expect(await new DynamoDbStateStore(client, table).read()).toEqual({ empty: true });
   });
 

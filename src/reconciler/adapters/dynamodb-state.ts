@@ -181,6 +181,11 @@ export class DynamoDbStateStore implements StatePort, LeasePort, LifecyclePort, 
     for (let i = 0; i < requests.length; i += BATCH) await this.batchWrite(requests.slice(i, i + BATCH));
   }
 
+  async forgetReadings(targets: ReadonlyArray<{ accountId: string; permissionSetArn: string }>): Promise<void> {
+    const requests = targets.map((t): WriteRequest => ({ DeleteRequest: { Key: key('READING', `${t.accountId}|${t.permissionSetArn}`) } }));
+    for (let i = 0; i < requests.length; i += BATCH) await this.batchWrite(requests.slice(i, i + BATCH));
+  }
+
   private async query(kind: string): Promise<Item[]> {
     const items: Item[] = [];
     const pages = paginateQuery({ client: this.client }, {

@@ -36,6 +36,8 @@ export interface ReadingPort {
   readings(): Promise<AccountReading[]>;
   /** Saves readings, replacing those of the same account and permission set. */
   saveReadings(readings: readonly AccountReading[]): Promise<void>;
+  /** Deletes the readings of these targets. */
+  forgetReadings(targets: ReadonlyArray<{ accountId: string; permissionSetArn: string }>): Promise<void>;
 }
 
 export interface BoundedReadOptions {
@@ -96,6 +98,15 @@ export async function readPerAccountBounded(
     } catch (e) {
       notices.push(`the saved per-account readings could not be read (${errorMessage(e)}); reading every account again`);
     }
+  }
+  // Readings of what is no longer a target (an account closed or moved out of reach, a set no longer managed or no
+  // longer provisioned there) stand for nothing: forgotten, so that the table holds only what runs read.
+  const wanted = new Set(targets.map((t) => targetKey(t.permissionSetArn, t.accountId)));
+  const obsolete = [...saved.entries()].filter(([k]) => !wanted.has(k)).map(([, r]) => r);
+  if (options.readings && obsolete.length > 0) {
+    await options.readings.forgetReadings(obsolete).catch((e) => {
+      notices.push(`${obsolete.length} per-account reading(s) no longer needed could not be deleted (${errorMessage(e)})`);
+    });
   }
   const latest = (t: { accountId: string; permissionSetArn: string }) => saved.get(targetKey(t.permissionSetArn, t.accountId));
   const now = options.now();
