@@ -13,6 +13,7 @@ import * as path from 'path';
 import {
   DescribePermissionSetCommand, ListTagsForResourceCommand, SSOAdminClient, TagResourceCommand, paginateListPermissionSets,
 } from '@aws-sdk/client-sso-admin';
+import { parseFlags } from './flags';
 import { CATALOG_TAG_KEY } from '../reconciler/contract';
 
 export const ADOPT_USAGE = `usage: cdk-identity-center-permissions adopt --cdk-out DIR --stack NAME [options]
@@ -39,19 +40,10 @@ export interface AdoptArguments {
 }
 
 export function parseAdoptArguments(argv: string[]): AdoptArguments | { error: string } {
-  const values: Record<string, string> = {};
-  let takeOver = false;
-  for (let i = 0; i < argv.length; i++) {
-    const flag = argv[i];
-    if (flag === '--take-over') {
-      takeOver = true;
-      continue;
-    }
-    if (!['--cdk-out', '--stack', '--out', '--region', '--profile'].includes(flag)) return { error: `unknown option '${flag}'` };
-    const value = argv[++i];
-    if (value === undefined || value.startsWith('--')) return { error: `${flag} needs a value` };
-    values[flag.slice(2)] = value;
-  }
+  const parsed = parseFlags(argv, { options: ['--cdk-out', '--stack', '--out', '--region', '--profile'], switches: ['--take-over'] });
+  if ('error' in parsed) return parsed;
+  const { values } = parsed;
+  const takeOver = parsed.switches.has('take-over');
   if (!values['cdk-out']) return { error: '--cdk-out is required' };
   if (!values.stack) return { error: '--stack is required' };
   return { takeOver, cdkOut: values['cdk-out'], stack: values.stack, out: values.out ?? `${values.stack}.resource-mapping.json`, region: values.region, profile: values.profile };

@@ -3,6 +3,7 @@
 // prints creates, deletes and refusals with their reasons, and never writes anything.
 import { GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { readConfigFromCdkOut } from './cdk-out-config';
+import { parseFlags } from './flags';
 import { formatReport } from './format';
 import { ApiCallCounter } from '../reconciler/adapters/api-calls';
 import { composeReconciler } from '../reconciler/compose';
@@ -48,19 +49,10 @@ export interface PlanArguments {
 export function parseArguments(argv: string[]): PlanArguments | { error: string } {
   const [command, ...rest] = argv;
   if (command !== 'plan') return { error: command ? `unknown command '${command}'` : 'missing command' };
-  const values: Record<string, string> = {};
-  let json = false;
-  for (let i = 0; i < rest.length; i++) {
-    const flag = rest[i];
-    if (flag === '--json') {
-      json = true;
-      continue;
-    }
-    if (!OPTIONS.includes(flag)) return { error: `unknown option '${flag}'` };
-    const value = rest[++i];
-    if (value === undefined || value.startsWith('--')) return { error: `${flag} needs a value` };
-    values[flag.slice(2)] = value;
-  }
+  const parsed = parseFlags(rest, { options: OPTIONS, switches: ['--json'] });
+  if ('error' in parsed) return parsed;
+  const { values } = parsed;
+  const json = parsed.switches.has('json');
   const parameter = values.parameter ?? DEFAULT_PARAMETER;
   const busName = busNameOfParameter(parameter);
   if (values['state-prefix'] === undefined && busName === undefined) {

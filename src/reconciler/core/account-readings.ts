@@ -56,6 +56,8 @@ export interface BoundedRead {
   readonly read: number;
   readonly failures: string[];
   readonly notices: string[];
+  /** The latest reading of every target, by `targetKey`: what the run's own writes then update (recordWrites). */
+  readonly latest: ReadonlyMap<string, AccountReading>;
 }
 
 /**
@@ -103,6 +105,7 @@ export async function readPerAccountBounded(
   // longer provisioned there) stand for nothing: forgotten, so that the table holds only what runs read.
   const wanted = new Set(targets.map((t) => targetKey(t.permissionSetArn, t.accountId)));
   const obsolete = [...saved.entries()].filter(([k]) => !wanted.has(k)).map(([, r]) => r);
+  for (const r of obsolete) saved.delete(targetKey(r.permissionSetArn, r.accountId));
   if (options.readings && obsolete.length > 0) {
     await options.readings.forgetReadings(obsolete).catch((e) => {
       notices.push(`${obsolete.length} per-account reading(s) no longer needed could not be deleted (${errorMessage(e)})`);
@@ -167,7 +170,7 @@ export async function readPerAccountBounded(
       if (owned.has(pairKey(assignment))) assignments.set(assignmentKey(assignment), assignment);
     }
   }
-  return { assignments, remaining, read: kept, failures, notices };
+  return { assignments, remaining, read: kept, failures, notices, latest: saved };
 }
 
 /**
@@ -176,11 +179,11 @@ export async function readPerAccountBounded(
  */
 export async function recordWrites(
   readings: ReadingPort,
+  /** The readings the run planned from (BoundedRead.latest). */
+  byTarget: ReadonlyMap<string, AccountReading>,
   writes: ReadonlyArray<{ kind: 'create' | 'delete'; assignment: Assignment }>,
 ): Promise<void> {
   if (writes.length === 0) return;
-  const byTarget = new Map<string, AccountReading>();
-  for (const r of await readings.readings()) byTarget.set(targetKey(r.permissionSetArn, r.accountId), r);
   const changed = new Map<string, AccountReading>();
   for (const { kind, assignment } of writes) {
     const key = targetKey(assignment.permissionSetArn, assignment.accountId);

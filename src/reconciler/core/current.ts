@@ -1,4 +1,4 @@
-import { BoundedReadOptions, readPerAccountBounded } from './account-readings';
+import { AccountReading, BoundedReadOptions, readPerAccountBounded } from './account-readings';
 import { errorMessage, settleLimit } from './concurrency';
 import { Assignment, PrincipalId, assignmentKey, pairKey, parsePairKey, principalKey } from './model';
 import { IdentityCenterReadPort, PrincipalReadsUnavailable } from './ports';
@@ -20,6 +20,8 @@ export interface CurrentRead extends CurrentState {
   readonly notices?: readonly string[];
   /** The per-account reading did not cover every target in this invocation: nothing is planned, and it continues. */
   readonly incomplete?: { readonly remaining: number; readonly read: number };
+  /** The per-account readings the run planned from, when it read per account with readings kept. */
+  readonly readings?: ReadonlyMap<string, AccountReading>;
 }
 
 /** Errors meaning this caller may not use ListAccountAssignmentsForPrincipal at all. */
@@ -86,6 +88,7 @@ async function readBounded(
     strategy: 'per-account',
     notices,
     incomplete: complete ? undefined : { remaining: read.remaining, read: read.read },
+    readings: read.latest,
   };
 }
 

@@ -43,12 +43,13 @@ export async function reconcile(deps: ReconcileDeps, mode: 'plan' | 'apply'): Pr
     const decision = decide(observation, mode, deps.guards);
     const execution = await execute(decision, observation, instance.identityCenter, deps, instance.claims);
     const report = summarize(observation, decision, execution, meta());
-    if (applying && deps.readings && observation.current.strategy === 'per-account') {
+    const planned = observation.current.readings;
+    if (applying && deps.readings && planned) {
       // The saved readings follow the run's own writes, so that a follow-up invocation does not redo them.
       const writes = execution.outcomes
         .filter((o) => o.status === 'succeeded' && o.op.kind !== 'provision')
         .map((o) => ({ kind: o.op.kind as 'create' | 'delete', assignment: (o.op as { assignment: Assignment }).assignment }));
-      await recordWrites(deps.readings, writes)
+      await recordWrites(deps.readings, planned, writes)
         .catch((e) => report.notices.push(`the per-account readings could not be updated with this run's writes (${(e as Error).message})`));
     }
     if (applying && deps.lifecycle) {
