@@ -7,6 +7,7 @@ import { SsmConfigAdapter } from './adapters/ssm-config';
 import { SsmDocumentStore } from './adapters/ssm-document-store';
 import { GuardSettings } from './core/decide';
 import { ConfigPort, LeasePort, StatePort, systemClock } from './core/ports';
+import { TriggerFacts } from './core/trigger-facts';
 import { ReconcileDeps, ReconcileLog } from './core/reconcile';
 
 /** What differs between the Lambda and the plan command; everything else is wired alike. */
@@ -35,6 +36,8 @@ export interface Composition {
   readonly log: ReconcileLog;
   readonly limits: ReconcileDeps['limits'];
   readonly time: ReconcileDeps['time'];
+  /** What the events that started the run say. @default - nothing */
+  readonly trigger?: TriggerFacts;
 }
 
 /**
@@ -56,6 +59,8 @@ export function composeReconciler(c: Composition): ReconcileDeps {
     lifecycle: c.readOnly ? undefined : store,
     // The plan command reads every account at once (it has no Lambda deadline) and keeps nothing.
     readings: c.readOnly ? undefined : store,
+    tagCache: c.readOnly ? undefined : store,
+    trigger: c.trigger,
     leaseTtlMs: c.leaseTtlMs,
     guards: c.guards,
     organizations: aws.organizations,

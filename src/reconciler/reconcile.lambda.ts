@@ -14,6 +14,7 @@ import { DEFAULT_BUS_NAME, ENV, METRICS } from './contract';
 import { CustomResourceRequest, isCustomResourceRequest } from './core/lifecycle';
 import { summaryText, worthNotifying } from './core/notification-content';
 import { reconcile } from './core/reconcile';
+import { triggerFacts } from './core/trigger-facts';
 import { RunReport } from './core/report';
 import { LifecycleContext, carryOutQueued, queuedRequest, receiveCustomResource } from './lifecycle-handler';
 import { RuntimeConfig, readRuntimeConfig } from './runtime-config';
@@ -82,6 +83,7 @@ export async function handler(event: SQSEvent | DirectInvocation | CustomResourc
     assignmentReaderRoleArn: settings.assignmentReaderRoleArn,
     log: { info: (m, d) => logger.info(m, d ?? {}), warn: (m, d) => logger.warn(m, d ?? {}) },
     limits: { maxOutstanding: settings.maxOutstanding, readConcurrency: settings.readConcurrency },
+    trigger: isDirect(trigger) ? undefined : triggerFacts(trigger.Records.map((r) => r.body)),
     time: {
       shouldStop: stopAt,
       // In-flight operations are waited for until 10 s before the deadline at most.

@@ -106,6 +106,18 @@ export class FakeOrganizations implements OrganizationsPort {
     this.calls++;
     return { ...(this.org.tags?.get(id) ?? {}) };
   }
+  async describeAccount(id: string) {
+    this.calls++;
+    const a = this.org.accounts.get(id);
+    if (!a) throw new Error(`AccountNotFoundException: ${id}`);
+    return { id: a.id, name: a.name, status: a.status };
+  }
+  async parentOf(id: string) {
+    this.calls++;
+    const parent = this.org.accounts.get(id)?.parentId ?? this.org.units.get(id)?.parentId;
+    if (!parent) throw new Error(`ChildNotFoundException: ${id}`);
+    return parent;
+  }
 }
 
 export class FakeIdentityStore implements IdentityStorePort {

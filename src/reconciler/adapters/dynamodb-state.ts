@@ -4,6 +4,7 @@ import {
 } from '@aws-sdk/client-dynamodb';
 import { SsmDocumentStore } from './ssm-document-store';
 import { AccountReading, ReadingPort } from '../core/account-readings';
+import { TagCachePort, TagReading } from '../core/account-tags';
 import { LegacyState, ReconcilerState, StoredState } from '../core/memory';
 import { parsePrincipalKey, principalKey } from '../core/model';
 import { CatalogEntry, CatalogGeneration, LeasePort, LifecyclePort, RetiringPermissionSet, StatePort } from '../core/ports';
@@ -28,11 +29,13 @@ type Item = Record<string, AttributeValue>;
  * - `GENERATION`/`<id>`: a deployed set of catalog permission sets, the latest being the catalog now;
  * - `UNINSTALL`/`state`: the automation is being uninstalled, and under which removal policy;
  * - `READING`/`<account>|<permission set ARN>`: the principals holding the set there, as the
- *   per-account reading (a delegated administrator without the reader role) last saw them.
+ *   per-account reading (a delegated administrator without the reader role) last saw them;
+ * - `TAGS`/`<account>`: an account's tags as last read, for tag rules (about 100 bytes an account:
+ *   5,000 accounts are one Query page of 1 MB).
  * A table without `META` has never been written: the legacy SSM state (earlier versions) is read
  * instead, once, and migrated by the first write.
  */
-export class DynamoDbStateStore implements StatePort, LeasePort, LifecyclePort, ReadingPort {
+export class DynamoDbStateStore implements StatePort, LeasePort, LifecyclePort, ReadingPort, TagCachePort {
   /** What the table held when last read or written: writes send the difference. */
   private known?: ReconcilerState;
   private migrated = false;
@@ -183,6 +186,24 @@ export class DynamoDbStateStore implements StatePort, LeasePort, LifecyclePort, 
 
   async forgetReadings(targets: ReadonlyArray<{ accountId: string; permissionSetArn: string }>): Promise<void> {
     const requests = targets.map((t): WriteRequest => ({ DeleteRequest: { Key: key('READING', `${t.accountId}|${t.permissionSetArn}`) } }));
+    for (let i = 0; i < requests.length; i += BATCH) await this.batchWrite(requests.slice(i, i + BATCH));
+  }
+
+  async tagReadings(): Promise<TagReading[]> {
+    return (await this.query('TAGS')).map((i) => ({
+      accountId: i.sk.S!, tags: JSON.parse(i.tags.S!) as Record<string, string>, readAt: Number(i.readAt.N),
+    }));
+  }
+
+  async saveTagReadings(readings: readonly TagReading[]): Promise<void> {
+    const requests = readings.map((r): WriteRequest => ({
+      PutRequest: { Item: { ...key('TAGS', r.accountId), tags: { S: JSON.stringify(r.tags) }, readAt: { N: String(r.readAt) } } },
+    }));
+    for (let i = 0; i < requests.length; i += BATCH) await this.batchWrite(requests.slice(i, i + BATCH));
+  }
+
+  async forgetTagReadings(accountIds: readonly string[]): Promise<void> {
+    const requests = accountIds.map((id): WriteRequest => ({ DeleteRequest: { Key: key('TAGS', id) } }));
     for (let i = 0; i < requests.length; i += BATCH) await this.batchWrite(requests.slice(i, i + BATCH));
   }
 

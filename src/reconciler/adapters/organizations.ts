@@ -1,4 +1,6 @@
 import {
+  DescribeAccountCommand,
+  ListParentsCommand,
   OrganizationsClient,
   paginateListAccountsForParent,
   paginateListOrganizationalUnitsForParent,
@@ -31,12 +33,24 @@ export class OrganizationsAdapter implements OrganizationsPort {
     const accounts: Array<{ id: string; name: string; status: string }> = [];
     for await (const page of paginateListAccountsForParent({ client: this.client }, { ParentId: parentId })) {
       for (const a of page.Accounts ?? []) {
-        // `State` supersedes `Status` (it adds CLOSED and PENDING_ACTIVATION); either way only ACTIVE is targeted.
-        const state = (a as { State?: string }).State;
-        accounts.push({ id: a.Id!, name: a.Name ?? a.Id!, status: state ?? a.Status ?? 'UNKNOWN' });
+        accounts.push(accountOf(a));
       }
     }
     return accounts;
+  }
+
+  async describeAccount(accountId: string) {
+    const { Account: account } = await this.client.send(new DescribeAccountCommand({ AccountId: accountId }));
+    if (!account) throw new Error(`DescribeAccount returned no account for ${accountId}`);
+    return accountOf(account);
+  }
+
+  async parentOf(childId: string) {
+    // An account or OU has exactly one parent (ListParents: "In the current release, a child can have only a single parent").
+    const { Parents: parents } = await this.client.send(new ListParentsCommand({ ChildId: childId }));
+    const id = parents?.[0]?.Id;
+    if (!id) throw new Error(`ListParents returned no parent for ${childId}`);
+    return id;
   }
 
   async listAccountTags(accountId: string) {
@@ -46,4 +60,10 @@ export class OrganizationsAdapter implements OrganizationsPort {
     }
     return tags;
   }
+}
+
+function accountOf(a: { Id?: string; Name?: string; Status?: string }): { id: string; name: string; status: string } {
+  // `State` supersedes `Status` (it adds CLOSED and PENDING_ACTIVATION); either way only ACTIVE is targeted.
+  const state = (a as { State?: string }).State;
+  return { id: a.Id!, name: a.Name ?? a.Id!, status: state ?? a.Status ?? 'UNKNOWN' };
 }

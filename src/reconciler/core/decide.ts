@@ -82,7 +82,7 @@ export function decide(observed: Observation, mode: 'plan' | 'apply', guards: Gu
     errors: [...blocks.all, ...desired.errors, ...current.failures, ...drift.failures, ...reachable.errors],
     notices: [
       ...migrationNotices(observed), ...contestNotices(observed, namer), ...reachable.notices,
-      ...(observed.current.notices ?? []),
+      ...(observed.current.notices ?? []), ...(observed.orgNotices ?? []),
     ],
     orphaned: reachable.orphaned,
     labels,

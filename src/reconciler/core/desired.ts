@@ -69,7 +69,11 @@ export function computeDesired(
 function selectAccounts(org: OrgIndex, target: BaseTargetDocument, problems: string[]): Map<string, OrgAccount> {
   const byId = (accounts: OrgAccount[]) => new Map(accounts.map((a) => [a.id, a]));
   if ('all' in target) return byId(org.allAccounts());
-  if ('tag' in target) return byId(org.accountsWithTag(target.tag.key, target.tag.value));
+  if ('tag' in target) {
+    const unread = org.snapshot.tagsUnread?.size ?? 0;
+    if (unread > 0) problems.push(`the tags of ${unread} account(s) are not read yet`);
+    return byId(org.accountsWithTag(target.tag.key, target.tag.value));
+  }
   if ('ou' in target) {
     const unit = org.resolveUnit(target.ou);
     if ('error' in unit) {

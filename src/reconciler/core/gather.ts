@@ -1,4 +1,5 @@
 import { ReadingPort } from './account-readings';
+import { TagCachePort, readAccountTags } from './account-tags';
 import { ClaimsDocument, Contest, contestedPairs } from './claims';
 import { errorMessage, settleLimit } from './concurrency';
 import { CurrentRead, readCurrent } from './current';
@@ -10,6 +11,7 @@ import { Clock, ConfigPort, ConfigRead, IdentityStorePort, InstancePorts, Organi
 import { ResolvedReferences, resolveReferences } from './references';
 import { ConfiguredNames, ManagedScope, configuredNames, eligibility, managedScope } from './scope';
 import { OrgSnapshot, readOrganization } from './snapshot';
+import { TriggerFacts } from './trigger-facts';
 import { ConfigDocument } from '../config/document';
 
 /** Everything one run reads, in one value: the decision is taken on it alone. */
@@ -39,6 +41,10 @@ export interface Observation {
   readonly managementProvisioned?: { readonly arns: ReadonlySet<string> } | { readonly error: string };
   /** Neighbours: the owned pairs another automation on the instance claimed first, and this one's claims; or why they could not be read. */
   readonly claims?: ClaimsRead | { readonly error: string };
+  /** What the run should say about reading the organization (tags still to read, a cache that failed). */
+  readonly orgNotices?: readonly string[];
+  /** Accounts whose tags are still to read after this invocation, and how many it read: it continues while it progresses. */
+  readonly tagsIncomplete?: { readonly remaining: number; readonly read: number };
 }
 
 export interface ClaimsRead {
@@ -67,6 +73,10 @@ export interface GatherDeps {
   readonly time?: { shouldStop(): boolean; drainDeadline?(): number };
   /** Per-account readings kept between invocations (the state table). @default - none kept */
   readonly readings?: ReadingPort;
+  /** Account tags kept between runs (the state table). @default - every account's tags are read when a rule needs them */
+  readonly tagCache?: TagCachePort;
+  /** What the events that started this run say. @default - nothing */
+  readonly trigger?: TriggerFacts;
 }
 
 export type Gathered = { readonly observation: Observation; readonly instance: InstancePorts } | { readonly stop: Stop };
@@ -78,18 +88,8 @@ export type Gathered = { readonly observation: Observation; readonly instance: I
  * document or an unreadable organization stops the run here.
  */
 export async function gather(deps: GatherDeps): Promise<Gathered> {
-  let config: ConfigRead;
-  try {
-    config = await deps.config.read();
-  } catch (e) {
-    // A failed read is not a bad document: the run fails, so that it is retried.
-    return { stop: { outcome: 'failed', errors: [`reading the config failed (${errorMessage(e)}); nothing was changed`] } };
-  }
-  if ('invalid' in config) return { stop: { outcome: 'invalid-config', errors: [config.invalid] } };
-  // Not retried: the queue's one message group would be held for nothing (during an uninstall the
-  // parameter is deleted before the function). The alarm still fires.
-  if ('missing' in config) return { stop: { outcome: 'no-config', errors: [config.missing] } };
-  if ('inconsistent' in config) return { stop: { outcome: 'inconsistent-config', errors: [config.inconsistent] } };
+  const config = await readDocument(deps.config);
+  if ('stop' in config) return config;
   const { document, revision } = config;
   const concurrency = deps.limits.readConcurrency;
 
@@ -99,9 +99,29 @@ export async function gather(deps: GatherDeps): Promise<Gathered> {
     return { empty: true } as const;
   });
   const remembered = 'state' in stored ? stored.state : EMPTY_STATE;
+  // Reads stop at 70% of the time left (bounded where readings are kept: the Lambda; the plan command
+  // reads everything at once), so that the saves, the other reads and the report still fit.
+  const time = deps.time;
+  const readUntil = deps.clock.now() + 0.7 * Math.max(0, (time?.drainDeadline?.() ?? Infinity) - deps.clock.now());
+  const stopReading = () => (time?.shouldStop() ?? false) || deps.clock.now() >= readUntil;
   let org: OrgSnapshot;
+  let tagNotices: string[] = [];
+  let tagsIncomplete: Observation['tagsIncomplete'];
   try {
-    org = await readOrganization(deps.organizations, { withTags: usesTags(document), concurrency });
+    org = await readOrganization(deps.organizations, { withTags: false, concurrency });
+    if (usesTags(document)) {
+      const tags = await readAccountTags([...org.accounts.keys()], deps.organizations, {
+        cache: deps.tagCache,
+        changed: new Set(deps.trigger?.tagsChanged ?? []),
+        now: () => deps.clock.now(),
+        // Only a cache lets a follow-up invocation go on where this one stopped.
+        stop: deps.tagCache ? stopReading : undefined,
+        concurrency,
+      });
+      org = { ...org, tags: tags.tags, tagsUnread: tags.unread };
+      tagNotices = tags.notices;
+      tagsIncomplete = tags.unread.size > 0 ? { remaining: tags.unread.size, read: tags.read } : undefined;
+    }
   } catch (e) {
     return { stop: { outcome: 'failed', document, revision, errors: [`reading the organization failed (${errorMessage(e)}); nothing was changed`] } };
   }
@@ -110,13 +130,7 @@ export async function gather(deps: GatherDeps): Promise<Gathered> {
   const configured = configuredNames(document, refs);
   const scope = managedScope(configured.pairs, remembered.pairs, org, eligibility(document.options.managementAccountId));
   const principals = [...scope.principals].map(parsePrincipalKey);
-  // Bounded where readings can be kept (the Lambda); the plan command reads everything at once. Reading
-  // stops at 70% of the time left, so that the saves, the other reads and the report still fit.
-  const time = deps.time;
-  const readUntil = deps.clock.now() + 0.7 * Math.max(0, (time?.drainDeadline?.() ?? Infinity) - deps.clock.now());
-  const bounded = time && deps.readings && {
-    readings: deps.readings, now: () => deps.clock.now(), stop: () => time.shouldStop() || deps.clock.now() >= readUntil,
-  };
+  const bounded = time && deps.readings && { readings: deps.readings, now: () => deps.clock.now(), stop: stopReading };
   const current = await readCurrent(principals, scope.pairs, [...scope.plannableAccounts], instance.identityCenter, concurrency, bounded);
   const drift = await readDrift([...configured.permissionSets], instance.identityCenter, concurrency);
   const vanished = await readVanished(deletionCandidates(remembered, configured, scope, refs), instance.identityStore, concurrency);
@@ -141,12 +155,31 @@ export async function gather(deps: GatherDeps): Promise<Gathered> {
     vanished,
     managementProvisioned,
     claims,
+    orgNotices: tagNotices,
+    tagsIncomplete,
   };
   return { observation, instance };
 }
 
+/** The config document, or why the run stops before reading anything else. */
+export async function readDocument(port: ConfigPort): Promise<{ readonly document: ConfigDocument; readonly revision: string } | { readonly stop: Stop }> {
+  let config: ConfigRead;
+  try {
+    config = await port.read();
+  } catch (e) {
+    // A failed read is not a bad document: the run fails, so that it is retried.
+    return { stop: { outcome: 'failed', errors: [`reading the config failed (${errorMessage(e)}); nothing was changed`] } };
+  }
+  if ('invalid' in config) return { stop: { outcome: 'invalid-config', errors: [config.invalid] } };
+  // Not retried: the queue's one message group would be held for nothing (during an uninstall the
+  // parameter is deleted before the function). The alarm still fires.
+  if ('missing' in config) return { stop: { outcome: 'no-config', errors: [config.missing] } };
+  if ('inconsistent' in config) return { stop: { outcome: 'inconsistent-config', errors: [config.inconsistent] } };
+  return config;
+}
+
 /** The other automations' claims on the owned pairs; none considered when the composition gives no claims port. */
-async function readClaims(instance: InstancePorts, owned: string[], now: number): Promise<Observation['claims']> {
+export async function readClaims(instance: InstancePorts, owned: string[], now: number): Promise<Observation['claims']> {
   if (!instance.claims) return undefined;
   const automation = instance.claims.automation;
   const nowSeconds = Math.floor(now / 1000);
@@ -185,6 +218,6 @@ async function readVanished(principals: string[], store: IdentityStorePort, conc
   return new Set(results.filter((r) => r.value === false).map((r) => r.item));
 }
 
-function usesTags(doc: ConfigDocument): boolean {
+export function usesTags(doc: ConfigDocument): boolean {
   return doc.rules.some((r) => 'tag' in r.target || (r.target.exclude ?? []).some((t) => 'tag' in t));
 }

@@ -12,6 +12,10 @@ export interface OrganizationsPort {
   listOrganizationalUnits(parentId: string): Promise<Array<{ id: string; name: string }>>;
   listAccounts(parentId: string): Promise<Array<{ id: string; name: string; status: string }>>;
   listAccountTags(accountId: string): Promise<Record<string, string>>;
+  /** One account, as ListAccountsForParent would list it (DescribeAccount). */
+  describeAccount(accountId: string): Promise<{ id: string; name: string; status: string }>;
+  /** The id of an account's or OU's parent: an OU or the root (ListParents; a child has exactly one). */
+  parentOf(childId: string): Promise<string>;
 }
 
 export interface IdentityStorePort {

@@ -4,6 +4,7 @@ import { ExecuteDeps, execute } from './execute';
 import { GatherDeps, gather } from './gather';
 import { continueRetirements } from './lifecycle';
 import { Assignment } from './model';
+import { grantNewAccounts, withEarlyGrant } from './new-accounts';
 import { Clock, LeasePort, LifecyclePort } from './ports';
 import { RunReport, summarize, summarizeBusy, summarizeStop } from './report';
 
@@ -36,9 +37,13 @@ export async function reconcile(deps: ReconcileDeps, mode: 'plan' | 'apply'): Pr
   const applying = mode === 'apply' && !deps.guards.dryRun;
   if (applying && !(await deps.lease.acquire(deps.runId, deps.leaseTtlMs))) return summarizeBusy(meta());
   try {
+    // An account just created or enrolled gets its access first, then the whole run follows.
+    const newAccounts = deps.trigger?.newAccounts ?? [];
+    const early = applying && newAccounts.length > 0 ? await grantNewAccounts(deps, newAccounts) : undefined;
+    const withEarly = (r: RunReport) => (early ? withEarlyGrant(r, early) : r);
     // Plans and dry runs save per-account readings too: a cache of what Identity Center holds, so that they also complete.
     const gathered = await gather(deps);
-    if ('stop' in gathered) return summarizeStop(gathered.stop, deps.guards.dryRun, meta());
+    if ('stop' in gathered) return withEarly(summarizeStop(gathered.stop, deps.guards.dryRun, meta()));
     const { observation, instance } = gathered;
     const decision = decide(observation, mode, deps.guards);
     const execution = await execute(decision, observation, instance.identityCenter, deps, instance.claims);
@@ -66,7 +71,7 @@ export async function reconcile(deps: ReconcileDeps, mode: 'plan' | 'apply'): Pr
       report.notices.push(...retirements.notices);
       report.errors.push(...retirements.errors);
     }
-    return report;
+    return withEarly(report);
   } finally {
     if (applying) await deps.lease.release(deps.runId).catch(() => undefined);
   }

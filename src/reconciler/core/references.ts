@@ -1,5 +1,5 @@
 import { errorMessage, settleLimit } from './concurrency';
-import { PrincipalId } from './model';
+import { PrincipalId, parsePrincipalKey } from './model';
 import { Resolution } from './org-index';
 import { IdentityCenterReadPort, IdentityStorePort } from './ports';
 import { describePrincipal } from '../config/describe';
@@ -24,19 +24,24 @@ export function principalLookupKey(principal: PrincipalDocument, groupNameSuffix
 /**
  * Resolves every principal and permission set the config names. Unknown names and failed lookups
  * become per-reference errors, which make the desired state incomplete (no deletions this run).
- * Catalog permission sets carry their ARN in the config and cost no lookup.
+ * Catalog permission sets carry their ARN in the config and cost no lookup; so do the names in
+ * `known` (`principalLookupKey` → `principalKey`, as earlier runs resolved them), when given.
  */
 export async function resolveReferences(
   doc: ConfigDocument,
   identityStore: IdentityStorePort,
   identityCenter: IdentityCenterReadPort,
   concurrency: number,
+  known: Readonly<Record<string, string>> = {},
 ): Promise<ResolvedReferences> {
   const suffix = doc.options.groupNameSuffix;
   const distinct = new Map<string, PrincipalDocument>();
   for (const rule of doc.rules) distinct.set(principalLookupKey(rule.principal, suffix), rule.principal);
 
-  const principalResults = await settleLimit([...distinct.entries()], concurrency, ([, p]) => lookupPrincipal(p, suffix ?? '', identityStore));
+  const principalResults = await settleLimit([...distinct.entries()], concurrency, async ([key, p]): Promise<Resolution<PrincipalId>> => {
+    const remembered = known[key];
+    return remembered === undefined ? lookupPrincipal(p, suffix ?? '', identityStore) : { value: parsePrincipalKey(remembered) };
+  });
   const principals = new Map<string, Resolution<PrincipalId>>(principalResults.map(({ item: [key, p], value, error }) => [
     key,
     error !== undefined ? { error: `looking up ${describePrincipal(p, suffix)} failed (${errorMessage(error)})` } : value!,

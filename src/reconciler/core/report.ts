@@ -182,10 +182,12 @@ export function summarize(observed: Observation, decision: Decision, executed: E
     return { ...common, outcome: 'planned', continuation: false, changes: [...planned, ...refused] };
   }
   // A per-account reading that did not finish goes on in a follow-up invocation, as long as it progresses.
+  // So do account tags still to read.
   const reading = observed.current.incomplete;
-  const continuation = executed.continuation || (reading !== undefined && reading.read > 0);
+  const tags = observed.tagsIncomplete;
+  const continuation = executed.continuation || (reading !== undefined && reading.read > 0) || (tags !== undefined && tags.read > 0);
   const outcome: RunOutcome = continuation ? 'continuing'
-    : !executed.clean || tally.notStarted > 0 || reading !== undefined ? 'partial'
+    : !executed.clean || tally.notStarted > 0 || reading !== undefined || tags !== undefined ? 'partial'
       : outcomes.length === 0 ? 'no-changes' : 'converged';
   return { ...common, outcome, continuation, changes: outcomes.map((o) => namer.operation(o.op, o)) };
 }

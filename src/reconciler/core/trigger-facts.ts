@@ -1,0 +1,52 @@
+// What the events that started a run say, beyond "something changed": the accounts to act on at once.
+// The Lambda receives the EventBridge events as SQS message bodies (the queue is the rules' target),
+// forwarded unchanged from us-east-1 by OrgEventBridge. Shapes (test/fixtures/aws-events.ts):
+// - CreateAccountResult: detail.serviceEventDetails.createAccountStatus.accountId (Organizations user
+//   guide, "Logging and monitoring": the CreateAccountResult example);
+// - Control Tower CreateManagedAccount/UpdateManagedAccount: detail.serviceEventDetails
+//   .createManagedAccountStatus.account.accountId (resp. updateManagedAccountStatus; Control Tower
+//   user guide, "Lifecycle events");
+// - Organizations TagResource/UntagResource: detail.requestParameters.resourceId (the API's
+//   request: an account id, an OU id or a root id).
+
+/** Accounts named by the events of a trigger. */
+export interface TriggerFacts {
+  /** Accounts created or enrolled: their access is granted at once, before the whole run. */
+  readonly newAccounts?: readonly string[];
+  /** Accounts whose tags changed: their cached tags are read again. */
+  readonly tagsChanged?: readonly string[];
+}
+
+const ACCOUNT_ID = /^\d{12}$/;
+
+/** The facts in a batch of SQS message bodies; anything unparsable or unknown says nothing. */
+export function triggerFacts(bodies: readonly string[]): TriggerFacts {
+  const newAccounts = new Set<string>();
+  const tagsChanged = new Set<string>();
+  for (const body of bodies) {
+    let event: { detail?: Record<string, unknown> };
+    try {
+      event = JSON.parse(body) as typeof event;
+    } catch {
+      continue;
+    }
+    const detail = event?.detail;
+    if (!detail || typeof detail !== 'object') continue;
+    const name = detail.eventName;
+    const service = detail.serviceEventDetails as Record<string, { accountId?: unknown; account?: { accountId?: unknown }; state?: unknown }> | undefined;
+    const request = detail.requestParameters as { resourceId?: unknown } | undefined;
+    if (name === 'CreateAccountResult' && service?.createAccountStatus?.state === 'SUCCEEDED') add(newAccounts, service.createAccountStatus.accountId);
+    if (name === 'CreateManagedAccount' && service?.createManagedAccountStatus?.state === 'SUCCEEDED') {
+      add(newAccounts, service.createManagedAccountStatus.account?.accountId);
+    }
+    if (name === 'UpdateManagedAccount' && service?.updateManagedAccountStatus?.state === 'SUCCEEDED') {
+      add(newAccounts, service.updateManagedAccountStatus.account?.accountId);
+    }
+    if ((name === 'TagResource' || name === 'UntagResource') && detail.errorCode === undefined) add(tagsChanged, request?.resourceId);
+  }
+  return { newAccounts: [...newAccounts].sort(), tagsChanged: [...tagsChanged].sort() };
+}
+
+function add(set: Set<string>, id: unknown): void {
+  if (typeof id === 'string' && ACCOUNT_ID.test(id)) set.add(id);
+}
