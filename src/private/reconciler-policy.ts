@@ -118,6 +118,12 @@ export function grantReconcilerPermissions(fn: lambda.Function, stack: Stack, op
     actions: ['organizations:ListTagsForResource'],
     resources: [organizationArn('account/o-*/*')],
   }));
+  // An account just created or enrolled is placed in the OU tree without listing the whole organization.
+  fn.addToRolePolicy(new iam.PolicyStatement({
+    sid: 'ReadNewAccounts',
+    actions: ['organizations:DescribeAccount', 'organizations:ListParents'],
+    resources: [organizationArn('account/o-*/*')],
+  }));
   fn.addToRolePolicy(new iam.PolicyStatement({
     sid: 'ReadConfig',
     actions: ['ssm:GetParameter', 'ssm:GetParameters'],
@@ -179,8 +185,8 @@ export function grantReconcilerPermissions(fn: lambda.Function, stack: Stack, op
     },
     {
       id: 'AwsSolutions-IAM5',
-      reason: 'The organization, OU and account ids are known only at run time, when the reconciler walks the OU tree and reads '
-        + 'account tags (accountsWithTag rules); the ARNs confine these read-only calls to the management account\'s organization.',
+      reason: 'The organization, OU and account ids are known only at run time, when the reconciler walks the OU tree, reads '
+        + 'account tags (accountsWithTag rules) and places a new account in the tree; the ARNs confine these read-only calls to the management account\'s organization.',
       appliesTo: [
         { regex: '/^Resource::arn:<AWS::Partition>:organizations::.+:(root\\/o-\\*\\/r-\\*|ou\\/o-\\*\\/ou-\\*|account\\/o-\\*\\/\\*)$/g' },
       ],

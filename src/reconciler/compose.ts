@@ -7,8 +7,8 @@ import { SsmConfigAdapter } from './adapters/ssm-config';
 import { SsmDocumentStore } from './adapters/ssm-document-store';
 import { GuardSettings } from './core/decide';
 import { ConfigPort, LeasePort, StatePort, systemClock } from './core/ports';
-import { TriggerFacts } from './core/trigger-facts';
 import { ReconcileDeps, ReconcileLog } from './core/reconcile';
+import { TriggerFacts } from './core/trigger-facts';
 
 /** What differs between the Lambda and the plan command; everything else is wired alike. */
 export interface Composition {

@@ -14,8 +14,8 @@ import { DEFAULT_BUS_NAME, ENV, METRICS } from './contract';
 import { CustomResourceRequest, isCustomResourceRequest } from './core/lifecycle';
 import { summaryText, worthNotifying } from './core/notification-content';
 import { reconcile } from './core/reconcile';
-import { triggerFacts } from './core/trigger-facts';
 import { RunReport } from './core/report';
+import { triggerFacts } from './core/trigger-facts';
 import { LifecycleContext, carryOutQueued, queuedRequest, receiveCustomResource } from './lifecycle-handler';
 import { RuntimeConfig, readRuntimeConfig } from './runtime-config';
 

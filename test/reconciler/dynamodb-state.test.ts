@@ -5,6 +5,7 @@ import { DynamoDbEndpoint } from '../../simulator/dynamodb/dynalite-endpoint';
 import { DynamoDbStateStore } from '../../src/reconciler/adapters/dynamodb-state';
 import { SsmDocumentStore } from '../../src/reconciler/adapters/ssm-document-store';
 import { STATE_TABLE_KEY } from '../../src/reconciler/contract';
+import { TagReading } from '../../src/reconciler/core/account-tags';
 import { ReconcilerState } from '../../src/reconciler/core/memory';
 
 // The state store against dynalite (a DynamoDB emulator on npm), and the legacy SSM state against
@@ -60,6 +61,21 @@ describe('DynamoDbStateStore', () => {
     expect(byAccount(back)).toEqual(byAccount([{ ...readings[0], principals: [], readAt: 5_000 }, ...readings.slice(1)]));
     await store.forgetReadings(readings.slice(0, 30));
     expect(byAccount(await store.readings())).toEqual(byAccount(readings.slice(30)));
+    expect(await new DynamoDbStateStore(client, table).read()).toEqual({ empty: true });
+  });
+
+  test('tag readings: saved in batches, replaced by account, forgotten, and never mistaken for the state', async () => {
+    const store = new DynamoDbStateStore(client, table);
+    const readings: TagReading[] = Array.from({ length: 60 }, (_, i) => ({
+      accountId: String(100000000000 + i), tags: i % 2 ? { 'env': 'prod', 'cost center': 'a=b' } : {}, readAt: i,
+    }));
+    await store.saveTagReadings(readings);
+    await store.saveTagReadings([{ ...readings[0], tags: { env: 'dev' }, readAt: 99 }]);
+    const sorted = (list: TagReading[]) => [...list].sort((a, b) => a.accountId.localeCompare(b.accountId));
+    expect(sorted(await new DynamoDbStateStore(client, table).tagReadings())).toEqual(sorted([{ ...readings[0], tags: { env: 'dev' }, readAt: 99 }, ...readings.slice(1)]));
+    await store.forgetTagReadings(readings.slice(0, 30).map((r) => r.accountId));
+    expect(sorted(await store.tagReadings())).toEqual(sorted(readings.slice(30)));
+    expect(await store.readings()).toEqual([]);
     expect(await new DynamoDbStateStore(client, table).read()).toEqual({ empty: true });
   });
 

@@ -79,6 +79,9 @@ export interface GatherDeps {
   readonly trigger?: TriggerFacts;
 }
 
+/** A run that stops before deciding anything. */
+export type Stopped = { readonly stop: Stop };
+
 export type Gathered = { readonly observation: Observation; readonly instance: InstancePorts } | { readonly stop: Stop };
 
 /**
@@ -162,7 +165,7 @@ export async function gather(deps: GatherDeps): Promise<Gathered> {
 }
 
 /** The config document, or why the run stops before reading anything else. */
-export async function readDocument(port: ConfigPort): Promise<{ readonly document: ConfigDocument; readonly revision: string } | { readonly stop: Stop }> {
+export async function readDocument(port: ConfigPort): Promise<{ readonly document: ConfigDocument; readonly revision: string } | Stopped> {
   let config: ConfigRead;
   try {
     config = await port.read();

@@ -11,18 +11,18 @@
 // always be removed later), and never one a neighbour claims or AWS would refuse. Whatever it cannot
 // decide for certain (a rule naming an account by name, which another account may share) it leaves
 // to the whole run, which follows at once in the same invocation and reports everything.
-import { usesTags, readClaims, readDocument, GatherDeps, Gathered, Observation } from './gather';
 import { errorMessage, settleLimit } from './concurrency';
 import { Decision, GuardSettings, decide } from './decide';
 import { ExecuteDeps, execute } from './execute';
+import { usesTags, readClaims, readDocument, GatherDeps, Gathered, Observation } from './gather';
 import { EMPTY_STATE } from './memory';
 import { Assignment, assignmentKey, pairKey, parsePairKey } from './model';
 import { OrgIndex, Resolution } from './org-index';
 import { IdentityCenterReadPort } from './ports';
 import { resolveReferences } from './references';
+import { RunReport, summarize } from './report';
 import { configuredNames, eligibility, managedScope } from './scope';
 import { OrgAccount, OrgSnapshot, readAccountsInTree } from './snapshot';
-import { RunReport, summarize } from './report';
 import { isIdentifier } from '../config/identifiers';
 
 /** What the early pass did for the new accounts. */
@@ -126,7 +126,9 @@ export async function gatherNewAccounts(deps: GatherDeps, accountIds: readonly s
 export function creationsOnly(decision: Decision, observed: Observation): Decision {
   const held = new Set(observed.remembered.pairs);
   const plan = { creates: decision.guarded.plan.creates.filter((a) => held.has(pairKey(a))), deletes: [], provisions: [] };
-  return { ...decision, plan, guarded: { plan, refusals: [] }, errors: [], notices: [], orphaned: [], stateToSave: undefined, claimsToPublish: undefined };
+  return {
+    ...decision, plan, guarded: { plan, refusals: [] }, errors: [], notices: [], orphaned: [], stateToSave: undefined, claimsToPublish: undefined,
+  };
 }
 
 /**

@@ -19,6 +19,13 @@ export interface TriggerFacts {
 
 const ACCOUNT_ID = /^\d{12}$/;
 
+/** `createAccountStatus` (Organizations) or `create/updateManagedAccountStatus` (Control Tower). */
+interface StatusDetail {
+  readonly state?: unknown;
+  readonly accountId?: unknown;
+  readonly account?: { readonly accountId?: unknown };
+}
+
 /** The facts in a batch of SQS message bodies; anything unparsable or unknown says nothing. */
 export function triggerFacts(bodies: readonly string[]): TriggerFacts {
   const newAccounts = new Set<string>();
@@ -33,7 +40,7 @@ export function triggerFacts(bodies: readonly string[]): TriggerFacts {
     const detail = event?.detail;
     if (!detail || typeof detail !== 'object') continue;
     const name = detail.eventName;
-    const service = detail.serviceEventDetails as Record<string, { accountId?: unknown; account?: { accountId?: unknown }; state?: unknown }> | undefined;
+    const service = detail.serviceEventDetails as Record<string, StatusDetail> | undefined;
     const request = detail.requestParameters as { resourceId?: unknown } | undefined;
     if (name === 'CreateAccountResult' && service?.createAccountStatus?.state === 'SUCCEEDED') add(newAccounts, service.createAccountStatus.accountId);
     if (name === 'CreateManagedAccount' && service?.createManagedAccountStatus?.state === 'SUCCEEDED') {
