@@ -67,7 +67,7 @@ describe('DynamoDbStateStore', () => {
   test('tag readings: saved in batches, replaced by account, forgotten, and never mistaken for the state', async () => {
     const store = new DynamoDbStateStore(client, table);
     const readings: TagReading[] = Array.from({ length: 60 }, (_, i) => ({
-      accountId: String(100000000000 + i), tags: i % 2 ? { 'env': 'prod', 'cost center': 'a=b' } : {}, readAt: i,
+      accountId: String(100000000000 + i), tags: (i % 2 ? { 'env': 'prod', 'cost center': 'a=b' } : {}) as Record<string, string>, readAt: i,
     }));
     await store.saveTagReadings(readings);
     await store.saveTagReadings([{ ...readings[0], tags: { env: 'dev' }, readAt: 99 }]);
