@@ -49,6 +49,10 @@ export interface ScenarioResult {
    * administrator without the reader role, no saved readings yet): what a fresh install costs once.
    */
   readonly firstReading?: { readonly invocations: number; readonly identityCenterRead: number; readonly wallSeconds: number };
+  /** From the account-created event to the new account's last assignment SUCCEEDED, in simulated seconds. */
+  readonly timeToAccessSeconds?: number;
+  /** The new account's assignments, all SUCCEEDED (time-to-access scenarios). */
+  readonly newAccountAssignments?: number;
   readonly operations: number;
   readonly realSeconds: number;
   readonly clockSpeed: number;
@@ -84,7 +88,7 @@ async function runScenario(scenario: Scenario): Promise<ScenarioResult> {
       sim.calls.reset();
       const startedBefore = sim.clock.now();
       const runs = await applyUntilSettled(sim, env, QUEUE, LAMBDA_TIMEOUT_MS);
-      if (scenario.delegated === 'without-reader') {
+      if (scenario.delegated === 'without-reader' || runs.length > 1) {
         const wallSeconds = round((sim.clock.now() - startedBefore) / 1000);
         firstReading = { invocations: runs.length, identityCenterRead: identityCenterReads(sim.calls.byOperation()), wallSeconds };
       }
@@ -95,7 +99,10 @@ async function runScenario(scenario: Scenario): Promise<ScenarioResult> {
     sim.calls.reset();
     const startedSim = sim.clock.now();
     const startedReal = Date.now();
-    const invocations = await applyUntilSettled(sim, env, QUEUE, LAMBDA_TIMEOUT_MS);
+    const created = scenario.newAccount ? createAccountInBusiestOu(sim, fixture, doc) : undefined;
+    // The event reaches the reconciler now (working out the expected assignments above took simulated time too).
+    const eventAt = sim.clock.now();
+    const invocations = await applyUntilSettled(sim, env, QUEUE, LAMBDA_TIMEOUT_MS, 50, created && accountCreatedEvent(created.id));
     const wallSeconds = (sim.clock.now() - startedSim) / 1000;
     const realSeconds = (Date.now() - startedReal) / 1000;
     const calls = sim.calls.byOperation();
@@ -113,6 +120,10 @@ async function runScenario(scenario: Scenario): Promise<ScenarioResult> {
     const read = Object.entries(calls).filter(([op]) => !WRITES.has(op) && !op.startsWith('webhooks:')).reduce((n, [, c]) => n + c, 0);
     const write = Object.entries(calls).filter(([op]) => WRITES.has(op)).reduce((n, [, c]) => n + c, 0);
     const identityCenterRead = identityCenterReads(calls);
+    const access = created && timeToAccess(sim, created.id, eventAt);
+    if (created && access!.assignments !== created.expected) {
+      throw new Error(`${scenario.name}: the new account holds ${access!.assignments} assignments, ${created.expected} expected`);
+    }
     return {
       name: scenario.name,
       accounts: sim.organizations.accounts().length,
@@ -126,6 +137,7 @@ async function runScenario(scenario: Scenario): Promise<ScenarioResult> {
       invocations: invocations.length,
       delegated: scenario.delegated !== undefined,
       ...(firstReading ? { firstReading } : {}),
+      ...(access ? { timeToAccessSeconds: access.seconds, newAccountAssignments: access.assignments } : {}),
       operations,
       realSeconds: round(realSeconds),
       clockSpeed: scenario.speed,
@@ -135,6 +147,39 @@ async function runScenario(scenario: Scenario): Promise<ScenarioResult> {
     await sim.stop();
     await dynamodb.stop();
   }
+}
+
+/** A new account in the OU whose accounts the rules give the most assignments, and how many it should get. */
+function createAccountInBusiestOu(sim: AwsSimulator, fixture: OrganizationFixture, doc: ConfigDocument): { id: string; expected: number } {
+  const management = doc.options.managementAccountId;
+  const eligible = (a: OrgAccount) => a.status === 'ACTIVE' && a.id !== management;
+  const desired = computeDesired(doc, new OrgIndex(orgSnapshot(sim)), references(fixture, doc), eligible);
+  const perAccount = new Map<string, number>();
+  for (const a of desired.assignments.values()) perAccount.set(a.accountId, (perAccount.get(a.accountId) ?? 0) + 1);
+  const [busiest] = [...perAccount].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))[0];
+  const parentId = sim.organizations.account(busiest)!.parentId;
+  const account = sim.organizations.createAccount({ name: 'new-account-under-test', parentId });
+  const after = computeDesired(doc, new OrgIndex(orgSnapshot(sim)), references(fixture, doc), eligible);
+  return { id: account.id, expected: [...after.assignments.values()].filter((a) => a.accountId === account.id).length };
+}
+
+/** The completion of CreateAccount as EventBridge delivers it to the queue (test/fixtures/aws-events.ts has AWS's sample). */
+function accountCreatedEvent(accountId: string): unknown {
+  const detail = {
+    eventSource: 'organizations.amazonaws.com',
+    eventName: 'CreateAccountResult',
+    eventType: 'AwsServiceEvent',
+    serviceEventDetails: { createAccountStatus: { id: 'car-bench', state: 'SUCCEEDED', accountName: 'new-account-under-test', accountId } },
+  };
+  const body = JSON.stringify({ 'version': '0', 'detail-type': 'AWS Service Event via CloudTrail', 'source': 'aws.organizations', detail });
+  return { Records: [{ messageId: 'account-created', body, attributes: {}, messageAttributes: {} }] };
+}
+
+/** When the new account's last assignment SUCCEEDED, counted from `since` (the event). */
+function timeToAccess(sim: AwsSimulator, accountId: string, since: number): { seconds: number; assignments: number } {
+  const done = sim.identityCenter.operations({ kind: 'CREATE_ASSIGNMENT', status: 'SUCCEEDED' }).filter((o) => o.accountId === accountId);
+  const last = Math.max(since, ...done.map((o) => o.completedAt ?? o.completesAt));
+  return { seconds: round((last - since) / 1000), assignments: done.length };
 }
 
 function identityCenterReads(calls: Record<string, number>): number {
@@ -227,6 +272,10 @@ function targets(results: ScenarioResult[]) {
   const rollout = results.find((r) => r.name.includes('rollout') && !r.name.includes('1.5 s operations'));
   const shortRollout = find('1.5 s operations');
   const large = find('steady state, 5000 accounts');
+  const withReader = results.filter((r) => r.name.includes('delegated with the reader role'));
+  const withoutReader = results.filter((r) => r.name.includes('delegated without the reader role'));
+  const tagged = find('tag rules');
+  const access = find('time to access of a new account, 5000 accounts');
   const ofLimit = (r: ScenarioResult) => round((100 * r.opsPerSecond) / r.quotaLimitOpsPerSecond);
   const judged = <T>(value: T | undefined, pass: (v: T) => boolean) =>
     (value === undefined ? { value: null, pass: null } : { value, pass: pass(value) });
@@ -235,6 +284,10 @@ function targets(results: ScenarioResult[]) {
     rolloutPercentOfQuotaLimit: judged(rollout && ofLimit(rollout), (v) => v >= 90),
     rolloutAt1500MsPercentOfQuotaLimit: judged(shortRollout && ofLimit(shortRollout), (v) => v >= 90),
     peakRssMbAt5000Accounts: judged(large?.peakRssMb, (v) => v <= 512),
+    delegatedWithReaderReadsOfNaive: judged(withReader.length ? Math.max(...withReader.map((r) => round((100 * r.apiCalls.identityCenterRead) / r.naiveReadCalls))) : undefined, (v) => v <= 5),
+    delegatedWithoutReaderInvocations: judged(withoutReader.length ? Math.max(...withoutReader.map((r) => r.invocations)) : undefined, (v) => v === 1),
+    tagRulesAt5000AccountsInvocations: judged(tagged?.invocations, (v) => v === 1),
+    timeToAccessSecondsAt5000Accounts: judged(access?.timeToAccessSeconds, (v) => v <= 60),
   };
 }
 

@@ -124,8 +124,10 @@ export async function applyUntilSettled(
   queueName: string,
   timeoutMs: number,
   maxInvocations = 50,
+  /** What starts the run: a queued event (SQS records), or a direct apply. */
+  first: unknown = { mode: 'apply' },
 ): Promise<Invocation[]> {
-  const invocations = [await invokeBundled(sim, env, { mode: 'apply' }, timeoutMs)];
+  const invocations = [await invokeBundled(sim, env, first, timeoutMs)];
   while (invocations[invocations.length - 1].report.continuation && invocations.length < maxInvocations) {
     const messages = sim.sqs.messages(queueName);
     const last = messages[messages.length - 1];

@@ -22,6 +22,12 @@ export interface Scenario {
    * assignment reader role or without it (then it reads per account, bounded and resumed).
    */
   readonly delegated?: 'with-reader' | 'without-reader';
+  /**
+   * The measured run is the one an account-created event starts (CreateAccountResult), for an account
+   * just created in the OU whose accounts hold the most assignments: measured from the event to its
+   * last assignment SUCCEEDED.
+   */
+  readonly newAccount?: boolean;
 }
 
 const LANDING_ZONE = { ouDepth: 4, organizationalUnits: 50, groups: 300, permissionSets: 30 };
@@ -57,6 +63,19 @@ export function landingZoneRules(fixture: OrganizationFixture, count = 500): Rul
   return rules;
 }
 
+/** The landing zone's rules and 50 more on account tags: 40 tag targets, 10 OU targets with a tag exclusion. */
+function taggedRules(fixture: OrganizationFixture): RuleDocument[] {
+  const env = ['prod', 'staging', 'dev', 'sandbox'];
+  const ous = fixture.organizationalUnits.filter((o) => o.depth === 2);
+  return [...landingZoneRules(fixture), ...Array.from({ length: 50 }, (_, i): RuleDocument => {
+    const principal = { group: fixture.groups[(i * 11) % fixture.groups.length].displayName };
+    const permissionSet = fixture.permissionSets[(i * 3) % fixture.permissionSets.length].name;
+    return i < 40
+      ? { principal, permissionSet, target: { tag: { key: 'env', value: env[i % env.length] } } }
+      : { principal, permissionSet, target: { ou: ous[i % ous.length].path, exclude: [{ tag: { key: 'env', value: 'sandbox' } }] } };
+  })];
+}
+
 /** `rolloutAssignments` new assignments: groups × every account, one permission set each. */
 function rolloutRules(fixture: OrganizationFixture, accounts: number, assignments: number): RuleDocument[] {
   const management = fixture.managementAccountId;
@@ -84,6 +103,16 @@ export function scenarios(scale: number): Scenario[] {
       rules: (f) => landingZoneRules(f),
       delegated,
     }))),
+    { name: `steady state with tag rules, ${n(5_000)} accounts`, accounts: n(5_000), speed: 10, organization: LANDING_ZONE, before: taggedRules, rules: taggedRules },
+    ...[1_000, 5_000].map((full): Scenario => ({
+      name: `time to access of a new account, ${n(full)} accounts`,
+      accounts: n(full),
+      speed: 10,
+      organization: LANDING_ZONE,
+      before: (f) => landingZoneRules(f),
+      rules: (f) => landingZoneRules(f),
+      newAccount: true,
+    })),
     {
       name: `rollout of ${rollout} assignments, ${rolloutAccounts} accounts`,
       accounts: rolloutAccounts,
