@@ -19,7 +19,7 @@ import { assignmentReaderRoleName, reconcilerRoleName, roleArn } from './private
 import { validateProps } from './private/automation-props';
 import { catalogTagValue, claimCatalog } from './private/catalog-ownership';
 import { planConfigStorage } from './private/config-storage';
-import { ORGANIZATION_PATTERNS, PRINCIPAL_CREATED, Trigger, configChangePattern } from './private/event-patterns';
+import { ORGANIZATION_PATTERNS, PRINCIPAL_CREATED, Trigger, assignmentChangeTrigger, configChangePattern } from './private/event-patterns';
 import { addLifecycleResources } from './private/lifecycle';
 import { grantReconcilerPermissions } from './private/reconciler-policy';
 import { RuleSet } from './private/rule-set';
@@ -326,6 +326,7 @@ export class AssignmentAutomation extends Construct {
     }
     this.function = this.createFunction(timeout);
     this.addTriggers();
+    this.addAssignmentChangeTriggers();
     this.deadLetterQueueAlarm = this.alarm('DeadLetterQueueAlarm',
       'Identity Center assignments: a reconcile failed three times; its message is in the dead-letter queue',
       this.deadLetterQueue.metricApproximateNumberOfMessagesVisible({ period: ALARM_PERIOD, statistic: 'Maximum' }));
@@ -495,6 +496,19 @@ export class AssignmentAutomation extends Construct {
       // Organizations publishes its events in us-east-1 only: here they need no forwarding.
       for (const trigger of ORGANIZATION_PATTERNS) this.addTrigger(trigger);
     }
+  }
+
+  /**
+   * Assignments created or deleted by hand start a run that puts owned pairs back. Identity Center
+   * logs each call in its home region (this one), in the account that made it: calls made here
+   * arrive on this region's default bus, and, for a delegated administrator, calls made in the
+   * management account arrive forwarded by an OrgEventBridge there (`forwardAssignmentChanges`).
+   * The reconciler's own calls are left out by its role, so its writes never start another run.
+   */
+  private addAssignmentChangeTriggers(): void {
+    const trigger = assignmentChangeTrigger({ excludeRoleArn: this.function.role!.roleArn });
+    this.addTrigger(trigger);
+    if (this.props.organizationManagementAccountId !== undefined) this.addTrigger(trigger, { forwarded: true });
   }
 
   private addTrigger(trigger: Trigger, options: { forwarded?: boolean } = {}): void {
