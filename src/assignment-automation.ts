@@ -19,6 +19,7 @@ import { assignmentReaderRoleName, reconcilerRoleName, roleArn } from './private
 import { validateProps } from './private/automation-props';
 import { catalogTagValue, claimCatalog } from './private/catalog-ownership';
 import { planConfigStorage } from './private/config-storage';
+import { createDashboard } from './private/dashboard';
 import { ORGANIZATION_PATTERNS, PRINCIPAL_CREATED, Trigger, assignmentChangeTrigger, configChangePattern } from './private/event-patterns';
 import { addLifecycleResources } from './private/lifecycle';
 import { grantReconcilerPermissions } from './private/reconciler-policy';
@@ -190,6 +191,18 @@ export interface AssignmentAutomationProps {
    * @default logs.RetentionDays.ONE_YEAR
    */
   readonly logRetention?: logs.RetentionDays;
+
+  /**
+   * Create a CloudWatch dashboard for the automation: its alarms, runs, changes, refusals and
+   * failures, API calls by operation, run duration, and the queue in front of the reconciler
+   * (`automation.dashboard`).
+   *
+   * Set it to `false` to build your own from the metrics (namespace `IdentityCenterAssignments`,
+   * dimension `service` = the bus name), or to stay within CloudWatch's free dashboards.
+   *
+   * @default true
+   */
+  readonly dashboard?: boolean;
 }
 
 /**
@@ -297,6 +310,11 @@ export class AssignmentAutomation extends Construct {
    */
   public readonly assignmentReaderRoleArn?: string;
 
+  /**
+   * The automation's CloudWatch dashboard; undefined with `dashboard: false`.
+   */
+  public readonly dashboard?: cloudwatch.Dashboard;
+
   private readonly props: AssignmentAutomationProps;
   private readonly busName: string;
   private readonly rules: RuleSet;
@@ -339,6 +357,8 @@ export class AssignmentAutomation extends Construct {
     this.configInvalidAlarm = this.alarm('ConfigInvalidAlarm',
       'Identity Center assignments: the reconciler could not read its config document; nothing was changed and the run is retried',
       this.reconcilerMetric(METRICS.configInvalid));
+
+    this.dashboard = this.createDashboard();
 
     for (const rule of props.assignments ?? []) this.addAssignment(rule);
     this.node.addValidation({
@@ -518,6 +538,18 @@ export class AssignmentAutomation extends Construct {
       eventBus: forwarded ? this.eventBus : undefined,
       eventPattern: trigger.pattern,
       targets: [this.queueTarget()],
+    });
+  }
+
+  /** Runs, changes, refusals, failures, API calls, duration and the queues, beside the alarms; opt-out with `dashboard: false`. */
+  private createDashboard(): cloudwatch.Dashboard | undefined {
+    if (this.props.dashboard === false) return undefined;
+    return createDashboard(this, 'Dashboard', {
+      serviceName: this.busName,
+      fn: this.function,
+      queue: this.queue,
+      deadLetterQueue: this.deadLetterQueue,
+      alarms: [this.deadLetterQueueAlarm, this.errorsAlarm, this.failedAssignmentsAlarm, this.configInvalidAlarm],
     });
   }
 

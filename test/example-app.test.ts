@@ -17,6 +17,7 @@ function countsOf(stack: Stack): Record<string, number> {
 }
 
 const HOME = {
+  'AWS::CloudWatch::Dashboard': 1,
   'AWS::SSO::PermissionSet': 4,
   'AWS::Events::EventBus': 1,
   'AWS::SQS::Queue': 2,
