@@ -75,8 +75,8 @@ export interface AssignmentAutomationProps {
   /**
    * How often a full reconcile runs, on top of the runs that events trigger.
    *
-   * The schedule repairs drift that no event announces (assignments changed by hand, events lost
-   * because no CloudTrail trail was configured).
+   * The schedule repairs drift that no event announces (events lost because no CloudTrail trail
+   * was configured, a hand-made change in an account whose events are not forwarded).
    *
    * @default events.Schedule.rate(Duration.hours(6))
    */
@@ -207,7 +207,8 @@ export interface AssignmentAutomationProps {
 
 /**
  * Keeps the Identity Center account assignments of an organization equal to a set of rules,
- * reacting to Organizations, Control Tower and Identity Store events and to a schedule.
+ * reacting to Organizations, Control Tower and Identity Store events, to assignments changed by
+ * hand, and to a schedule.
  *
  * Deploy it in the Identity Center home region of the management account (or of a delegated
  * administrator account, with `organizationManagementAccountId`), and an `OrgEventBridge` in
