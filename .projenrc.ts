@@ -164,6 +164,11 @@ project.bundler.addBundle('src/cli/main.ts', {
   banner: '#!/usr/bin/env node',
 });
 project.addBins({ 'cdk-identity-center-permissions': 'assets/cli/main/index.js' });
+// esbuild writes the bundle 0644. npm makes bins executable when it installs them, but jsii's Python
+// runtime runs the bin's file from the package's embedded tarball as is (`cdk-identity-center-permissions
+// --help` from the wheel exited 126, "Permission denied"): the file must be executable in the tarball.
+// npm pack keeps the file's executable bit; .ci/run checks the mode in both tarballs.
+project.tasks.tryFind('bundle:cli/main')!.exec('chmod 0755 assets/cli/main/index.js');
 
 
 // integ-runner snapshot check, offline: never deploys, fails on a changed snapshot.

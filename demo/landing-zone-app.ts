@@ -158,17 +158,22 @@ export function buildLandingZoneApp(options: LandingZoneAppOptions = {}): Landin
     new OrgEventBridge(orgEvents, 'OrgEvents', {
       targetEventBusArn: automation.eventBusArn,
       // With the automation in a delegated account, the management account's Identity Store events
-      // must be forwarded too: from us-east-1 when that is the home region.
+      // and hand-made assignment changes must be forwarded too: from us-east-1 when that is the home region.
       forwardIdentityStoreEvents: delegated && homeRegion === 'us-east-1',
+      forwardAssignmentChanges: delegated && homeRegion === 'us-east-1',
       assignmentReader: delegated,
     });
   }
   if (delegated && homeRegion !== 'us-east-1') {
     identityEvents = new Stack(app, 'IdentityCenterIdentityEvents', {
       env: { account: management, region: homeRegion },
-      description: 'Forwards Identity Store events of the management account to the delegated Identity Center assignment automation',
+      description: 'Forwards Identity Store events and assignment changes of the management account to the delegated Identity Center assignment automation',
     });
-    new OrgEventBridge(identityEvents, 'IdentityEvents', { targetEventBusArn: automation.eventBusArn, forwardIdentityStoreEvents: true });
+    new OrgEventBridge(identityEvents, 'IdentityEvents', {
+      targetEventBusArn: automation.eventBusArn,
+      forwardIdentityStoreEvents: true,
+      forwardAssignmentChanges: true,
+    });
   }
   return { app, home, orgEvents, identityEvents, catalog, automation };
 }

@@ -19,7 +19,8 @@ import { assignmentReaderRoleName, reconcilerRoleName, roleArn } from './private
 import { validateProps } from './private/automation-props';
 import { catalogTagValue, claimCatalog } from './private/catalog-ownership';
 import { planConfigStorage } from './private/config-storage';
-import { ORGANIZATION_PATTERNS, PRINCIPAL_CREATED, Trigger, configChangePattern } from './private/event-patterns';
+import { createDashboard } from './private/dashboard';
+import { ORGANIZATION_PATTERNS, PRINCIPAL_CREATED, Trigger, assignmentChangeTrigger, configChangePattern } from './private/event-patterns';
 import { addLifecycleResources } from './private/lifecycle';
 import { grantReconcilerPermissions } from './private/reconciler-policy';
 import { RuleSet } from './private/rule-set';
@@ -74,8 +75,8 @@ export interface AssignmentAutomationProps {
   /**
    * How often a full reconcile runs, on top of the runs that events trigger.
    *
-   * The schedule repairs drift that no event announces (assignments changed by hand, events lost
-   * because no CloudTrail trail was configured).
+   * The schedule repairs drift that no event announces (events lost because no CloudTrail trail
+   * was configured, a hand-made change in an account whose events are not forwarded).
    *
    * @default events.Schedule.rate(Duration.hours(6))
    */
@@ -190,11 +191,24 @@ export interface AssignmentAutomationProps {
    * @default logs.RetentionDays.ONE_YEAR
    */
   readonly logRetention?: logs.RetentionDays;
+
+  /**
+   * Create a CloudWatch dashboard for the automation: its alarms, runs, changes, refusals and
+   * failures, API calls by operation, run duration, and the queue in front of the reconciler
+   * (`automation.dashboard`).
+   *
+   * Set it to `false` to build your own from the metrics (namespace `IdentityCenterAssignments`,
+   * dimension `service` = the bus name), or to stay within CloudWatch's free dashboards.
+   *
+   * @default true
+   */
+  readonly dashboard?: boolean;
 }
 
 /**
  * Keeps the Identity Center account assignments of an organization equal to a set of rules,
- * reacting to Organizations, Control Tower and Identity Store events and to a schedule.
+ * reacting to Organizations, Control Tower and Identity Store events, to assignments changed by
+ * hand, and to a schedule.
  *
  * Deploy it in the Identity Center home region of the management account (or of a delegated
  * administrator account, with `organizationManagementAccountId`), and an `OrgEventBridge` in
@@ -297,6 +311,11 @@ export class AssignmentAutomation extends Construct {
    */
   public readonly assignmentReaderRoleArn?: string;
 
+  /**
+   * The automation's CloudWatch dashboard; undefined with `dashboard: false`.
+   */
+  public readonly dashboard?: cloudwatch.Dashboard;
+
   private readonly props: AssignmentAutomationProps;
   private readonly busName: string;
   private readonly rules: RuleSet;
@@ -326,6 +345,7 @@ export class AssignmentAutomation extends Construct {
     }
     this.function = this.createFunction(timeout);
     this.addTriggers();
+    this.addAssignmentChangeTriggers();
     this.deadLetterQueueAlarm = this.alarm('DeadLetterQueueAlarm',
       'Identity Center assignments: a reconcile failed three times; its message is in the dead-letter queue',
       this.deadLetterQueue.metricApproximateNumberOfMessagesVisible({ period: ALARM_PERIOD, statistic: 'Maximum' }));
@@ -338,6 +358,8 @@ export class AssignmentAutomation extends Construct {
     this.configInvalidAlarm = this.alarm('ConfigInvalidAlarm',
       'Identity Center assignments: the reconciler could not read its config document; nothing was changed and the run is retried',
       this.reconcilerMetric(METRICS.configInvalid));
+
+    this.dashboard = this.createDashboard();
 
     for (const rule of props.assignments ?? []) this.addAssignment(rule);
     this.node.addValidation({
@@ -497,6 +519,19 @@ export class AssignmentAutomation extends Construct {
     }
   }
 
+  /**
+   * Assignments created or deleted by hand start a run that puts owned pairs back. Identity Center
+   * logs each call in its home region (this one), in the account that made it: calls made here
+   * arrive on this region's default bus, and, for a delegated administrator, calls made in the
+   * management account arrive forwarded by an OrgEventBridge there (`forwardAssignmentChanges`).
+   * The reconciler's own calls are left out by its role, so its writes never start another run.
+   */
+  private addAssignmentChangeTriggers(): void {
+    const trigger = assignmentChangeTrigger({ excludeRoleArn: this.function.role!.roleArn });
+    this.addTrigger(trigger);
+    if (this.props.organizationManagementAccountId !== undefined) this.addTrigger(trigger, { forwarded: true });
+  }
+
   private addTrigger(trigger: Trigger, options: { forwarded?: boolean } = {}): void {
     const forwarded = options.forwarded ?? false;
     new events.Rule(this, forwarded ? `Forwarded${trigger.id}` : trigger.id, {
@@ -504,6 +539,18 @@ export class AssignmentAutomation extends Construct {
       eventBus: forwarded ? this.eventBus : undefined,
       eventPattern: trigger.pattern,
       targets: [this.queueTarget()],
+    });
+  }
+
+  /** Runs, changes, refusals, failures, API calls, duration and the queues, beside the alarms; opt-out with `dashboard: false`. */
+  private createDashboard(): cloudwatch.Dashboard | undefined {
+    if (this.props.dashboard === false) return undefined;
+    return createDashboard(this, 'Dashboard', {
+      serviceName: this.busName,
+      fn: this.function,
+      queue: this.queue,
+      deadLetterQueue: this.deadLetterQueue,
+      alarms: [this.deadLetterQueueAlarm, this.errorsAlarm, this.failedAssignmentsAlarm, this.configInvalidAlarm],
     });
   }
 

@@ -6,7 +6,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { assignmentReaderRoleName, reconcilerRoleName, roleArn } from './private/assignment-reader';
-import { ORGANIZATION_PATTERNS, PRINCIPAL_CREATED } from './private/event-patterns';
+import { ORGANIZATION_PATTERNS, PRINCIPAL_CREATED, assignmentChangeTrigger } from './private/event-patterns';
 import { addNagSuppressions } from './private/nag';
 import { Problems } from './private/validation';
 
@@ -37,6 +37,21 @@ export interface OrgEventBridgeProps {
   readonly forwardIdentityStoreEvents?: boolean;
 
   /**
+   * Also forward the account assignments created or deleted by hand in this (the management)
+   * account, so that the automation puts its owned pairs back at once.
+   *
+   * Needed when the automation runs in a delegated administrator account: Identity Center logs each
+   * call in the account that made it, in the instance's home region, so a change made in the
+   * management account's console is seen only here. Set it on an `OrgEventBridge` in the
+   * management account in the Identity Center home region (the target bus's region, usually with
+   * `forwardIdentityStoreEvents`). Only calls of this account's identities are forwarded; the
+   * reconciler's own calls are made, and logged, in the delegated administrator account.
+   *
+   * @default false
+   */
+  readonly forwardAssignmentChanges?: boolean;
+
+  /**
    * Create, in this (the management) account, the read-only role through which an automation in a
    * delegated administrator account reads assignments per principal (its `assignmentReader`).
    *
@@ -62,7 +77,10 @@ export interface OrgEventBridgeProps {
  * Forwarded: `CreateAccountResult` (SUCCEEDED), `AcceptHandshake`, `MoveAccount`,
  * `RemoveAccountFromOrganization`, `CloseAccount`, `CreateOrganizationalUnit`,
  * `UpdateOrganizationalUnit`, `DeleteOrganizationalUnit`, `TagResource`, `UntagResource`, and
- * Control Tower's `CreateManagedAccount` and `UpdateManagedAccount` (SUCCEEDED).
+ * Control Tower's `CreateManagedAccount` and `UpdateManagedAccount` (SUCCEEDED); with
+ * `forwardIdentityStoreEvents` and `forwardAssignmentChanges`, from an `OrgEventBridge` in the
+ * Identity Center home region, the management account's user and group creations and hand-made
+ * assignment changes (for an automation in a delegated administrator account).
  *
  * @example
  * declare const automation: AssignmentAutomation;
@@ -115,10 +133,11 @@ export class OrgEventBridge extends Construct {
       problems.add('assignmentReader is for an automation in a delegated administrator account, but the target bus is in this account '
         + `(${busAccount}), where the reconciler reads per principal itself; omit assignmentReader`);
     }
+    if (props.forwardAssignmentChanges) problems.addAll(forwardAssignmentChangesProblems(Stack.of(this), busAccount, busRegion));
     problems.throwIfAny();
     if (props.assignmentReader) this.assignmentReaderRole = this.createAssignmentReader(partition, busAccount, busRegion, resource.slice('event-bus/'.length));
     const region = Stack.of(this).region;
-    if (!Token.isUnresolved(region) && region !== 'us-east-1' && !props.forwardIdentityStoreEvents) {
+    if (!Token.isUnresolved(region) && region !== 'us-east-1' && !props.forwardIdentityStoreEvents && !props.forwardAssignmentChanges) {
       Annotations.of(this).addWarningV2('cdk-identity-center-permissions:orgEventBridgeRegion',
         `this OrgEventBridge is in ${region}, but Organizations records its events only in us-east-1; from here only Control Tower `
         + 'lifecycle events are forwarded (if this is its home region); deploy it in us-east-1, or set forwardIdentityStoreEvents '
@@ -150,7 +169,11 @@ export class OrgEventBridge extends Construct {
       role: this.role,
       deadLetterQueue: this.deadLetterQueue,
     });
-    const kinds = [...ORGANIZATION_PATTERNS, ...(props.forwardIdentityStoreEvents ? [PRINCIPAL_CREATED] : [])];
+    const kinds = [
+      ...ORGANIZATION_PATTERNS,
+      ...(props.forwardIdentityStoreEvents ? [PRINCIPAL_CREATED] : []),
+      ...(props.forwardAssignmentChanges ? [assignmentChangeTrigger({ callerAccountId: Stack.of(this).account })] : []),
+    ];
     this.rules = kinds.map(({ id: ruleId, description, pattern }) => new events.Rule(this, ruleId, {
       description: `${description}; forwarded to the Identity Center assignment automation`,
       eventPattern: pattern,
@@ -184,4 +207,21 @@ export class OrgEventBridge extends Construct {
     }], true);
     return role;
   }
+}
+
+/**
+ * Assignment calls are logged in the account that made them, in the instance's home region (the
+ * automation's): a forwarder for them belongs in the management account, in the target bus's region.
+ */
+function forwardAssignmentChangesProblems(stack: Stack, busAccount: string, busRegion: string): string[] {
+  const problems: string[] = [];
+  if (!Token.isUnresolved(stack.account) && stack.account === busAccount) {
+    problems.push(`forwardAssignmentChanges is for an automation in a delegated administrator account, but the target bus is in this account (${busAccount}), `
+      + 'where the automation matches assignment changes itself; omit forwardAssignmentChanges');
+  }
+  if (!Token.isUnresolved(stack.region) && stack.region !== busRegion) {
+    problems.push(`forwardAssignmentChanges: Identity Center logs assignment changes in its home region, ${busRegion} (the target bus's region), `
+      + `but this OrgEventBridge is in ${stack.region}, where none arrive; set it on an OrgEventBridge of the management account in ${busRegion}`);
+  }
+  return problems;
 }

@@ -191,8 +191,8 @@ describe('AssignmentAutomation resources', () => {
   test('every event rule targets the queue in the one message group', () => {
     const { stack } = setup();
     const rules = Template.fromStack(stack).findResources('AWS::Events::Rule');
-    // schedule, principal created, config changed, and the four kinds of forwarded organization events
-    expect(Object.keys(rules)).toHaveLength(7);
+    // schedule, principal created, config changed, assignments changed by hand, and the four kinds of forwarded organization events
+    expect(Object.keys(rules)).toHaveLength(8);
     for (const rule of Object.values(rules)) {
       expect(rule.Properties.Targets).toEqual([{
         Arn: { 'Fn::GetAtt': [expect.stringMatching(/^AssignmentsQueue/), 'Arn'] },
@@ -331,7 +331,7 @@ describe('AssignmentAutomation modes', () => {
     const rules = Object.values(Template.fromStack(stack).findResources('AWS::Events::Rule'));
     const direct = rules.filter((r) => r.Properties.EventBusName === undefined && r.Properties.EventPattern?.source);
     expect(direct.map((r) => r.Properties.EventPattern.source[0]).sort())
-      .toEqual(['aws.controltower', 'aws.controltower', 'aws.organizations', 'aws.organizations', 'aws.ssm']);
+      .toEqual(['aws.controltower', 'aws.controltower', 'aws.organizations', 'aws.organizations', 'aws.ssm', 'aws.sso']);
   });
 
   test('delegated administrator: bus policy admits the management account, config names it, no IAM role permissions', () => {
@@ -351,7 +351,8 @@ describe('AssignmentAutomation modes', () => {
     // Not the management account: Organizations events never arrive on this default bus.
     const rules = Object.values(template.findResources('AWS::Events::Rule'));
     expect(rules.filter((r) => r.Properties.EventBusName === undefined && r.Properties.EventPattern?.source?.[0] === 'aws.organizations')).toHaveLength(0);
-    expect(rules.filter((r) => r.Properties.EventBusName !== undefined)).toHaveLength(5);
+    // four kinds of organization events, users and groups created, assignments changed by hand: forwarded from the management account
+    expect(rules.filter((r) => r.Properties.EventBusName !== undefined)).toHaveLength(6);
     // The delegated administrator never assigns in the management account: no iam permissions.
     expect(policyStatements(stack).flatMap((s) => [s.Action].flat()).filter((a) => a.startsWith('iam:'))).toEqual([]);
     // The identity store and the organization belong to the management account.

@@ -17,6 +17,7 @@ function countsOf(stack: Stack): Record<string, number> {
 }
 
 const HOME = {
+  'AWS::CloudWatch::Dashboard': 1,
   'AWS::SSO::PermissionSet': 4,
   'AWS::Events::EventBus': 1,
   'AWS::SQS::Queue': 2,
@@ -42,7 +43,7 @@ describe('the example landing zone', () => {
     const { app, home, orgEvents, identityEvents, automation } = buildLandingZoneApp({ variant: 'two-stack' });
     expect([home.region, home.account, orgEvents!.region, orgEvents!.account]).toEqual(['eu-west-1', '111111111111', 'us-east-1', '111111111111']);
     expect(identityEvents).toBeUndefined();
-    expect(countsOf(home)).toEqual({ ...HOME, 'AWS::Events::Rule': 7 });
+    expect(countsOf(home)).toEqual({ ...HOME, 'AWS::Events::Rule': 8 });
     expect(countsOf(orgEvents!)).toEqual(FORWARDER);
     expect(automation.eventBusArn).toBe(`arn:aws:events:eu-west-1:111111111111:event-bus/${DEFAULT_BUS_NAME}`);
     Template.fromStack(orgEvents!).allResourcesProperties('AWS::Events::Rule', { Targets: [Match.objectLike({ Arn: automation.eventBusArn })] });
@@ -54,11 +55,11 @@ describe('the example landing zone', () => {
     const { home, orgEvents, identityEvents, automation } = buildLandingZoneApp({ variant: 'delegated-admin' });
     expect(home.account).toBe('222222222222');
     expect([orgEvents!.account, orgEvents!.region, identityEvents!.account, identityEvents!.region]).toEqual(['111111111111', 'us-east-1', '111111111111', 'eu-west-1']);
-    expect(countsOf(home)).toEqual({ ...HOME, 'AWS::Events::EventBusPolicy': 1, 'AWS::Events::Rule': 8 });
+    expect(countsOf(home)).toEqual({ ...HOME, 'AWS::Events::EventBusPolicy': 1, 'AWS::Events::Rule': 10 });
     // The us-east-1 forwarder also creates the assignment reader role (and its policy) that the automation assumes.
     expect(countsOf(orgEvents!)).toEqual({ ...FORWARDER, 'AWS::IAM::Role': 2, 'AWS::IAM::Policy': 2 });
     expect(automation.assignmentReaderRoleArn).toBeDefined();
-    expect(countsOf(identityEvents!)).toEqual({ ...FORWARDER, 'AWS::Events::Rule': 5 });
+    expect(countsOf(identityEvents!)).toEqual({ ...FORWARDER, 'AWS::Events::Rule': 6 });
     expect(automation.eventBusArn).toBe(`arn:aws:events:eu-west-1:222222222222:event-bus/${DEFAULT_BUS_NAME}`);
   });
 
@@ -67,7 +68,7 @@ describe('the example landing zone', () => {
     expect([home.account, home.region]).toEqual(['111111111111', 'us-east-1']);
     expect(orgEvents).toBeUndefined();
     expect(identityEvents).toBeUndefined();
-    expect(countsOf(home)).toEqual({ ...HOME, 'AWS::Events::Rule': 11 });
+    expect(countsOf(home)).toEqual({ ...HOME, 'AWS::Events::Rule': 12 });
   });
 
   test('the config document of the example, as a demo reads it', () => {

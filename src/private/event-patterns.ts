@@ -91,6 +91,54 @@ export const IDENTITY_STORE_PRINCIPAL_CREATED: events.EventPattern = {
   },
 };
 
+/**
+ * An account assignment created or deleted by anyone but the reconciler: the console, the CLI,
+ * another tool. Identity Center logs these calls in its home region, in the account that made
+ * them (source aws.sso, eventSource sso.amazonaws.com:
+ * https://docs.aws.amazon.com/eventbridge/latest/ref/events-ref-sso.html).
+ *
+ * `excludeRoleArn` leaves out the calls of one IAM role (the reconciler's, so that its own writes
+ * never start a run): a session of an assumed role carries the role's ARN, path included, in
+ * `userIdentity.sessionContext.sessionIssuer.arn` (CloudTrail userIdentity element:
+ * https://docs.aws.amazon.com/awscloudtrail/latest/userguide/cloudtrail-event-reference-user-identity.html).
+ * Calls of an IAM user carry no sessionIssuer at all, and the root user's an empty one; EventBridge
+ * does not say whether `anything-but` matches a field the event lacks, so the pattern also matches
+ * its absence explicitly (`$or`), rather than risk missing a change made by the root user.
+ *
+ * `callerAccountId` keeps only the calls made by identities of that account: a forwarder in the
+ * management account sends on what was done there, never what another account's identities did.
+ */
+export function assignmentChangePattern(options: { excludeRoleArn?: string; callerAccountId?: string } = {}): events.EventPattern {
+  const issuerArn = options.excludeRoleArn === undefined ? undefined
+    : {
+      $or: [
+        { userIdentity: { sessionContext: { sessionIssuer: { arn: [{ 'anything-but': options.excludeRoleArn }] } } } },
+        { userIdentity: { sessionContext: { sessionIssuer: { arn: [{ exists: false }] } } } },
+      ],
+    };
+  return {
+    source: ['aws.sso'],
+    detailType: [API_CALL],
+    detail: {
+      eventSource: ['sso.amazonaws.com'],
+      eventName: ['CreateAccountAssignment', 'DeleteAccountAssignment'],
+      // A refused call changed nothing.
+      errorCode: [{ exists: false }],
+      ...(options.callerAccountId !== undefined ? { userIdentity: { accountId: [options.callerAccountId] } } : {}),
+      ...issuerArn,
+    },
+  };
+}
+
+/** Account assignments created or deleted by hand, as a trigger of the automation (and of the forwarder). */
+export function assignmentChangeTrigger(options: { excludeRoleArn?: string; callerAccountId?: string } = {}): Trigger {
+  return {
+    id: 'AssignmentChanged',
+    description: 'Identity Center: an account assignment was created or deleted, not by the reconciler',
+    pattern: assignmentChangePattern(options),
+  };
+}
+
 /** One kind of event that triggers a run: the construct id of the rule matching it, its description, its pattern. */
 export interface Trigger {
   readonly id: string;
