@@ -223,8 +223,12 @@ function orgSnapshot(sim: AwsSimulator): OrgSnapshot {
   const units = new Map<string, OrgUnit>([[sim.organizations.rootId, { id: sim.organizations.rootId, name: 'Root' }]]);
   for (const ou of sim.organizations.organizationalUnits()) units.set(ou.id, { id: ou.id, name: ou.name, parentId: ou.parentId });
   const accounts = new Map<string, OrgAccount>();
-  for (const a of sim.organizations.accounts()) accounts.set(a.id, { id: a.id, name: a.name, status: a.status, parentId: a.parentId });
-  return { rootId: sim.organizations.rootId, units, accounts };
+  const tags = new Map<string, Record<string, string>>();
+  for (const a of sim.organizations.accounts()) {
+    accounts.set(a.id, { id: a.id, name: a.name, status: a.status, parentId: a.parentId });
+    tags.set(a.id, Object.fromEntries(a.tags));
+  }
+  return { rootId: sim.organizations.rootId, units, accounts, tags };
 }
 
 function references(fixture: OrganizationFixture, doc: ConfigDocument) {
