@@ -47,6 +47,17 @@ describe('expiring rules', () => {
     expect((await world.run()).counts.expired).toBe(2);
   });
 
+  test('a removal that fails is reported as not done', async () => {
+    const world = new World(org(), configWith([devsInDev, devsInProdUntil(IN_ONE_HOUR)]));
+    await world.run();
+    const stuck = world.group('Devs', 'Dev', 'prod-2');
+    world.ic.failOps.set(`${stuck.principalType}:${stuck.principalId}|${stuck.permissionSetArn}|${stuck.accountId}`, 'AccessDenied');
+    world.clock.advance(HOUR_MS);
+    const after = await world.run();
+    expect(after.counts).toMatchObject({ deleted: 1, failed: 1, expired: 2 });
+    expect(after.notices).toEqual([`rule 2 (group Devs -> Dev @ ou Root/Workloads/Prod) expired at ${ISO_IN_ONE_HOUR}: 1 assignment(s) removed, 1 not (see changes)`]);
+  });
+
   test('a plan names the expired rule and what it would remove, and changes nothing', async () => {
     const world = new World(org(), configWith([devsInDev, devsInProdUntil(IN_ONE_HOUR)]));
     await world.run();
@@ -121,6 +132,18 @@ describe('expiring rules', () => {
     // The drift is removed as an ordinary deletion: the expired rule would not grant it, so it is not reported as expired.
     expect(after.counts).toMatchObject({ deleted: 1, expired: 0 });
     expect(world.live()).toEqual(['Devs:Dev@dev-1']);
+  });
+
+  test('what an expired rule would grant is known only when its whole target resolves: with an exclusion gone, its removals are ordinary deletions', async () => {
+    const partly: RuleDocument = {
+      principal: { group: 'Devs' }, permissionSet: 'Dev', target: { ou: 'Root/Workloads', exclude: [{ ou: 'Gone' }] }, expires: IN_ONE_HOUR,
+    };
+    const world = new World(org(), configWith([devsInDev, partly]));
+    world.ic.add(world.group('Devs', 'Dev', 'prod-1'));
+    world.clock.advance(HOUR_MS);
+    const after = await world.run();
+    expect(after.counts).toMatchObject({ deleted: 1, expired: 0 });
+    expect(after.notices).toEqual([]);
   });
 
   test('an unreadable state blocks expired deletions like any other', async () => {
