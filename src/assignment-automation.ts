@@ -19,8 +19,8 @@ import { assignmentReaderRoleName, reconcilerRoleName, roleArn } from './private
 import { validateProps } from './private/automation-props';
 import { catalogTagValue, claimCatalog } from './private/catalog-ownership';
 import { planConfigStorage } from './private/config-storage';
-import { expiryTriggers } from './private/expiry-schedule';
 import { ORGANIZATION_PATTERNS, PRINCIPAL_CREATED, Trigger, configChangePattern } from './private/event-patterns';
+import { expiryTriggers } from './private/expiry-schedule';
 import { addLifecycleResources } from './private/lifecycle';
 import { grantReconcilerPermissions } from './private/reconciler-policy';
 import { RuleSet } from './private/rule-set';

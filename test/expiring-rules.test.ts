@@ -89,7 +89,7 @@ describe('expiring assignment rules (AssignmentRule.expires)', () => {
   test('a rule already expired at synth is a warning, and gets no schedule; rules without expiry get none either', () => {
     const { stack, template } = synth([rule('Former', Expiration.atDate(new Date('2020-01-01T00:00:00Z'))), rule('Developers')]);
     Annotations.fromStack(stack).hasWarning('/Home/Assignments',
-      Match.stringLikeRegexp("rule 1 \\(group Former -> Contractor @ ou Root/Dev\\) expired at 2020-01-01T00:00:00.000Z, before this synthesis.*\\[ack: cdk-identity-center-permissions:ruleAlreadyExpired\\]"));
+      Match.stringLikeRegexp('rule 1 \\(group Former -> Contractor @ ou Root/Dev\\) expired at 2020-01-01T00:00:00.000Z, before this synthesis.*\\[ack: cdk-identity-center-permissions:ruleAlreadyExpired\\]'));
     expect(expiryRules(template)).toHaveLength(0);
     expect(Object.values(template.findResources('AWS::Events::Rule')).filter((r) => r.Properties.ScheduleExpression === 'rate(15 minutes)')).toHaveLength(0);
     expect(headOf(template).rules[0].expires).toBe(Date.UTC(2020, 0, 1) / 1000);

@@ -149,7 +149,9 @@ export class RuleSet {
 }
 
 function toRuleDocument(rule: AssignmentRule): RuleDocument {
-  const document = { principal: rule.principal._toDocument(), permissionSet: rule.permissionSet.permissionSetName, target: rule.target._toDocument() };
+  const document: RuleDocument = {
+    principal: rule.principal._toDocument(), permissionSet: rule.permissionSet.permissionSetName, target: rule.target._toDocument(),
+  };
   return rule.expires === undefined ? document : { ...document, expires: rule.expires.toEpoch() };
 }
 

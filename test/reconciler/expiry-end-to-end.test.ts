@@ -1,10 +1,10 @@
 import { App, Expiration, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { BUS, HEAD, Harness } from './harness';
-import { ENV, EVENTS } from '../../src/reconciler/contract';
-import { DEFAULT_RATES } from '../../src/reconciler/runtime-config';
 import { AccountTarget, AssignmentAutomation, PermissionSetRef, Principal } from '../../src';
 import { parseHead } from '../../src/reconciler/config/schema';
+import { ENV, EVENTS } from '../../src/reconciler/contract';
+import { DEFAULT_RATES } from '../../src/reconciler/runtime-config';
 
 // An expiring rule end to end, on the simulator's clock: the construct's document and one-time
 // schedule, the real handler (SDK clients, adapters, core) against the simulator. The reconciler
@@ -57,7 +57,12 @@ describe('an expiring rule against the simulator', () => {
       instanceArn: h.fixture.instanceArn,
       identityStoreId: h.fixture.identityStoreId,
       assignments: [
-        { principal: Principal.group(group), permissionSet: PermissionSetRef.fromName(permissionSet), target: AccountTarget.allAccounts(), expires: Expiration.atDate(instant) },
+        {
+          principal: Principal.group(group),
+          permissionSet: PermissionSetRef.fromName(permissionSet),
+          target: AccountTarget.allAccounts(),
+          expires: Expiration.atDate(instant),
+        },
         { principal: Principal.group(other), permissionSet: PermissionSetRef.fromName(permissionSet), target: AccountTarget.allAccounts() },
       ],
     });
@@ -88,8 +93,15 @@ describe('an expiring rule against the simulator', () => {
     // (EventBridge user guide, "Amazon EventBridge events": source aws.events, detail-type Scheduled Event).
     h.sim.clock.advance(fires + 45_000 - h.sim.clock.now());
     const scheduled = {
-      'version': '0', 'id': 'expiry', 'detail-type': 'Scheduled Event', 'source': 'aws.events', 'account': stack.account,
-      'time': new Date(fires).toISOString(), 'region': 'us-east-1', 'resources': ['arn:aws:events:us-east-1:111111111111:rule/expiry'], 'detail': {},
+      'version': '0',
+      'id': 'expiry',
+      'detail-type': 'Scheduled Event',
+      'source': 'aws.events',
+      'account': stack.account,
+      'time': new Date(fires).toISOString(),
+      'region': 'us-east-1',
+      'resources': ['arn:aws:events:us-east-1:111111111111:rule/expiry'],
+      'detail': {},
     };
     await h.invoke({ Records: [{ messageId: 'm-1', body: JSON.stringify(scheduled), attributes: {}, messageAttributes: {} } as never] }, RUN);
     // A queued run returns nothing: its report is the summary event it put on the automation's bus.
