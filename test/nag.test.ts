@@ -55,7 +55,9 @@ function everyConstruct(stack: Stack, organizationManagementAccountId?: string):
       { principal: Principal.user('jane@example.com'), permissionSet: PermissionSetRef.fromName('AWSReadOnlyAccess'), target: AccountTarget.accountsWithTag('env', 'prod') },
       // An expiring rule: its one-time schedule and the queue policy statement that admits it.
       {
-        principal: Principal.group('Contractors'), permissionSet: catalog.permissionSet('PlatformAdmin'), target: AccountTarget.account('Sandbox'),
+        principal: Principal.group('Contractors'),
+        permissionSet: catalog.permissionSet('PlatformAdmin'),
+        target: AccountTarget.account('Sandbox'),
         expires: Expiration.atDate(new Date('2099-01-01T00:00:00Z')),
       },
     ],

@@ -110,6 +110,10 @@ describe('an expiring rule against the simulator', () => {
     expect((after as { notices: string[] }).notices).toEqual([
       `rule 1 (group ${group} -> ${permissionSet} @ all accounts) expired at ${instant.toISOString()}: ${accounts} assignment(s) removed`,
     ]);
+    // Each removal's change event names the rule that expired.
+    const removals = h.sim.eventBridge.events(BUS).filter((e) => e.detailType === EVENTS.changeDetailType && (e.detail as { action: string }).action === 'delete');
+    expect(removals.map((e) => (e.detail as { expired?: string }).expired))
+      .toEqual(Array(accounts).fill(`rule 1 (group ${group} -> ${permissionSet} @ all accounts) expired at ${instant.toISOString()}`));
     expect(held(group)).toBe(0);
     expect(held(other)).toBe(accounts);
     // Still owned: the pair stays in the state, so a grant made again by hand would go again.

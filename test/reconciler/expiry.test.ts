@@ -36,6 +36,11 @@ describe('expiring rules', () => {
     expect(after.errors).toEqual([]);
     expect(after.notices).toEqual([`rule 2 (group Devs -> Dev @ ou Root/Workloads/Prod) expired at ${ISO_IN_ONE_HOUR}: 2 assignment(s) removed`]);
     expect(world.live()).toEqual(['Devs:Dev@dev-1']);
+    // Each removal's change line (and so its change event) names the rule that expired.
+    expect(after.changes.map((c) => [c.action, c.account.replace(/ .*/, ''), c.expired])).toEqual([
+      ['delete', 'prod-1', `rule 2 (group Devs -> Dev @ ou Root/Workloads/Prod) expired at ${ISO_IN_ONE_HOUR}`],
+      ['delete', 'prod-2', `rule 2 (group Devs -> Dev @ ou Root/Workloads/Prod) expired at ${ISO_IN_ONE_HOUR}`],
+    ]);
   });
 
   test('at the instant itself the rule has expired (expires is the first second it grants nothing)', async () => {
@@ -65,6 +70,7 @@ describe('expiring rules', () => {
     const plan = await world.run('plan');
     expect(plan.counts).toMatchObject({ deletes: 2, expired: 2, deleted: 0 });
     expect(plan.notices).toEqual([`rule 2 (group Devs -> Dev @ ou Root/Workloads/Prod) expired at ${ISO_IN_ONE_HOUR}: 2 assignment(s) to remove`]);
+    expect(plan.changes.map((c) => c.expired)).toEqual([expect.stringMatching(/^rule 2 /), expect.stringMatching(/^rule 2 /)]);
     expect(world.live()).toHaveLength(3);
   });
 
@@ -131,6 +137,7 @@ describe('expiring rules', () => {
     expect(after.errors).toEqual([]);
     // The drift is removed as an ordinary deletion: the expired rule would not grant it, so it is not reported as expired.
     expect(after.counts).toMatchObject({ deleted: 1, expired: 0 });
+    expect(after.changes.map((c) => c.expired)).toEqual([undefined]);
     expect(world.live()).toEqual(['Devs:Dev@dev-1']);
   });
 

@@ -5,7 +5,7 @@ import { Observation, Stop } from './gather';
 import { Refusal } from './guard';
 import { ChangeLine, Namer } from './labels';
 import { assignmentKey } from './model';
-import { toOperations } from './plan';
+import { Operation, toOperations } from './plan';
 import { describeExpiry, describeRule } from '../config/describe';
 
 export type RunOutcome =
@@ -183,7 +183,7 @@ export function summarize(observed: Observation, decision: Decision, executed: E
     readStrategy: observed.current.strategy,
   };
   if (!decision.writes) {
-    const planned = toOperations(guarded.plan).map((op) => namer.operation(op));
+    const planned = toOperations(guarded.plan).map((op) => markExpired(namer.operation(op), op, expiring, observed));
     const refusedAll = decision.plan.deletes.length > 0 && guarded.plan.deletes.length === 0;
     const refused = refusedAll ? decision.plan.deletes.map((a) => ({ ...namer.assignment('delete', a), status: 'not-started' as const, reason: 'refused' })) : [];
     return { ...common, outcome: 'planned', continuation: false, changes: [...planned, ...refused] };
@@ -194,7 +194,18 @@ export function summarize(observed: Observation, decision: Decision, executed: E
   const outcome: RunOutcome = continuation ? 'continuing'
     : !executed.clean || tally.notStarted > 0 || reading !== undefined ? 'partial'
       : outcomes.length === 0 ? 'no-changes' : 'converged';
-  return { ...common, outcome, continuation, changes: outcomes.map((o) => namer.operation(o.op, o)) };
+  return { ...common, outcome, continuation, changes: outcomes.map((o) => markExpired(namer.operation(o.op, o), o.op, expiring, observed)) };
+}
+
+/** A deletion an expiry asks for says which rule expired, on its change line and so in its change event. */
+function markExpired(line: ChangeLine, op: Operation, expiring: ReadonlyMap<string, number[]>, observed: Observation): ChangeLine {
+  const rules = op.kind === 'delete' ? expiring.get(assignmentKey(op.assignment)) : undefined;
+  if (!rules) return line;
+  const describe = (index: number) => {
+    const rule = observed.document.rules[index];
+    return `${describeRule(rule, index)} expired at ${describeExpiry(rule.expires!)}`;
+  };
+  return { ...line, expired: rules.map(describe).join('; ') };
 }
 
 /**
