@@ -3,7 +3,7 @@ import { OrgIndex } from './org-index';
 import { ResolvedReferences, principalLookupKey } from './references';
 import { OrgAccount } from './snapshot';
 import { describeRule } from '../config/describe';
-import { BaseTargetDocument, ConfigDocument } from '../config/document';
+import { BaseTargetDocument, ConfigDocument, RuleDocument, TargetDocument } from '../config/document';
 
 export interface DesiredState {
   readonly assignments: ReadonlyMap<string, Assignment>;
@@ -65,10 +65,7 @@ export function computeDesired(
     if (!permissionSet) problems.push(`permission set '${rule.permissionSet}' was not looked up`);
     else if ('error' in permissionSet) problems.push(permissionSet.error);
 
-    const selected = selectAccounts(org, rule.target, problems);
-    for (const excluded of rule.target.exclude ?? []) {
-      for (const id of selectAccounts(org, excluded, problems).keys()) selected.delete(id);
-    }
+    const selected = selectTarget(org, rule.target, problems);
 
     if (problems.length > 0 || !principal || 'error' in principal || !permissionSet || 'error' in permissionSet) {
       errors.push(`${describeRule(rule, index)}: ${problems.join('; ')}`);
@@ -91,19 +88,25 @@ export function computeDesired(
 
 /** What an expired rule would grant now, when everything it names resolves. */
 function wouldGrant(
-  rule: ConfigDocument['rules'][number], doc: ConfigDocument, org: OrgIndex, refs: ResolvedReferences, eligible: (account: OrgAccount) => boolean,
+  rule: RuleDocument, doc: ConfigDocument, org: OrgIndex, refs: ResolvedReferences, eligible: (account: OrgAccount) => boolean,
 ): Set<string> {
   const principal = refs.principals.get(principalLookupKey(rule.principal, doc.options.groupNameSuffix));
   const permissionSet = refs.permissionSets.get(rule.permissionSet);
   if (!principal || 'error' in principal || !permissionSet || 'error' in permissionSet) return new Set();
   const problems: string[] = [];
-  const selected = selectAccounts(org, rule.target, problems);
-  for (const excluded of rule.target.exclude ?? []) {
-    for (const id of selectAccounts(org, excluded, problems).keys()) selected.delete(id);
-  }
+  const selected = selectTarget(org, rule.target, problems);
   if (problems.length > 0) return new Set();
   return new Set([...selected.values()].filter(eligible)
     .map((account) => assignmentKey({ ...principal.value, permissionSetArn: permissionSet.value, accountId: account.id })));
+}
+
+/** The accounts of a target, minus its exclusions; what cannot be resolved is added to `problems`. */
+function selectTarget(org: OrgIndex, target: TargetDocument, problems: string[]): Map<string, OrgAccount> {
+  const selected = selectAccounts(org, target, problems);
+  for (const excluded of target.exclude ?? []) {
+    for (const id of selectAccounts(org, excluded, problems).keys()) selected.delete(id);
+  }
+  return selected;
 }
 
 function selectAccounts(org: OrgIndex, target: BaseTargetDocument, problems: string[]): Map<string, OrgAccount> {
