@@ -20,8 +20,8 @@ export type ExpiryTriggers =
  * it: EventBridge runs a scheduled rule "within that minute, but not on the precise 0th second"
  * (eb-scheduled-rule-pattern.html), so the minute after the instant is the first that always
  * starts the run after it, at most two minutes late. The cron's year field makes it fire once
- * (`cron(M H D MON ? YYYY)`, years 1970-2199). Free (scheduled rules are not charged) and one run
- * per instant, where a `rate(15 minutes)` schedule would run 96 full reconciles a day until the
+ * (`cron(M H D MON ? YYYY)`, years 1970-2199). No charge of its own (EventBridge prices custom
+ * events, not AWS service events such as a scheduled rule's) and one run per instant, where a `rate(15 minutes)` schedule would run 96 full reconciles a day until the
  * next deploy; that schedule is kept only for more instants than the queue policy holds rules for.
  * Instants already past at `nowMs` (synth time) get nothing: the first run after the deploy
  * applies them.
