@@ -17,14 +17,17 @@ export type ExpiryTriggers =
 
 /**
  * One one-time cron rule per distinct minute in which an expiry falls, firing in the minute after
- * it: EventBridge runs a scheduled rule "within that minute, but not on the precise 0th second"
- * (eb-scheduled-rule-pattern.html), so the minute after the instant is the first that always
- * starts the run after it, at most two minutes late. The cron's year field makes it fire once
- * (`cron(M H D MON ? YYYY)`, years 1970-2199). No charge of its own (EventBridge prices custom
- * events, not AWS service events such as a scheduled rule's) and one run per instant, where a `rate(15 minutes)` schedule would run 96 full reconciles a day until the
- * next deploy; that schedule is kept only for more instants than the queue policy holds rules for.
- * Instants already past at `nowMs` (synth time) get nothing: the first run after the deploy
- * applies them.
+ * it. A schedule's finest resolution is one minute, and the target runs some seconds after the
+ * rule triggers (EventBridge user guide, eb-run-lambda-schedule.html): the minute after the
+ * instant is the first that always starts the run after it, at most about two minutes late. The
+ * cron's year field makes it fire once (`cron(M H D MON ? YYYY)`, years 1970-2199,
+ * eb-scheduled-rule-pattern.html). No charge of its own (EventBridge prices custom events, not
+ * AWS service events such as a scheduled rule's) and one run per instant, where a
+ * `rate(15 minutes)` schedule would run 96 full reconciles a day until the next deploy; that
+ * schedule is kept only for more instants than the queue policy holds rules for. Instants already
+ * past at `nowMs` (synth time) get nothing: the first run after the deploy applies them.
+ * (EventBridge Scheduler's one-time `at()` schedules would avoid the queue policy, at the cost of a
+ * role and another service; the automation's other schedule is a rule too.)
  */
 export function expiryTriggers(expiriesEpochSeconds: readonly number[], nowMs: number): ExpiryTriggers {
   const minutes = [...new Set(expiriesEpochSeconds.filter((s) => s * 1000 > nowMs).map((s) => Math.floor(s / 60) + 1))].sort((a, b) => a - b);
