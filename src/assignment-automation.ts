@@ -21,6 +21,7 @@ import { catalogTagValue, claimCatalog } from './private/catalog-ownership';
 import { planConfigStorage } from './private/config-storage';
 import { createDashboard } from './private/dashboard';
 import { ORGANIZATION_PATTERNS, PRINCIPAL_CREATED, Trigger, assignmentChangeTrigger, configChangePattern } from './private/event-patterns';
+import { expiryTriggers } from './private/expiry-schedule';
 import { addLifecycleResources } from './private/lifecycle';
 import { grantReconcilerPermissions } from './private/reconciler-policy';
 import { RuleSet } from './private/rule-set';
@@ -554,6 +555,37 @@ export class AssignmentAutomation extends Construct {
     });
   }
 
+  /**
+   * A run in the minute after each rule's expiry, so that its assignments go without a deploy
+   * (private/expiry-schedule.ts). The one-time rules share one queue policy statement naming them
+   * all, where `targets.SqsQueue` would add one each (an SQS policy holds 20 statements).
+   */
+  private addExpiryTriggers(): void {
+    const triggers = expiryTriggers(this.rules.expiries, Date.now());
+    if ('periodic' in triggers) {
+      new events.Rule(this, 'ExpirySchedule', {
+        description: 'Reconciles every 15 minutes while assignment rules have expiries to come (more instants than one-time rules are kept for)',
+        schedule: triggers.periodic,
+        targets: [this.queueTarget()],
+      });
+    }
+    if (!('oneTime' in triggers)) return;
+    const queue = this.queue;
+    const target: events.IRuleTarget = { bind: () => ({ arn: queue.queueArn, sqsParameters: { messageGroupId: MESSAGE_GROUP } }) };
+    const rules = triggers.oneTime.map(({ id, at, schedule }) => new events.Rule(this, id, {
+      description: `Reconciles once after the assignment rules expiring before ${at.toISOString()}`,
+      schedule,
+      targets: [target],
+    }));
+    queue.addToResourcePolicy(new iam.PolicyStatement({
+      sid: 'ExpirySchedules',
+      principals: [new iam.ServicePrincipal('events.amazonaws.com')],
+      actions: ['sqs:SendMessage', 'sqs:GetQueueAttributes', 'sqs:GetQueueUrl'],
+      resources: [queue.queueArn],
+      conditions: { ArnEquals: { 'aws:SourceArn': rules.map((r) => r.ruleArn) } },
+    }));
+  }
+
   private queueTarget(): targets.SqsQueue {
     return new targets.SqsQueue(this.queue, { messageGroupId: MESSAGE_GROUP });
   }
@@ -636,6 +668,7 @@ export class AssignmentAutomation extends Construct {
       targets: [this.queueTarget()],
     });
     head.node.addDependency(changeRule);
+    this.addExpiryTriggers();
 
     const delegated = this.props.organizationManagementAccountId !== undefined;
     grantReconcilerPermissions(this.function, stack, {

@@ -1,3 +1,4 @@
+import { Expiration } from 'aws-cdk-lib';
 import { AccountTarget } from './account-target';
 import { IPermissionSetRef } from './permission-set-ref';
 import { Principal } from './principal';
@@ -30,4 +31,18 @@ export interface AssignmentRule {
    * In which accounts.
    */
   readonly target: AccountTarget;
+
+  /**
+   * When the rule stops granting access, for time-bound access (break-glass, a contractor, an audit).
+   *
+   * From that instant the rule grants nothing: its assignments are removed within 15 minutes,
+   * without a deploy (a one-time schedule starts a run in the minute after it), and the run
+   * reports them as expired. An assignment that another rule also grants stays. The removals go
+   * through the same guard as any other (`maxDeletionsPerRun` included), so set the limit above
+   * the number of accounts an expiring rule covers. An instant already past at synth is a warning.
+   * Precision is one second (`Expiration.toEpoch()`).
+   *
+   * @default - the rule never expires
+   */
+  readonly expires?: Expiration;
 }

@@ -1,4 +1,4 @@
-import { App, AspectPriority, Aspects, CfnResource, Duration, Stack } from 'aws-cdk-lib';
+import { App, AspectPriority, Aspects, CfnResource, Duration, Expiration, Stack } from 'aws-cdk-lib';
 import { Annotations, Match } from 'aws-cdk-lib/assertions';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
@@ -53,6 +53,13 @@ function everyConstruct(stack: Stack, organizationManagementAccountId?: string):
     assignments: [
       { principal: Principal.group('Platform'), permissionSet: catalog.permissionSet('PlatformAdmin'), target: AccountTarget.organizationalUnit('Root/Platform') },
       { principal: Principal.user('jane@example.com'), permissionSet: PermissionSetRef.fromName('AWSReadOnlyAccess'), target: AccountTarget.accountsWithTag('env', 'prod') },
+      // An expiring rule: its one-time schedule and the queue policy statement that admits it.
+      {
+        principal: Principal.group('Contractors'),
+        permissionSet: catalog.permissionSet('PlatformAdmin'),
+        target: AccountTarget.account('Sandbox'),
+        expires: Expiration.atDate(new Date('2099-01-01T00:00:00Z')),
+      },
     ],
   });
   new OrgEventBridge(stack, 'OrgEvents', {

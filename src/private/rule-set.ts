@@ -3,7 +3,7 @@ import { IConstruct } from 'constructs';
 import { Problems } from './validation';
 import type { AssignmentRule } from '../assignment-rule';
 import type { PermissionSetCatalog } from '../permission-set-catalog';
-import { describeRule } from '../reconciler/config/describe';
+import { describeExpiry, describeRule } from '../reconciler/config/describe';
 import { CONFIG_VERSION, ConfigDocument, OptionsDocument, PermissionSetDocument, RuleDocument } from '../reconciler/config/document';
 import { isIdentifier } from '../reconciler/config/identifiers';
 
@@ -16,6 +16,9 @@ const CONTROL_TOWER_PERMISSION_SETS = new Set([
   'AWSAdministratorAccess', 'AWSPowerUserAccess', 'AWSReadOnlyAccess', 'AWSOrganizationsFullAccess',
   'AWSServiceCatalogAdminFullAccess', 'AWSServiceCatalogEndUserAccess',
 ]);
+
+/** 2200-01-01T00:00:00Z: the cron year field of EventBridge schedules ends at 2199 (eb-scheduled-rule-pattern). */
+const LATEST_SCHEDULABLE_EPOCH_SECONDS = Date.UTC(2200, 0, 1) / 1000 - 60;
 
 /** The header of an automation's config document: everything but its permission sets and rules. */
 export type DocumentHeader = Pick<ConfigDocument, 'instanceArn' | 'identityStoreId'> & { readonly options: OptionsDocument };
@@ -53,12 +56,17 @@ export class RuleSet {
       problems.add(`${description}: permission set name '${name}' is malformed; names are 1 to 32 characters of [\\w+=,.@-]`);
     }
     problems.add(this.catalogProblem(rule, description));
+    if (document.expires !== undefined && document.expires >= LATEST_SCHEDULABLE_EPOCH_SECONDS) {
+      problems.add(`${description}: expires ${describeExpiry(document.expires)} is after 2199, the last year an EventBridge schedule can name; `
+        + 'give an earlier instant, or no expires for a rule that does not end');
+    }
     const key = ruleKey(document);
     const previous = this.indexByKey.get(key);
     if (previous !== undefined) problems.add(`${description} duplicates rule ${previous + 1}; remove one of them`);
     problems.throwIfAny();
     this.warnAboutIdLookalikes(document, description);
     this.warnAboutControlTowerSets(name, description);
+    this.warnIfExpired(document, description);
 
     this.indexByKey.set(key, index);
     this.rules.push(document);
@@ -76,6 +84,22 @@ export class RuleSet {
       `${description}: '${name}' is one of Control Tower's permission sets, which Control Tower and Account Factory assign themselves. `
       + 'The rule makes this automation own the pair in every account, so their assignments of the same principal and set elsewhere '
       + 'would be removed; use a permission set of your catalog instead');
+  }
+
+  /** The distinct expiry instants of the rules (epoch seconds), ascending. */
+  public get expiries(): number[] {
+    return [...new Set(this.rules.flatMap((r) => (r.expires === undefined ? [] : [r.expires])))].sort((a, b) => a - b);
+  }
+
+  /**
+   * Synth time is the one clock the construct has: a rule already expired here grants nothing from
+   * the first run after the deploy, which is rarely what was meant (a wrong year, a copied rule).
+   */
+  private warnIfExpired(rule: RuleDocument, description: string): void {
+    if (rule.expires === undefined || rule.expires * 1000 > Date.now()) return;
+    Annotations.of(this.owner).addWarningV2('cdk-identity-center-permissions:ruleAlreadyExpired',
+      `${description} expired at ${describeExpiry(rule.expires)}, before this synthesis: it grants nothing, and the first run after the deploy `
+      + 'removes its assignments; remove the rule, or give it a later expires');
   }
 
   /** The config document: the header, every managed permission set (sorted by name) and the rules in order. */
@@ -125,10 +149,16 @@ export class RuleSet {
 }
 
 function toRuleDocument(rule: AssignmentRule): RuleDocument {
-  return { principal: rule.principal._toDocument(), permissionSet: rule.permissionSet.permissionSetName, target: rule.target._toDocument() };
+  const document: RuleDocument = {
+    principal: rule.principal._toDocument(), permissionSet: rule.permissionSet.permissionSetName, target: rule.target._toDocument(),
+  };
+  return rule.expires === undefined ? document : { ...document, expires: rule.expires.toEpoch() };
 }
 
-/** Two rules are the same when principal, permission set and target are, whatever the order of exclusions. */
+/**
+ * Two rules are the same when principal, permission set and target are, whatever the order of
+ * exclusions; their expiries do not matter (the later one would hide the earlier).
+ */
 function ruleKey(rule: RuleDocument): string {
   const { exclude, ...base } = rule.target;
   const exclusions = (exclude ?? []).map((e) => JSON.stringify(e)).sort();

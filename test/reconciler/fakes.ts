@@ -19,6 +19,11 @@ export class VirtualClock implements Clock {
     return this.t;
   }
 
+  /** Moves time forward, as it passes between two runs. */
+  advance(ms: number): void {
+    this.t += ms;
+  }
+
   sleep(ms: number): Promise<void> {
     return new Promise((resolve) => {
       this.timers.push({ at: this.t + Math.max(0, ms), resolve });

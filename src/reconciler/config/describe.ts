@@ -29,3 +29,8 @@ export function describeBaseTarget(target: BaseTargetDocument): string {
 export function describeRule(rule: RuleDocument, index: number): string {
   return `rule ${index + 1} (${describePrincipal(rule.principal)} -> ${rule.permissionSet} @ ${describeTarget(rule.target)})`;
 }
+
+/** `2026-12-31T23:59:59.000Z`: a rule's expiry instant (epoch seconds) as reports show it. */
+export function describeExpiry(expiresEpochSeconds: number): string {
+  return new Date(expiresEpochSeconds * 1000).toISOString();
+}

@@ -38,6 +38,12 @@ export interface RuleDocument {
   /** The permission set name; its ARN is in `permissionSets` when known at deploy time. */
   readonly permissionSet: string;
   readonly target: TargetDocument;
+  /**
+   * When the rule stops granting: epoch seconds, UTC (`Expiration.toEpoch()`, the resolution the
+   * construct's prop has). Absent in documents written before expiries existed, and for rules that
+   * never expire: the field is optional, so those documents stay valid at the same version.
+   */
+  readonly expires?: number;
 }
 
 export interface PermissionSetDocument {

@@ -30,7 +30,7 @@ const target = z.union([
   z.strictObject({ tag: z.strictObject({ key: name, value: z.string().max(256) }), exclude }),
 ]);
 
-const rule = z.strictObject({ principal, permissionSet: name, target });
+const rule = z.strictObject({ principal, permissionSet: name, target, expires: z.number().int().positive().optional() });
 
 const permissionSetArn = z.string().regex(IDENTIFIERS.permissionSetArn, 'expected a permission set ARN');
 

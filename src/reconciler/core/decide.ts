@@ -5,7 +5,7 @@ import { Observation } from './gather';
 import { GuardFacts, Guarded, guardPlan } from './guard';
 import { Labels, Namer, currentLabels } from './labels';
 import { ReconcilerState, remember, sameState } from './memory';
-import { Assignment, pairKey, parsePairKey, parsePrincipalKey } from './model';
+import { Assignment, assignmentKey, pairKey, parsePairKey, parsePrincipalKey } from './model';
 import { Plan, planChanges } from './plan';
 import { eligibility } from './scope';
 
@@ -45,9 +45,9 @@ export interface Decision {
 }
 
 /** Pure: desired state, plan, guard and the state to remember, from one observation. */
-export function decide(observed: Observation, mode: 'plan' | 'apply', guards: GuardSettings): Decision {
+export function decide(observed: Observation, mode: 'plan' | 'apply', guards: GuardSettings, nowMs: number): Decision {
   const { document, index, refs, scope, current, drift, remembered, stateError, vanished, configured } = observed;
-  const desired = computeDesired(document, index, refs, eligibility(document.options.managementAccountId));
+  const desired = computeDesired(document, index, refs, eligibility(document.options.managementAccountId), nowMs);
   const labels = { ...observed.legacy?.labels, ...remembered.labels, ...currentLabels(document, refs) };
   const namer = new Namer(observed.org, labels);
   const blocks = deletionBlocks({
@@ -64,6 +64,7 @@ export function decide(observed: Observation, mode: 'plan' | 'apply', guards: Gu
     ruleCount: document.rules.length,
     desiredCount: desired.assignments.size,
     maxDeletionsPerRun: guards.maxDeletionsPerRun,
+    expiring: new Set(expiredDeletions(reachable.plan, desired).keys()),
   };
   // The names that resolved now, and those a rule still uses that resolved before (to a principal
   // deleted since, or renamed): forgetting them would make a deleted group look like a typo.
@@ -93,6 +94,22 @@ export function decide(observed: Observation, mode: 'plan' | 'apply', guards: Gu
       ? nextClaims(next.pairs, observed.claims.own, observed.claims.automation, observed.claims.nowSeconds)
       : undefined,
   };
+}
+
+/**
+ * The planned deletions an expiry asks for, by `assignmentKey`, with the expired rules that would
+ * grant them. A deletion no expired rule would grant (drift of the same pair elsewhere) is not one.
+ * The pair of an expired rule stays configured, hence owned: its assignments are deleted, not
+ * forgotten.
+ */
+export function expiredDeletions(plan: Plan, desired: DesiredState): Map<string, number[]> {
+  const byKey = new Map<string, number[]>();
+  for (const a of plan.deletes) {
+    const key = assignmentKey(a);
+    const rules = desired.expired.filter((r) => r.grants.has(key)).map((r) => r.index);
+    if (rules.length > 0) byKey.set(key, rules);
+  }
+  return byKey;
 }
 
 /** A pair another automation on the instance claimed first is its to manage: neither created nor deleted here. */

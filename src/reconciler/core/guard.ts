@@ -1,4 +1,4 @@
-import { pairKey } from './model';
+import { Assignment, assignmentKey, pairKey } from './model';
 import { Plan } from './plan';
 
 export type RefusalReason = 'incomplete-information' | 'empty-config' | 'deletion-limit';
@@ -17,6 +17,8 @@ export interface GuardFacts {
   readonly ruleCount: number;
   readonly desiredCount: number;
   readonly maxDeletionsPerRun: number;
+  /** `assignmentKey`s of deletions an expired rule's instant asks for (nothing else grants them). @default - none */
+  readonly expiring?: ReadonlySet<string>;
 }
 
 /** The plan the guard lets through, and its refusals. */
@@ -29,6 +31,14 @@ export interface Guarded {
  * Deletions happen only on complete information (pair by pair), never from an empty config, and
  * never more than the circuit breaker allows. Creates are never refused: granting what the rules
  * say is always safe.
+ *
+ * Deletions an expiry asks for pass the same guard, with one exception. They need complete
+ * information like any other (a blocked pair may still be granted by a rule that did not
+ * resolve), and they count toward `maxDeletionsPerRun`: the limit lives in the function's
+ * configuration so that no edit of the document gets past it, and an `expires` is part of the
+ * document (a hand edit could expire every rule). But a config whose every rule has expired is
+ * not "empty by mistake": its rules and their instants were deployed on purpose, so the
+ * empty-config refusal does not hold back what the expiries remove.
  */
 export function guardPlan(plan: Plan, facts: GuardFacts): Guarded {
   if (plan.deletes.length === 0) return { plan, refusals: [] };
@@ -47,14 +57,18 @@ export function guardPlan(plan: Plan, facts: GuardFacts): Guarded {
     refuse('incomplete-information', blocked.length,
       `${blocked.length} deletion(s) refused: the desired state of their principal and permission set is incomplete (${summarize(reasons)})`);
   }
-  if (deletes.length > 0 && (facts.ruleCount === 0 || facts.desiredCount === 0)) {
-    refuse('empty-config', deletes.length, `${deletes.length} deletion(s) refused: the config ${facts.ruleCount === 0 ? 'has no rules' : 'selects no assignments'}, `
+  const expiring = facts.expiring ?? new Set<string>();
+  const isExpiring = (a: Assignment) => expiring.has(assignmentKey(a));
+  const unintended = deletes.filter((a) => !isExpiring(a));
+  if (unintended.length > 0 && (facts.ruleCount === 0 || facts.desiredCount === 0)) {
+    refuse('empty-config', unintended.length, `${unintended.length} deletion(s) refused: the config ${facts.ruleCount === 0 ? 'has no rules' : 'selects no assignments'}, `
       + 'which looks like a mistake rather than an intent to remove all access; add a rule or remove assignments deliberately');
-    deletes = [];
+    deletes = deletes.filter(isExpiring);
   }
   if (deletes.length > facts.maxDeletionsPerRun) {
-    refuse('deletion-limit', deletes.length, `${deletes.length} deletion(s) refused: more than maxDeletionsPerRun (${facts.maxDeletionsPerRun}); `
-      + 'check the plan, then raise the limit for one deploy if it is intended');
+    const expired = deletes.filter(isExpiring).length;
+    refuse('deletion-limit', deletes.length, `${deletes.length} deletion(s) refused: more than maxDeletionsPerRun (${facts.maxDeletionsPerRun})`
+      + `${expired > 0 ? `, ${expired} of them of rules past their expiry` : ''}; check the plan, then raise the limit for one deploy if it is intended`);
     deletes = [];
   }
   return { plan: { ...plan, deletes }, refusals };

@@ -28,6 +28,8 @@ export interface ChangeLine {
   readonly account: string;
   readonly status?: OutcomeStatus;
   readonly reason?: string;
+  /** For a deletion an expiry asks for: the expired rule(s) that granted it, `rule 2 (...) expired at <ISO time>`. */
+  readonly expired?: string;
 }
 
 /** Turns ids into the names operators know. */

@@ -37,7 +37,7 @@ export async function grantNewAccounts(
   if ('skipped' in gathered) return { accounts, skipped: gathered.skipped };
   if ('stop' in gathered) return { accounts, skipped: gathered.stop.errors.join('; ') };
   const { observation, instance } = gathered;
-  const decision = creationsOnly(decide(observation, 'apply', deps.guards), observation);
+  const decision = creationsOnly(decide(observation, 'apply', deps.guards, deps.clock.now()), observation);
   const execution = await execute(decision, observation, instance.identityCenter, deps);
   return { accounts, report: summarize(observation, decision, execution, { runId: deps.runId, mode: 'apply', startedAt, finishedAt: deps.clock.now() }) };
 }

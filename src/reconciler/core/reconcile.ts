@@ -45,7 +45,7 @@ export async function reconcile(deps: ReconcileDeps, mode: 'plan' | 'apply'): Pr
     const gathered = await gather(deps);
     if ('stop' in gathered) return withEarly(summarizeStop(gathered.stop, deps.guards.dryRun, meta()));
     const { observation, instance } = gathered;
-    const decision = decide(observation, mode, deps.guards);
+    const decision = decide(observation, mode, deps.guards, deps.clock.now());
     const execution = await execute(decision, observation, instance.identityCenter, deps, instance.claims);
     const report = summarize(observation, decision, execution, meta());
     const planned = observation.current.readings;

@@ -1,10 +1,12 @@
 import { OperationOutcome } from './apply';
-import { Decision } from './decide';
+import { Decision, expiredDeletions } from './decide';
 import { Execution } from './execute';
 import { Observation, Stop } from './gather';
 import { Refusal } from './guard';
 import { ChangeLine, Namer } from './labels';
-import { toOperations } from './plan';
+import { assignmentKey } from './model';
+import { Operation, toOperations } from './plan';
+import { describeExpiry, describeRule } from '../config/describe';
 
 export type RunOutcome =
   | 'busy'
@@ -36,6 +38,8 @@ export interface RunCounts {
   deletionsRefused: number;
   /** Assignments of principals deleted from the identity store, left in place and no longer managed. */
   orphaned: number;
+  /** Of `deletes`, those of assignments only rules past their `expires` would grant (each named in `notices`). */
+  expired: number;
 }
 
 export interface RunReport {
@@ -101,6 +105,7 @@ export function emptyCounts(): RunCounts {
     notStarted: 0,
     deletionsRefused: 0,
     orphaned: 0,
+    expired: 0,
   };
 }
 
@@ -151,6 +156,7 @@ export function summarizeStop(stop: Stop, dryRun: boolean, meta: RunMeta): RunRe
 export function summarize(observed: Observation, decision: Decision, executed: Execution, meta: RunMeta): RunReport {
   const { guarded, outcomes } = executed;
   const tally = tallyOutcomes(outcomes);
+  const expiring = expiredDeletions(guarded.plan, decision.desired);
   const counts: RunCounts = {
     rules: observed.document.rules.length,
     accounts: observed.org.accounts.size,
@@ -163,6 +169,7 @@ export function summarize(observed: Observation, decision: Decision, executed: E
     ...tally,
     deletionsRefused: guarded.refusals.reduce((n, r) => n + r.deletionsRefused, 0),
     orphaned: decision.orphaned.length,
+    expired: expiring.size,
   };
   const namer = new Namer(observed.org, decision.labels);
   const common = {
@@ -172,11 +179,11 @@ export function summarize(observed: Observation, decision: Decision, executed: E
     counts,
     refusals: guarded.refusals,
     errors: [...decision.errors, ...executed.errors],
-    notices: decision.notices,
+    notices: [...decision.notices, ...expiryNotices(observed, decision, expiring, decision.writes ? outcomes : undefined)],
     readStrategy: observed.current.strategy,
   };
   if (!decision.writes) {
-    const planned = toOperations(guarded.plan).map((op) => namer.operation(op));
+    const planned = toOperations(guarded.plan).map((op) => markExpired(namer.operation(op), op, expiring, observed));
     const refusedAll = decision.plan.deletes.length > 0 && guarded.plan.deletes.length === 0;
     const refused = refusedAll ? decision.plan.deletes.map((a) => ({ ...namer.assignment('delete', a), status: 'not-started' as const, reason: 'refused' })) : [];
     return { ...common, outcome: 'planned', continuation: false, changes: [...planned, ...refused] };
@@ -189,5 +196,37 @@ export function summarize(observed: Observation, decision: Decision, executed: E
   const outcome: RunOutcome = continuation ? 'continuing'
     : !executed.clean || tally.notStarted > 0 || reading !== undefined || tags !== undefined ? 'partial'
       : outcomes.length === 0 ? 'no-changes' : 'converged';
-  return { ...common, outcome, continuation, changes: outcomes.map((o) => namer.operation(o.op, o)) };
+  return { ...common, outcome, continuation, changes: outcomes.map((o) => markExpired(namer.operation(o.op, o), o.op, expiring, observed)) };
+}
+
+/** A deletion an expiry asks for says which rule expired, on its change line and so in its change event. */
+function markExpired(line: ChangeLine, op: Operation, expiring: ReadonlyMap<string, number[]>, observed: Observation): ChangeLine {
+  const rules = op.kind === 'delete' ? expiring.get(assignmentKey(op.assignment)) : undefined;
+  if (!rules) return line;
+  const describe = (index: number) => {
+    const rule = observed.document.rules[index];
+    return `${describeRule(rule, index)} expired at ${describeExpiry(rule.expires!)}`;
+  };
+  return { ...line, expired: rules.map(describe).join('; ') };
+}
+
+/**
+ * One line per expired rule whose assignments this run removes (or, planning, would remove):
+ * `rule 2 (group Contractors -> Developer @ ou Root/Dev) expired at 2026-12-31T00:00:00.000Z: 3 assignment(s) removed`.
+ * An assignment two expired rules would grant counts under each.
+ */
+function expiryNotices(
+  observed: Observation, decision: Decision, expiring: ReadonlyMap<string, number[]>, outcomes: readonly OperationOutcome[] | undefined,
+): string[] {
+  const succeeded = outcomes && new Set(outcomes
+    .filter((o) => o.status === 'succeeded' && o.op.kind === 'delete')
+    .map((o) => assignmentKey((o.op as { assignment: Parameters<typeof assignmentKey>[0] }).assignment)));
+  return decision.desired.expired.flatMap(({ index, expires }) => {
+    const keys = [...expiring].filter(([, rules]) => rules.includes(index)).map(([key]) => key);
+    if (keys.length === 0) return [];
+    const rule = `${describeRule(observed.document.rules[index], index)} expired at ${describeExpiry(expires)}`;
+    if (!succeeded) return [`${rule}: ${keys.length} assignment(s) to remove`];
+    const removed = keys.filter((k) => succeeded.has(k)).length;
+    return [`${rule}: ${removed} assignment(s) removed${removed < keys.length ? `, ${keys.length - removed} not (see changes)` : ''}`];
+  });
 }
