@@ -45,6 +45,29 @@ function countReads(ic: FakeIdentityCenter): () => number {
 }
 
 describe('the per-account reading of a delegated administrator', () => {
+  test('an assignment deleted by hand is put back at once when its event names the target, and only that target is read', async () => {
+    // Devs also hold Admin in prod-1, so the set stays provisioned there when Admins' assignment goes (deleting the last one deprovisions it).
+    const devsAdminInProd1: RuleDocument = { principal: { group: 'Devs' }, permissionSet: 'Admin', target: { account: 'prod-1' } };
+    const world = new World(org(), configWith([adminsEverywhere, devsInDev, devsAdminInProd1]));
+    world.ic.forPrincipalRefused = true;
+    const readings = new MemoryReadings();
+    await world.run('apply', { readings });
+    // The second run reads the targets the first one's creates provisioned: every target has a reading.
+    await world.run('apply', { readings });
+    const prod1 = [...world.org.accounts.values()].find((a) => a.name === 'prod-1')!.id;
+    const key = [...world.ic.assignments.keys()].find((k) => k.endsWith(`|${PS('Admin')}|${prod1}`))!;
+    world.ic.assignments.delete(key);
+    const reads = countReads(world.ic);
+    // Without the event, the fresh reading still shows it: nothing to do until that target's next reading.
+    expect((await world.run('apply', { readings })).counts.creates).toBe(0);
+    expect(reads()).toBe(0);
+    const trigger = { assignmentsChanged: [{ accountId: prod1, permissionSetArn: PS('Admin') }] };
+    const report = await world.run('apply', { readings, trigger });
+    expect(report.counts.created).toBe(1);
+    expect(reads()).toBe(1);
+    expect(world.ic.assignments.has(key)).toBe(true);
+  });
+
   test('reads only where the permission set is provisioned', async () => {
     const world = new World(org(), configWith([adminsEverywhere, devsInDev]));
     await world.run();

@@ -7,21 +7,30 @@ import { EVENTS } from '../../src/reconciler/contract';
 import { TAG_REFRESH_AGE_MS, TagCachePort, TagReading, readAccountTags } from '../../src/reconciler/core/account-tags';
 import { RunReport } from '../../src/reconciler/core/report';
 import { triggerFacts } from '../../src/reconciler/core/trigger-facts';
-import { AwsEvent, IGNORED_ORGANIZATION_EVENTS, ORGANIZATION_EVENTS } from '../fixtures/aws-events';
+import { AwsEvent, IGNORED_ORGANIZATION_EVENTS, ORGANIZATION_EVENTS, assignmentCall } from '../fixtures/aws-events';
 
 const body = (e: AwsEvent) => JSON.stringify(e);
 
 describe('trigger facts from the documented sample events', () => {
   test('created and enrolled accounts, and accounts whose tags changed', () => {
-    expect(triggerFacts([body(ORGANIZATION_EVENTS['CreateAccountResult SUCCEEDED'])])).toEqual({ newAccounts: ['444455556666'], tagsChanged: [] });
+    expect(triggerFacts([body(ORGANIZATION_EVENTS['CreateAccountResult SUCCEEDED'])])).toMatchObject({ newAccounts: ['444455556666'], tagsChanged: [] });
     expect(triggerFacts([body(ORGANIZATION_EVENTS['CreateManagedAccount SUCCEEDED']), body(ORGANIZATION_EVENTS['UpdateManagedAccount SUCCEEDED'])]))
-      .toEqual({ newAccounts: ['624281831893'], tagsChanged: [] });
-    expect(triggerFacts([body(ORGANIZATION_EVENTS.TagResource), body(ORGANIZATION_EVENTS.UntagResource)])).toEqual({ newAccounts: [], tagsChanged: ['444455556666'] });
+      .toMatchObject({ newAccounts: ['624281831893'], tagsChanged: [] });
+    expect(triggerFacts([body(ORGANIZATION_EVENTS.TagResource), body(ORGANIZATION_EVENTS.UntagResource)])).toMatchObject({ newAccounts: [], tagsChanged: ['444455556666'] });
+  });
+
+  test('assignments created or deleted by hand name their target', () => {
+    const caller = { type: 'IAMUser', accountId: '111122223333', arn: 'arn:aws:iam::111122223333:user/jane' };
+    const target = { accountId: '444455556666', permissionSetArn: 'arn:aws:sso:::permissionSet/ssoins-1234567890abcdef/ps-a1b9e6bd2d4fb336' };
+    const events = (['CreateAccountAssignment', 'DeleteAccountAssignment'] as const).map((name) => assignmentCall(name, caller, { account: '111122223333' }));
+    expect(triggerFacts(events.map(body)).assignmentsChanged).toEqual([target]);
+    const refused = assignmentCall('CreateAccountAssignment', caller, { account: '111122223333', errorCode: 'AccessDeniedException' });
+    expect(triggerFacts([body(refused)]).assignmentsChanged).toEqual([]);
   });
 
   test('failed creations, other events, continuations and junk say nothing', () => {
     const bodies = [...Object.values(IGNORED_ORGANIZATION_EVENTS).map(body), body(ORGANIZATION_EVENTS.MoveAccount), '{"continuation":{"sequence":2}}', 'not json', 'null'];
-    expect(triggerFacts(bodies)).toEqual({ newAccounts: [], tagsChanged: [] });
+    expect(triggerFacts(bodies)).toEqual({ newAccounts: [], tagsChanged: [], assignmentsChanged: [] });
     // A tag on an OU or the root is not an account's.
     const ouTag = { ...ORGANIZATION_EVENTS.TagResource, detail: { ...ORGANIZATION_EVENTS.TagResource.detail, requestParameters: { resourceId: 'ou-a1b2-f6g7h111' } } };
     expect(triggerFacts([body(ouTag)]).tagsChanged).toEqual([]);

@@ -46,6 +46,8 @@ export interface BoundedReadOptions {
   /** True once no new read may start (the Lambda's time for reading is up). */
   readonly stop: () => boolean;
   readonly concurrency: number;
+  /** Targets (`targetKey`) someone else just changed (an Identity Center event): read again first, whatever their reading's age. */
+  readonly changed?: ReadonlySet<string>;
 }
 
 export interface BoundedRead {
@@ -114,7 +116,10 @@ export async function readPerAccountBounded(
   const latest = (t: { accountId: string; permissionSetArn: string }) => saved.get(targetKey(t.permissionSetArn, t.accountId));
   const now = options.now();
   const unread = targets.filter((t) => latest(t) === undefined);
-  const old = targets.filter((t) => { const r = latest(t); return r !== undefined && now - r.readAt >= READING_REFRESH_AGE_MS; })
+  const isChanged = (t: { accountId: string; permissionSetArn: string }) => options.changed?.has(targetKey(t.permissionSetArn, t.accountId)) === true;
+  // A change someone else made is read at once; until then its last reading stands.
+  const changed = targets.filter((t) => latest(t) !== undefined && isChanged(t));
+  const old = targets.filter((t) => { const r = latest(t); return r !== undefined && !isChanged(t) && now - r.readAt >= READING_REFRESH_AGE_MS; })
     .sort((a, b) => latest(a)!.readAt - latest(b)!.readAt)
     .slice(0, Math.max(MIN_REFRESH, Math.ceil(targets.length * REFRESH_SHARE)));
 
@@ -137,7 +142,7 @@ export async function readPerAccountBounded(
   };
   const firstTime = new Set(unread.map((t) => targetKey(t.permissionSetArn, t.accountId)));
   let refreshFailures = 0;
-  await settleLimit([...unread, ...old], options.concurrency, async (t) => {
+  await settleLimit([...changed, ...unread, ...old], options.concurrency, async (t) => {
     if (options.stop()) return;
     try {
       const reading = { ...t, principals: await port.listAssignments(t.accountId, t.permissionSetArn), readAt: options.now() };

@@ -5,7 +5,7 @@ import { errorMessage, settleLimit } from './concurrency';
 import { CurrentRead, readCurrent } from './current';
 import { DriftRead, readDrift } from './drift';
 import { EMPTY_STATE, LegacyState, ReconcilerState } from './memory';
-import { parsePrincipalKey } from './model';
+import { parsePrincipalKey, targetKey } from './model';
 import { OrgIndex } from './org-index';
 import { Clock, ConfigPort, ConfigRead, IdentityStorePort, InstancePorts, OrganizationsPort, StatePort } from './ports';
 import { ResolvedReferences, resolveReferences } from './references';
@@ -133,7 +133,8 @@ export async function gather(deps: GatherDeps): Promise<Gathered> {
   const configured = configuredNames(document, refs);
   const scope = managedScope(configured.pairs, remembered.pairs, org, eligibility(document.options.managementAccountId));
   const principals = [...scope.principals].map(parsePrincipalKey);
-  const bounded = time && deps.readings && { readings: deps.readings, now: () => deps.clock.now(), stop: stopReading };
+  const changedTargets = new Set((deps.trigger?.assignmentsChanged ?? []).map((t) => targetKey(t.permissionSetArn, t.accountId)));
+  const bounded = time && deps.readings && { readings: deps.readings, now: () => deps.clock.now(), stop: stopReading, changed: changedTargets };
   const current = await readCurrent(principals, scope.pairs, [...scope.plannableAccounts], instance.identityCenter, concurrency, bounded);
   const drift = await readDrift([...configured.permissionSets], instance.identityCenter, concurrency);
   const vanished = await readVanished(deletionCandidates(remembered, configured, scope, refs), instance.identityStore, concurrency);

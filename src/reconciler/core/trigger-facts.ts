@@ -7,7 +7,10 @@
 //   .createManagedAccountStatus.account.accountId (resp. updateManagedAccountStatus; Control Tower
 //   user guide, "Lifecycle events");
 // - Organizations TagResource/UntagResource: detail.requestParameters.resourceId (the API's
-//   request: an account id, an OU id or a root id).
+//   request: an account id, an OU id or a root id);
+// - Identity Center CreateAccountAssignment/DeleteAccountAssignment made by hand (the reconciler's
+//   own never reach it: the rule excludes its role): detail.requestParameters.targetId and
+//   permissionSetArn (API_CreateAccountAssignment request syntax, as CloudTrail records it).
 
 /** Accounts named by the events of a trigger. */
 export interface TriggerFacts {
@@ -15,6 +18,8 @@ export interface TriggerFacts {
   readonly newAccounts?: readonly string[];
   /** Accounts whose tags changed: their cached tags are read again. */
   readonly tagsChanged?: readonly string[];
+  /** (account, permission set) targets whose assignments someone changed: their per-account readings are read again first. */
+  readonly assignmentsChanged?: ReadonlyArray<{ readonly accountId: string; readonly permissionSetArn: string }>;
 }
 
 const ACCOUNT_ID = /^\d{12}$/;
@@ -30,6 +35,7 @@ interface StatusDetail {
 export function triggerFacts(bodies: readonly string[]): TriggerFacts {
   const newAccounts = new Set<string>();
   const tagsChanged = new Set<string>();
+  const assignmentsChanged = new Map<string, { accountId: string; permissionSetArn: string }>();
   for (const body of bodies) {
     let event: { detail?: Record<string, unknown> };
     try {
@@ -41,7 +47,7 @@ export function triggerFacts(bodies: readonly string[]): TriggerFacts {
     if (!detail || typeof detail !== 'object') continue;
     const name = detail.eventName;
     const service = detail.serviceEventDetails as Record<string, StatusDetail> | undefined;
-    const request = detail.requestParameters as { resourceId?: unknown } | undefined;
+    const request = detail.requestParameters as { resourceId?: unknown; targetId?: unknown; permissionSetArn?: unknown } | undefined;
     if (name === 'CreateAccountResult' && service?.createAccountStatus?.state === 'SUCCEEDED') add(newAccounts, service.createAccountStatus.accountId);
     if (name === 'CreateManagedAccount' && service?.createManagedAccountStatus?.state === 'SUCCEEDED') {
       add(newAccounts, service.createManagedAccountStatus.account?.accountId);
@@ -50,8 +56,19 @@ export function triggerFacts(bodies: readonly string[]): TriggerFacts {
       add(newAccounts, service.updateManagedAccountStatus.account?.accountId);
     }
     if ((name === 'TagResource' || name === 'UntagResource') && detail.errorCode === undefined) add(tagsChanged, request?.resourceId);
+    if ((name === 'CreateAccountAssignment' || name === 'DeleteAccountAssignment') && detail.errorCode === undefined) {
+      const accountId = request?.targetId;
+      const permissionSetArn = request?.permissionSetArn;
+      if (typeof accountId === 'string' && ACCOUNT_ID.test(accountId) && typeof permissionSetArn === 'string') {
+        assignmentsChanged.set(`${accountId}|${permissionSetArn}`, { accountId, permissionSetArn });
+      }
+    }
   }
-  return { newAccounts: [...newAccounts].sort(), tagsChanged: [...tagsChanged].sort() };
+  return {
+    newAccounts: [...newAccounts].sort(),
+    tagsChanged: [...tagsChanged].sort(),
+    assignmentsChanged: [...assignmentsChanged.values()],
+  };
 }
 
 function add(set: Set<string>, id: unknown): void {
