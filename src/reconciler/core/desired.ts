@@ -13,6 +13,8 @@ export interface DesiredState {
   readonly perRule: number[];
   /** Indexes of the rules behind `errors`: their pairs' desired state is not known completely. */
   readonly incompleteRules: number[];
+  /** The rules (indexes) that grant each assignment, by `assignmentKey`: what the access report names. */
+  readonly grantedBy: ReadonlyMap<string, number[]>;
 }
 
 /**
@@ -32,6 +34,7 @@ export function computeDesired(
   const errors: string[] = [];
   const perRule: number[] = [];
   const incompleteRules: number[] = [];
+  const grantedBy = new Map<string, number[]>();
 
   doc.rules.forEach((rule, index) => {
     const problems: string[] = [];
@@ -57,13 +60,15 @@ export function computeDesired(
     for (const account of selected.values()) {
       if (!eligible(account)) continue;
       const assignment: Assignment = { ...principal.value, permissionSetArn: permissionSet.value, accountId: account.id };
-      assignments.set(assignmentKey(assignment), assignment);
+      const key = assignmentKey(assignment);
+      assignments.set(key, assignment);
+      grantedBy.set(key, [...grantedBy.get(key) ?? [], index]);
       count++;
     }
     perRule.push(count);
   });
 
-  return { assignments, errors, perRule, incompleteRules };
+  return { assignments, errors, perRule, incompleteRules, grantedBy };
 }
 
 function selectAccounts(org: OrgIndex, target: BaseTargetDocument, problems: string[]): Map<string, OrgAccount> {
