@@ -34,14 +34,25 @@ export interface Inference {
  * - its direct accounts one by one, plus the covers of its child OUs.
  * Ineligible accounts (not ACTIVE, or the management account out of a delegated administrator's
  * reach: `eligible`, the reconciler's own rule) are never targeted, so they neither need covering
- * nor excluding; their assignments are left out, and the reconciler never touches them.
+ * nor excluding; their assignments are left out, and the reconciler never touches them. So are
+ * those of `provisionedToManagement` for a delegated administrator, who may not assign those
+ * permission sets anywhere (the reconciler withholds every write of them).
  */
-export function inferRules(org: OrgIndex, assignments: readonly Assignment[], eligible: (account: OrgAccount) => boolean): Inference {
+export function inferRules(
+  org: OrgIndex,
+  assignments: readonly Assignment[],
+  eligible: (account: OrgAccount) => boolean,
+  provisionedToManagement: ReadonlySet<string> = new Set(),
+): Inference {
   const tree = new EligibleTree(org, eligible);
   const leftOut: LeftOut[] = [];
   const pairs = new Map<string, { principal: PrincipalId; permissionSetArn: string; accounts: Set<string> }>();
   for (const a of assignments) {
     const account = org.snapshot.accounts.get(a.accountId);
+    if (provisionedToManagement.has(a.permissionSetArn)) {
+      leftOut.push({ assignment: a, reason: 'its permission set is provisioned to the management account, which a delegated administrator may not manage' });
+      continue;
+    }
     if (!account || !eligible(account)) {
       leftOut.push({
         assignment: a,

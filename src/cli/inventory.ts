@@ -10,6 +10,8 @@ export interface Inventory {
   readonly org: OrgIndex;
   /** Every assignment of the instance, sorted by `assignmentKey`. */
   readonly assignments: Assignment[];
+  /** The accounts each permission set is provisioned to, by ARN. */
+  readonly provisioned: ReadonlyMap<string, readonly string[]>;
   /** Permission set name by ARN. */
   readonly permissionSetNames: ReadonlyMap<string, string>;
   /** Principal name by `principalKey`; undefined for a principal the identity store no longer has. */
@@ -50,6 +52,7 @@ export async function readInventory(ports: InventoryPorts, options: { concurrenc
   return {
     org: new OrgIndex(snapshot),
     assignments,
+    provisioned: new Map(perSet.map((ps) => [ps.arn, ps.accounts])),
     permissionSetNames: new Map(perSet.map((ps) => [ps.arn, ps.name])),
     principalNames: new Map(principals.map(([key], i) => [key, names[i]])),
   };

@@ -150,3 +150,13 @@ describe('inferRules', () => {
     }
   });
 });
+
+test('a delegated administrator leaves out the permission sets provisioned to the management account', () => {
+  const l = layout();
+  const org = index(l);
+  const other = 'arn:aws:sso:::permissionSet/ssoins-1/ps-2';
+  const assignments = [...holding(l, ['w1']), { ...holding(l, ['w2'])[0], permissionSetArn: other }];
+  const result = inferRules(org, assignments, eligibility(MANAGEMENT), new Set([PS]));
+  expect(result.rules).toEqual([{ principal: { principalType: 'GROUP', principalId: 'g-1' }, permissionSetArn: other, target: { account: 'w2' } }]);
+  expect(result.leftOut).toEqual([{ assignment: assignments[0], reason: expect.stringMatching(/provisioned to the management account/) }]);
+});
