@@ -51,6 +51,8 @@ export interface ImportResult {
   /** The rules written, as the config document holds them. */
   readonly rules: RuleDocument[];
   readonly leftOut: LeftOut[];
+  /** The module's opening comment, to render the same rules in another language. */
+  readonly comments: string[];
   readonly text: string;
   readonly assignments: number;
   readonly apiCalls: Record<string, number>;
@@ -77,7 +79,7 @@ export async function runImport(args: ImportArguments): Promise<ImportResult> {
   }
   const comments = header(instance.instanceArn, inventory.assignments.length, rules.length, leftOut, inventory);
   const text = renderRules(rules, args.language, comments);
-  return { rules, leftOut, text, assignments: inventory.assignments.length, apiCalls: counter.snapshot() };
+  return { rules, leftOut, comments, text, assignments: inventory.assignments.length, apiCalls: counter.snapshot() };
 }
 
 /**

@@ -12,7 +12,8 @@ describe('cdk-identity-center-permissions report', () => {
   let h: Harness;
   let saved: NodeJS.ProcessEnv;
   beforeEach(async () => {
-    h = await Harness.start({ organization: { accounts: 10, ouDepth: 2, ousPerLevel: 2, groups: 3, permissionSets: 2, suspendedAccounts: 1, seed: 9 } });
+    const organization = { accounts: 10, ouDepth: 2, ousPerLevel: 2, groups: 3, permissionSets: 2, suspendedAccounts: 1, seed: 9 };
+    h = await Harness.start({ organization });
     saved = { ...process.env };
     Object.assign(process.env, h.sim.env(), h.dynamodb.env());
   });
@@ -55,8 +56,15 @@ describe('cdk-identity-center-permissions report', () => {
     expect(new Set(granted.map((r) => r.grantedBy))).toEqual(new Set([`rule 1 (group ${g0.displayName} -> ${ps0.name} @ all accounts)`]));
     const member = h.fixture.accounts.find((a) => a.status === 'ACTIVE' && a.id !== hand.id)!;
     expect(rows.find((r) => r.accountId === member.id)).toEqual({
-      principalType: 'GROUP', principalId: g0.id, principalName: g0.displayName, permissionSetArn: ps0.arn, permissionSetName: ps0.name,
-      accountId: member.id, accountName: member.name, ouPath: member.parentPath, grantedBy: `rule 1 (group ${g0.displayName} -> ${ps0.name} @ all accounts)`,
+      principalType: 'GROUP',
+      principalId: g0.id,
+      principalName: g0.displayName,
+      permissionSetArn: ps0.arn,
+      permissionSetName: ps0.name,
+      accountId: member.id,
+      accountName: member.name,
+      ouPath: member.parentPath,
+      grantedBy: `rule 1 (group ${g0.displayName} -> ${ps0.name} @ all accounts)`,
     });
     // A hand-made grant of another pair, and the rule's pair in a suspended account (which no rule targets): unmanaged.
     expect(rows.find((r) => r.principalId === ops.id)).toMatchObject({ principalName: 'Ops, "EU"', permissionSetName: ps1.name, accountId: hand.id, grantedBy: 'unmanaged' });
@@ -89,7 +97,7 @@ describe('cdk-identity-center-permissions report', () => {
     const text = markdown.join('\n');
     expect(text).toMatch(/^# Identity Center access/);
     expect(text).toContain('| OU | account | permission set | principal | granted by |');
-    expect(text).toContain(`group Ops, "EU" | unmanaged |`);
+    expect(text).toContain('group Ops, "EU" | unmanaged |');
     expect(writes()).toBe(0);
   });
 
