@@ -86,7 +86,7 @@ async function main(): Promise<void> {
     await reportStep(sim, out, SPEED);
 
     step('7. Import: today\'s assignments as rules (npx cdk-identity-center-permissions import), and the round trip');
-    await importStep(sim, out, SPEED);
+    await importStep(sim, out, SPEED, dynamodb.env());
 
     step('8. An account moves from Workloads/Dev to Workloads/Prod: the incremental plan, then apply');
     const moved = accounts.find((a) => a.name === 'dev-team-03')!;

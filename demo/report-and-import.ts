@@ -2,6 +2,7 @@
 // assignments as rules), then the round trip: the imported rules in an AssignmentAutomation,
 // synthesized, and planned against the same instance by `plan --cdk-out`: no change.
 import * as fs from 'fs';
+import * as os from 'os';
 import * as path from 'path';
 import { App, Stack } from 'aws-cdk-lib';
 import { loadAssignments, typeCheck } from './generated-module';
@@ -31,15 +32,23 @@ export async function reportStep(sim: AwsSimulator, outdir: string, speed: numbe
   console.log(indent(['', 'assignments by what grants them:', ...[...byRule].map(([rule, n]) => `  ${String(n).padStart(4)}  ${rule}`)].join('\n')));
 }
 
-export async function importStep(sim: AwsSimulator, outdir: string, speed: number): Promise<void> {
+/**
+ * The round trip as a migration would do it: the imported rules replace the deployed automation's
+ * (same event bus, so the same config parameter, state and claims), and `plan --cdk-out` must
+ * show no change. (Under another bus name, the deployed automation's claims would hold back the
+ * pairs both name, and the plan would prove nothing about them.)
+ */
+export async function importStep(sim: AwsSimulator, outdir: string, speed: number, stateEnv: Record<string, string>): Promise<void> {
   const imported = await withSimulator(sim, () => runImport({ ...(parseImportArguments([]) as ImportArguments), rateScale: speed }));
-  const tsFile = path.join(outdir, 'assignments.ts');
-  fs.writeFileSync(tsFile, imported.text);
+  // Kept as .ts.txt: demo/ is type-checked and linted as the project's own code, the module is not.
+  fs.writeFileSync(path.join(outdir, 'assignments.ts.txt'), imported.text);
   fs.writeFileSync(path.join(outdir, 'assignments.py'), renderRules(imported.rules, 'python', imported.comments));
+  const tsFile = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'imported-')), 'assignments.ts');
+  fs.writeFileSync(tsFile, imported.text);
   console.log(indent(imported.text.trimEnd()));
   const problems = typeCheck(tsFile);
   if (problems.length > 0) throw new Error(`the imported module does not compile:\n${problems.join('\n')}`);
-  console.log(`   ${imported.assignments} assignments as ${imported.rules.length} rules: demo/out/assignments.ts (type-checked against the package) and assignments.py`);
+  console.log(`   ${imported.assignments} assignments as ${imported.rules.length} rules: demo/out/assignments.ts.txt (type-checked against the package) and assignments.py`);
 
   // The round trip: a stack of its own whose automation is given only the imported rules.
   const assembly = path.join(outdir, 'imported.out');
@@ -48,23 +57,20 @@ export async function importStep(sim: AwsSimulator, outdir: string, speed: numbe
   new AssignmentAutomation(new Stack(app, 'Imported'), 'Assignments', {
     instanceArn: sim.identityCenter.instanceArn,
     identityStoreId: sim.identityCenter.identityStoreId,
-    eventBusName: 'imported-assignments',
     assignments: loadAssignments(imported.text),
   });
   app.synth();
-  const plan = await withSimulator(sim, () => runPlan({
-    ...(parseArguments(['plan', '--cdk-out', assembly, '--parameter', '/imported-assignments/config']) as PlanArguments), rateScale: speed,
-  }));
-  console.log('   synthesized into demo/out/imported.out, then \'plan --cdk-out demo/out/imported.out --parameter /imported-assignments/config\':');
+  const plan = await withSimulator(sim, () => runPlan({ ...(parseArguments(['plan', '--cdk-out', assembly]) as PlanArguments), rateScale: speed }), stateEnv);
+  console.log('   the imported rules in place of the deployed ones, synthesized into demo/out/imported.out, then \'plan --cdk-out demo/out/imported.out\':');
   console.log(indent(formatReport(plan)));
-  if (plan.counts.creates + plan.counts.deletes + plan.counts.provisions > 0 || plan.errors.length > 0) {
+  if (plan.counts.creates + plan.counts.deletes + plan.counts.provisions > 0 || plan.errors.length > 0 || plan.notices.length > 0) {
     throw new Error('the imported rules do not reproduce the live assignments');
   }
 }
 
-async function withSimulator<T>(sim: AwsSimulator, run: () => Promise<T>): Promise<T> {
+async function withSimulator<T>(sim: AwsSimulator, run: () => Promise<T>, extra: Record<string, string> = {}): Promise<T> {
   const saved = { ...process.env };
-  Object.assign(process.env, sim.env());
+  Object.assign(process.env, sim.env(), extra);
   try {
     return await run();
   } finally {

@@ -7,6 +7,7 @@ import { parseFlags } from './flags';
 import { InferredRule, LeftOut, inferRules } from './infer-rules';
 import { Inventory, readInventory } from './inventory';
 import { IMPORT_LANGUAGES, ImportLanguage, renderRules } from './render-rules';
+import { describePrincipal } from '../reconciler/config/describe';
 import { PrincipalDocument, RuleDocument } from '../reconciler/config/document';
 import { isIdentifier } from '../reconciler/config/identifiers';
 import { mapLimit } from '../reconciler/core/concurrency';
@@ -77,6 +78,7 @@ export async function runImport(args: ImportArguments): Promise<ImportResult> {
     if (principal) rules.push({ principal, permissionSet: inventory.permissionSetNames.get(rule.permissionSetArn)!, target: rule.target });
     else leftOut.push(...vanishedAssignments(rule, inventory));
   }
+  rules.sort((a, b) => compare(describePrincipal(a.principal), describePrincipal(b.principal)) || compare(a.permissionSet, b.permissionSet));
   const comments = header(instance.instanceArn, inventory.assignments.length, rules.length, leftOut, inventory);
   const text = renderRules(rules, args.language, comments);
   return { rules, leftOut, comments, text, assignments: inventory.assignments.length, apiCalls: counter.snapshot() };
@@ -109,6 +111,8 @@ function vanishedAssignments(rule: InferredRule, inventory: Inventory): LeftOut[
 }
 
 const LISTED = 20;
+
+const compare = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
 function header(instanceArn: string, assignments: number, rules: number, leftOut: LeftOut[], inventory: Inventory): string[] {
   const unique = [...new Map(leftOut.map((o) => [`${principalKey(o.assignment)}|${o.assignment.permissionSetArn}|${o.assignment.accountId}`, o])).values()];
