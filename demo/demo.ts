@@ -7,6 +7,7 @@ import { applyUntilSettled, bundledInvoker, deployedLambdaEnvironment, invokeBun
 import { AwsSimulator } from '../simulator';
 import { embedOrganization, plantDrift } from './embedded-organization';
 import { buildLandingZoneApp } from './landing-zone-app';
+import { importStep, reportStep } from './report-and-import';
 import { DynamoDbEndpoint } from '../simulator/dynamodb/dynalite-endpoint';
 import { formatReport } from '../src/cli/format';
 import { ENV } from '../src/reconciler/contract';
@@ -80,7 +81,14 @@ async function main(): Promise<void> {
     console.log(`   ${sim.identityCenter.assignmentCount()} assignments live. The ${ct.length} of Control Tower's group and the other tool's one are untouched `
       + '(pairs the automation does not own); the one made by hand (an owned pair in an account no rule names) was drift and is gone');
 
-    step('6. An account moves from Workloads/Dev to Workloads/Prod: the incremental plan, then apply');
+    step('6. Report: who can access what where (npx cdk-identity-center-permissions report)');
+    const out = path.dirname(outdir);
+    await reportStep(sim, out, SPEED);
+
+    step('7. Import: today\'s assignments as rules (npx cdk-identity-center-permissions import), and the round trip');
+    await importStep(sim, out, SPEED, dynamodb.env());
+
+    step('8. An account moves from Workloads/Dev to Workloads/Prod: the incremental plan, then apply');
     const moved = accounts.find((a) => a.name === 'dev-team-03')!;
     const prodOu = sim.organizations.organizationalUnits().find((u) => sim.organizations.pathOf(u.id) === 'Root/Workloads/Prod')!;
     sim.organizations.moveAccount(moved.id, prodOu.id);
@@ -88,7 +96,7 @@ async function main(): Promise<void> {
     const incremental = await apply();
     console.log(`   applied: ${incremental.counts.created} created, ${incremental.counts.deleted} deleted (${incremental.outcome})`);
 
-    step('7. Someone hand-edits the config parameter and removes every rule: a mass deletion, refused');
+    step('9. Someone hand-edits the config parameter and removes every rule: a mass deletion, refused');
     const before = sim.identityCenter.assignmentCount();
     const head = JSON.parse(sim.ssm.get(landingZone.automation.configParameterName)!.value) as { rules: unknown[] };
     sim.ssm.put(landingZone.automation.configParameterName, JSON.stringify({ ...head, rules: [] }));

@@ -1,10 +1,14 @@
 // `npx cdk-identity-center-permissions <command>`: the operator commands, run with the caller's
 // credentials. Each command lives in its own file; this only dispatches.
 import { ADOPT_USAGE, parseAdoptArguments, runAdopt } from './adopt-cli';
+import { IMPORT_USAGE, importMain } from './import-cli';
 import { PLAN_USAGE, planMain } from './plan-cli';
+import { REPORT_USAGE, reportMain } from './report-cli';
 
 const COMMANDS: Record<string, { usage: string; run: (argv: string[], out: (text: string) => void) => Promise<number> }> = {
   plan: { usage: PLAN_USAGE, run: (argv, out) => planMain(['plan', ...argv], out) },
+  report: { usage: REPORT_USAGE, run: reportMain },
+  import: { usage: IMPORT_USAGE, run: importMain },
   adopt: {
     usage: ADOPT_USAGE,
     run: async (argv, out) => {
@@ -21,6 +25,8 @@ const COMMANDS: Record<string, { usage: string; run: (argv: string[], out: (text
 const USAGE = `usage: cdk-identity-center-permissions <command> [options]
 
   plan    what the reconciler would change, without changing anything
+  report  who can access what where: every assignment, and the rule that grants it or 'unmanaged'
+  import  today's assignments as rules: a TypeScript or Python module exporting \`assignments\`
   adopt   let catalog entries take over existing permission sets of the same name (with cdk import)
 
 Run a command with --help for its options.`;

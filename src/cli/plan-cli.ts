@@ -2,16 +2,15 @@
 // credentials. It reads the config from the deployed parameter or from a synthesized cdk.out,
 // prints creates, deletes and refusals with their reasons, and never writes anything.
 import { GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
-import { readConfigFromCdkOut } from './cdk-out-config';
+import { DEFAULT_PARAMETER, configSource } from './config-flags';
+import { commandRates, parseMaxRps } from './connection';
 import { parseFlags } from './flags';
 import { formatReport } from './format';
 import { ApiCallCounter } from '../reconciler/adapters/api-calls';
 import { composeReconciler } from '../reconciler/compose';
-import { DEFAULT_BUS_NAME, DEFAULT_GUARDS, busNameOfParameter, parameterNames } from '../reconciler/contract';
+import { DEFAULT_GUARDS, busNameOfParameter, parameterNames } from '../reconciler/contract';
 import { reconcile } from '../reconciler/core/reconcile';
 import { RunReport } from '../reconciler/core/report';
-
-const DEFAULT_PARAMETER = parameterNames(DEFAULT_BUS_NAME).head;
 
 const OPTIONS = ['--parameter', '--cdk-out', '--state-prefix', '--state-table', '--region', '--profile', '--max-rps', '--max-deletions-per-run'];
 
@@ -44,6 +43,8 @@ export interface PlanArguments {
   readonly profile?: string;
   readonly json: boolean;
   readonly maxRps: number;
+  /** Every rate times this: for a simulator whose clock runs faster (the demo), never a flag. @default 1 */
+  readonly rateScale?: number;
 }
 
 export function parseArguments(argv: string[]): PlanArguments | { error: string } {
@@ -58,8 +59,8 @@ export function parseArguments(argv: string[]): PlanArguments | { error: string 
   if (values['state-prefix'] === undefined && busName === undefined) {
     return { error: `--parameter ${parameter} does not end in /config, so the state cannot be found beside it; pass --state-prefix` };
   }
-  const maxRps = Number(values['max-rps'] ?? 10);
-  if (!(maxRps > 0)) return { error: `--max-rps must be a positive number, got '${values['max-rps']}'` };
+  const maxRps = parseMaxRps(values['max-rps']);
+  if (typeof maxRps !== 'number') return maxRps;
   const maxDeletionsPerRun = Number(values['max-deletions-per-run'] ?? DEFAULT_GUARDS.maxDeletionsPerRun);
   if (!Number.isInteger(maxDeletionsPerRun) || maxDeletionsPerRun < 0) {
     return { error: `--max-deletions-per-run must be a whole number, got '${values['max-deletions-per-run']}'` };
@@ -86,9 +87,7 @@ export async function runPlan(args: PlanArguments): Promise<RunReport> {
   const report = await reconcile(composeReconciler({
     runId: `plan-${new Date().toISOString()}`,
     configParameter: args.parameter,
-    configSource: args.cdkOut
-      ? { read: async () => readConfigFromCdkOut(args.cdkOut!, args.parameter === DEFAULT_PARAMETER ? undefined : args.parameter) }
-      : undefined,
+    configSource: configSource(args),
     statePrefix: args.statePrefix,
     stateTable,
     readOnly: true,
@@ -97,7 +96,7 @@ export async function runPlan(args: PlanArguments): Promise<RunReport> {
     leaseTtlMs: 0,
     counter,
     // Below the reconciler's own rates, so a plan never starves a running reconcile.
-    rates: { identityCenter: args.maxRps, organizations: 2, identityStore: 5 },
+    rates: commandRates(args.maxRps, args.rateScale),
     region: args.region,
     log: { info: () => {}, warn: () => {} },
     limits: { maxOutstanding: 0, readConcurrency: 4 },

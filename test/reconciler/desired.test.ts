@@ -38,6 +38,20 @@ describe('desired assignments', () => {
     expect(names(result)).toEqual(['audit', 'dev-1', 'log-archive', 'management', 'payments', 'prod-1', 'prod-2', 'sandbox-1', 'sandbox-prod', 'shared']);
   });
 
+  test('each assignment names the rules that grant it, every one of them where rules overlap', () => {
+    const result = desiredFor([
+      { principal: admins, permissionSet: 'Admin', target: { ou: 'Root/Workloads' } },
+      { principal: admins, permissionSet: 'Admin', target: { account: 'prod-1' } },
+    ]);
+    const rulesOf = (account: string) => {
+      const a = [...result.assignments.values()].find((x) => x.accountId === accountIdOf(org, account))!;
+      return result.grantedBy.get(`${a.principalType}:${a.principalId}|${a.permissionSetArn}|${a.accountId}`);
+    };
+    expect(rulesOf('prod-1')).toEqual([0, 1]);
+    expect(rulesOf('shared')).toEqual([0]);
+    expect(result.grantedBy.size).toBe(result.assignments.size);
+  });
+
   test('suspended or closing accounts are never targeted', () => {
     const result = desiredFor([{ principal: admins, permissionSet: 'Admin', target: { account: 'closing' } }]);
     expect(result.errors).toEqual([]);

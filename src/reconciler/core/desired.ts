@@ -15,6 +15,8 @@ export interface DesiredState {
   readonly incompleteRules: number[];
   /** The rules past their expiry, which contributed nothing, with what each would grant now. */
   readonly expired: ExpiredRule[];
+  /** The rules (indexes) that grant each assignment, by `assignmentKey`: what the access report names. */
+  readonly grantedBy: ReadonlyMap<string, number[]>;
 }
 
 /** A rule past its `expires`: it grants nothing; what it would grant is what its expiry removes. */
@@ -49,6 +51,7 @@ export function computeDesired(
   const perRule: number[] = [];
   const incompleteRules: number[] = [];
   const expired: ExpiredRule[] = [];
+  const grantedBy = new Map<string, number[]>();
 
   doc.rules.forEach((rule, index) => {
     if (rule.expires !== undefined && nowMs !== undefined && rule.expires * 1000 <= nowMs) {
@@ -77,13 +80,15 @@ export function computeDesired(
     for (const account of selected.values()) {
       if (!eligible(account)) continue;
       const assignment: Assignment = { ...principal.value, permissionSetArn: permissionSet.value, accountId: account.id };
-      assignments.set(assignmentKey(assignment), assignment);
+      const key = assignmentKey(assignment);
+      assignments.set(key, assignment);
+      grantedBy.set(key, [...grantedBy.get(key) ?? [], index]);
       count++;
     }
     perRule.push(count);
   });
 
-  return { assignments, errors, perRule, incompleteRules, expired };
+  return { assignments, errors, perRule, incompleteRules, expired, grantedBy };
 }
 
 /** What an expired rule would grant now, when everything it names resolves. */

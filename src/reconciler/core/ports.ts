@@ -26,6 +26,12 @@ export interface IdentityStorePort {
   principalExists(principalType: PrincipalType, id: string): Promise<boolean>;
 }
 
+/** Names of principals by id (DescribeGroup's DisplayName, DescribeUser's UserName), for the operator commands' reports. */
+export interface PrincipalNamePort {
+  /** The name, or undefined when the identity store has no such principal. */
+  principalName(principal: PrincipalId): Promise<string | undefined>;
+}
+
 export interface IdentityCenterReadPort {
   listPermissionSets(): Promise<string[]>;
   permissionSetName(permissionSetArn: string): Promise<string>;
