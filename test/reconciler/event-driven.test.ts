@@ -177,6 +177,27 @@ describe('event-driven runs against the simulator', () => {
     const creations = h.sim.identityCenter.operations({ kind: 'CREATE_ASSIGNMENT' }).filter((o) => o.createdDate >= started);
     expect(creations.map((o) => o.accountId)).toEqual([created.id, created.id]);
   });
+
+  test('a group deleted and created again under its name is granted by its new id, never its old one, in a new account', async () => {
+    const orgs = h.sim.organizations;
+    const workloads = orgs.organizationalUnits().find((u) => orgs.pathOf(u.id) === 'Root/Workloads')!;
+    h.putConfig([
+      { principal: { group: g(0) }, permissionSet: 'ReadOnlyAccess', target: { ou: 'Root/Workloads' } },
+      { principal: { group: g(1) }, permissionSet: 'ReadOnlyAccess', target: { ou: 'Root/Workloads' } },
+    ]);
+    expect((await h.apply()).outcome).toBe('converged');
+    const old = h.fixture.groups[0];
+    h.sim.identityStore.deleteGroup(old.id);
+    const recreated = h.sim.identityStore.createGroup(old.displayName);
+    const created = orgs.createAccount({ name: 'payments-prod', parentId: workloads.id });
+    const event = { ...ORGANIZATION_EVENTS['CreateAccountResult SUCCEEDED'] };
+    const status = (event.detail.serviceEventDetails as { createAccountStatus: Record<string, unknown> }).createAccountStatus;
+    event.detail = { ...event.detail, serviceEventDetails: { createAccountStatus: { ...status, accountId: created.id } } };
+    const report = await invokeForReport(h, sqs([event]));
+    expect(report.notices).toContainEqual(`new account(s) ${created.id}: 1 assignment(s) created ahead of the whole run`);
+    const holders = h.sim.identityCenter.assignments().filter((a) => a.accountId === created.id).map((a) => a.principalId).sort();
+    expect(holders).toEqual([h.fixture.groups[1].id, recreated.id].sort());
+  });
 });
 
 /** The handler's report of a queued run (queued runs return nothing): taken from the summary it publishes. */

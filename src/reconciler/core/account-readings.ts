@@ -145,7 +145,10 @@ export async function readPerAccountBounded(
   await settleLimit([...changed, ...unread, ...old], options.concurrency, async (t) => {
     if (options.stop()) return;
     try {
-      const reading = { ...t, principals: await port.listAssignments(t.accountId, t.permissionSetArn), readAt: options.now() };
+      // A change someone else made may still be in progress when its event arrives (CloudTrail records the
+      // request): its reading is kept as old, so that the next run reads it again first.
+      const readAt = isChanged(t) ? 0 : options.now();
+      const reading = { ...t, principals: await port.listAssignments(t.accountId, t.permissionSetArn), readAt };
       fetched.push(reading);
       pending.push(reading);
       if (pending.length >= SAVE_EVERY) await save();

@@ -113,9 +113,12 @@ export async function gather(deps: GatherDeps): Promise<Gathered> {
   try {
     org = await readOrganization(deps.organizations, { withTags: false, concurrency });
     if (usesTags(document)) {
-      const tags = await readAccountTags([...org.accounts.keys()], deps.organizations, {
+      // Only accounts that can be targeted need tags. An account whose assignments someone changed by
+      // hand has its tags read again too: a lost tag event must not make the run revert a grant that fits.
+      const active = [...org.accounts.values()].filter((a) => a.status === 'ACTIVE').map((a) => a.id);
+      const tags = await readAccountTags(active, deps.organizations, {
         cache: deps.tagCache,
-        changed: new Set(deps.trigger?.tagsChanged ?? []),
+        changed: new Set([...deps.trigger?.tagsChanged ?? [], ...(deps.trigger?.assignmentsChanged ?? []).map((t) => t.accountId)]),
         now: () => deps.clock.now(),
         // Only a cache lets a follow-up invocation go on where this one stopped.
         stop: deps.tagCache ? stopReading : undefined,

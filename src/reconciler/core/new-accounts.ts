@@ -16,17 +16,19 @@ import { Decision, GuardSettings, decide } from './decide';
 import { ExecuteDeps, execute } from './execute';
 import { usesTags, readClaims, readDocument, GatherDeps, Gathered, Observation } from './gather';
 import { EMPTY_STATE } from './memory';
-import { Assignment, assignmentKey, pairKey, parsePairKey } from './model';
+import { Assignment, assignmentKey, pairKey, parsePairKey, principalKey } from './model';
 import { OrgIndex, Resolution } from './org-index';
-import { IdentityCenterReadPort } from './ports';
-import { resolveReferences } from './references';
+import { IdentityCenterReadPort, IdentityStorePort } from './ports';
+import { lookupPrincipal, principalLookupKey, resolveReferences } from './references';
 import { RunReport, summarize } from './report';
 import { configuredNames, eligibility, managedScope } from './scope';
 import { OrgAccount, OrgSnapshot, readAccountsInTree } from './snapshot';
+import { PrincipalDocument } from '../config/document';
 import { isIdentifier } from '../config/identifiers';
 
-/** What the early pass did for the new accounts. */
-export type EarlyGrant = { readonly accounts: readonly string[] } & ({ readonly report: RunReport } | { readonly skipped: string });
+/** What the early pass did for the new accounts: its report, and the assignments it created. */
+export type EarlyGrant = { readonly accounts: readonly string[] }
+  & ({ readonly report: RunReport; readonly created: readonly Assignment[] } | { readonly skipped: string });
 
 /** The early pass: gather the new accounts, decide as always, keep the creations, apply them. */
 export async function grantNewAccounts(
@@ -37,9 +39,37 @@ export async function grantNewAccounts(
   if ('skipped' in gathered) return { accounts, skipped: gathered.skipped };
   if ('stop' in gathered) return { accounts, skipped: gathered.stop.errors.join('; ') };
   const { observation, instance } = gathered;
-  const decision = creationsOnly(decide(observation, 'apply', deps.guards, deps.clock.now()), observation);
+  const decided = creationsOnly(decide(observation, 'apply', deps.guards, deps.clock.now()), observation);
+  const decision = await withConfirmedPrincipals(decided, observation, instance.identityStore, deps.limits.readConcurrency);
   const execution = await execute(decision, observation, instance.identityCenter, deps);
-  return { accounts, report: summarize(observation, decision, execution, { runId: deps.runId, mode: 'apply', startedAt, finishedAt: deps.clock.now() }) };
+  const created = execution.outcomes.filter((o) => o.status === 'succeeded' && o.op.kind === 'create')
+    .map((o) => (o.op as { assignment: Assignment }).assignment);
+  const meta = { runId: deps.runId, mode: 'apply' as const, startedAt, finishedAt: deps.clock.now() };
+  return { accounts, created, report: summarize(observation, decision, execution, meta) };
+}
+
+/**
+ * The names earlier runs resolved may have changed since (a group renamed in the IdP keeps its id, a
+ * group deleted and created again gets a new one): the principals the creates grant to are looked up
+ * again, and a create whose principal a name no longer resolves to is left to the whole run.
+ */
+async function withConfirmedPrincipals(decision: Decision, observed: Observation, store: IdentityStorePort, concurrency: number): Promise<Decision> {
+  const granted = new Set(decision.plan.creates.map(principalKey));
+  const suffix = observed.document.options.groupNameSuffix;
+  const lookups = new Map<string, PrincipalDocument>();
+  for (const rule of observed.document.rules) {
+    const key = principalLookupKey(rule.principal, suffix);
+    const remembered = observed.remembered.names[key];
+    if (remembered !== undefined && granted.has(remembered)) lookups.set(key, rule.principal);
+  }
+  const unconfirmed = new Set<string>();
+  for (const r of await settleLimit([...lookups], concurrency, ([, p]) => lookupPrincipal(p, suffix ?? '', store))) {
+    const fresh = r.value && 'value' in r.value ? principalKey(r.value.value) : undefined;
+    if (fresh !== observed.remembered.names[r.item[0]]) unconfirmed.add(observed.remembered.names[r.item[0]]);
+  }
+  if (unconfirmed.size === 0) return decision;
+  const plan = { ...decision.plan, creates: decision.plan.creates.filter((a) => !unconfirmed.has(principalKey(a))) };
+  return { ...decision, plan, guarded: { plan, refusals: [] } };
 }
 
 /** The whole run's report with the early pass's writes in it: counted, listed first, and said. */
@@ -48,17 +78,16 @@ export function withEarlyGrant(report: RunReport, early: EarlyGrant): RunReport 
   if ('skipped' in early) {
     return { ...report, notices: [...report.notices, `new account(s) ${named}: not granted ahead of the whole run (${early.skipped})`] };
   }
+  // Only what the early pass did counts: what it could not do, the whole run did (or reports) itself.
   const c = early.report.counts;
-  const counts = { ...report.counts };
-  for (const key of ['creates', 'created', 'failed', 'unknown', 'notStarted'] as const) counts[key] += c[key];
+  const undone = c.failed + c.unknown + c.notStarted;
   return {
     ...report,
     outcome: report.outcome === 'no-changes' && c.created > 0 ? 'converged' : report.outcome,
-    counts,
-    changes: [...early.report.changes, ...report.changes],
-    errors: [...early.report.errors, ...report.errors],
+    counts: { ...report.counts, creates: report.counts.creates + c.created, created: report.counts.created + c.created },
+    changes: [...early.report.changes.filter((ch) => ch.status === 'succeeded'), ...report.changes],
     notices: [...report.notices, `new account(s) ${named}: ${c.created} assignment(s) created ahead of the whole run`
-      + `${c.failed + c.unknown + c.notStarted > 0 ? ` (${c.failed + c.unknown + c.notStarted} not done there: the whole run took them over)` : ''}`],
+      + `${undone > 0 ? ` (${undone} not done there, left to the whole run)` : ''}`],
   };
 }
 

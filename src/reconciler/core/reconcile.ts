@@ -25,6 +25,11 @@ export interface ReconcileDeps extends GatherDeps, ExecuteDeps {
   readonly lifecycle?: LifecyclePort;
 }
 
+function withChangedTargets(deps: ReconcileDeps, created: readonly Assignment[]): ReconcileDeps {
+  const targets = created.map((a) => ({ accountId: a.accountId, permissionSetArn: a.permissionSetArn }));
+  return { ...deps, trigger: { ...deps.trigger, assignmentsChanged: [...deps.trigger?.assignmentsChanged ?? [], ...targets] } };
+}
+
 /**
  * One reconcile, in four stages:
  * gather (every read, one observation) → decide (pure: desired, scope, plan, guard, the state to
@@ -42,7 +47,8 @@ export async function reconcile(deps: ReconcileDeps, mode: 'plan' | 'apply'): Pr
     const early = applying && newAccounts.length > 0 ? await grantNewAccounts(deps, newAccounts) : undefined;
     const withEarly = (r: RunReport) => (early ? withEarlyGrant(r, early) : r);
     // Plans and dry runs save per-account readings too: a cache of what Identity Center holds, so that they also complete.
-    const gathered = await gather(deps);
+    // What the early pass created is read again first, as a change someone else made would be.
+    const gathered = await gather(early && 'created' in early ? withChangedTargets(deps, early.created) : deps);
     if ('stop' in gathered) return withEarly(summarizeStop(gathered.stop, deps.guards.dryRun, meta()));
     const { observation, instance } = gathered;
     const decision = decide(observation, mode, deps.guards, deps.clock.now());

@@ -50,7 +50,8 @@ export async function resolveReferences(
   return { principals, permissionSets: await resolvePermissionSets(doc, identityCenter, concurrency) };
 }
 
-async function lookupPrincipal(p: PrincipalDocument, suffix: string, store: IdentityStorePort): Promise<Resolution<PrincipalId>> {
+/** One principal reference looked up in the identity store. */
+export async function lookupPrincipal(p: PrincipalDocument, suffix: string, store: IdentityStorePort): Promise<Resolution<PrincipalId>> {
   if ('group' in p) {
     const id = await store.findGroupId(`${p.group}${suffix}`);
     return id ? { value: { principalType: 'GROUP', principalId: id } } : { error: `no group has the display name '${p.group}${suffix}' in the identity store`, notFound: true };

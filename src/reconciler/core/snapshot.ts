@@ -72,9 +72,10 @@ export async function readOrganization(
 export async function readAccountsInTree(port: OrganizationsPort, accountIds: readonly string[], concurrency: number): Promise<OrgSnapshot> {
   const tree = await readOrganization(port, { withTags: false, concurrency, withAccounts: false });
   const accounts = new Map<string, OrgAccount>();
+  // An account that cannot be read (it left already, say) is left out: the others are decided all the same.
   await mapLimit([...accountIds], concurrency, async (id) => {
-    const [account, parentId] = await Promise.all([port.describeAccount(id), port.parentOf(id)]);
-    accounts.set(id, { id, name: account.name, status: account.status, parentId });
+    const read = await Promise.all([port.describeAccount(id), port.parentOf(id)]).catch(() => undefined);
+    if (read) accounts.set(id, { id, name: read[0].name, status: read[0].status, parentId: read[1] });
   });
   return { ...tree, accounts };
 }
