@@ -7,7 +7,7 @@ import { DriftRead, readDrift } from './drift';
 import { EMPTY_STATE, LegacyState, ReconcilerState } from './memory';
 import { parsePrincipalKey, targetKey } from './model';
 import { OrgIndex } from './org-index';
-import { Clock, ConfigPort, ConfigRead, IdentityStorePort, InstancePorts, OrganizationsPort, StatePort } from './ports';
+import { Clock, ConfigPort, ConfigRead, IdentityCenterReadPort, IdentityStorePort, InstancePorts, OrganizationsPort, StatePort } from './ports';
 import { ResolvedReferences, resolveReferences } from './references';
 import { ConfiguredNames, ManagedScope, configuredNames, eligibility, managedScope } from './scope';
 import { OrgSnapshot, readOrganization } from './snapshot';
@@ -142,10 +142,7 @@ export async function gather(deps: GatherDeps): Promise<Gathered> {
   const drift = await readDrift([...configured.permissionSets], instance.identityCenter, concurrency);
   const vanished = await readVanished(deletionCandidates(remembered, configured, scope, refs), instance.identityStore, concurrency);
   const claims = await readClaims(instance, [...scope.pairs, ...configured.pairs], deps.clock.now());
-  const management = document.options.managementAccountId;
-  const managementProvisioned = management === undefined ? undefined : await instance.identityCenter
-    .listPermissionSetsProvisionedToAccount(management)
-    .then((arns) => ({ arns: new Set(arns) }), (e) => ({ error: `reading the permission sets provisioned to the management account failed (${errorMessage(e)})` }));
+  const managementProvisioned = await readManagementProvisioned(document, instance.identityCenter);
   const observation: Observation = {
     document,
     revision,
@@ -166,6 +163,16 @@ export async function gather(deps: GatherDeps): Promise<Gathered> {
     tagsIncomplete,
   };
   return { observation, instance };
+}
+
+/** In delegated-admin mode, the permission sets provisioned to the management account (never assignable from here), or why they could not be read. */
+export async function readManagementProvisioned(document: ConfigDocument, port: IdentityCenterReadPort): Promise<Observation['managementProvisioned']> {
+  const management = document.options.managementAccountId;
+  if (management === undefined) return undefined;
+  return port.listPermissionSetsProvisionedToAccount(management).then(
+    (arns) => ({ arns: new Set(arns) }),
+    (e) => ({ error: `reading the permission sets provisioned to the management account failed (${errorMessage(e)})` }),
+  );
 }
 
 /** The config document, or why the run stops before reading anything else. */

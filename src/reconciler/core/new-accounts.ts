@@ -14,7 +14,7 @@
 import { errorMessage, settleLimit } from './concurrency';
 import { Decision, GuardSettings, decide } from './decide';
 import { ExecuteDeps, execute } from './execute';
-import { usesTags, readClaims, readDocument, GatherDeps, Gathered, Observation } from './gather';
+import { usesTags, readClaims, readDocument, readManagementProvisioned, GatherDeps, Gathered, Observation } from './gather';
 import { EMPTY_STATE } from './memory';
 import { Assignment, assignmentKey, pairKey, parsePairKey, principalKey } from './model';
 import { OrgIndex, Resolution } from './org-index';
@@ -125,10 +125,7 @@ export async function gatherNewAccounts(deps: GatherDeps, accountIds: readonly s
   const scope = managedScope(configured.pairs, remembered.pairs, org, eligibility(document.options.managementAccountId));
   const current = await readAccountsNow(scope.pairs, [...scope.plannableAccounts], instance.identityCenter, concurrency);
   const claims = await readClaims(instance, [...scope.pairs], deps.clock.now());
-  const management = document.options.managementAccountId;
-  const managementProvisioned = management === undefined ? undefined : await instance.identityCenter
-    .listPermissionSetsProvisionedToAccount(management)
-    .then((arns) => ({ arns: new Set(arns) }), (e) => ({ error: `reading the permission sets provisioned to the management account failed (${errorMessage(e)})` }));
+  const managementProvisioned = await readManagementProvisioned(document, instance.identityCenter);
   const observation: Observation = {
     document,
     revision,
