@@ -93,6 +93,16 @@ describe('readAccountTags', () => {
     expect(second.unread.size).toBe(0);
   });
 
+  test('readings the cache refuses are no progress: a follow-up invocation would only read them again', async () => {
+    const cache = new MemoryTagCache();
+    cache.saveTagReadings = async () => { throw new Error('ProvisionedThroughputExceededException'); };
+    let reads = 0;
+    const read = await readAccountTags(ids, new FakeOrganizations(org), { cache, now: () => 0, stop: () => reads++ >= 25, concurrency: 1 });
+    expect(read.unread.size).toBe(15);
+    expect(read.read).toBe(0);
+    expect(read.notices.join(' ')).toMatch(/could not be cached \(.*ProvisionedThroughputExceededException\)/);
+  });
+
   test('accounts gone from the organization are forgotten; without a cache, every account is read', async () => {
     const cache = new MemoryTagCache();
     await cache.saveTagReadings([{ accountId: '999999999999', tags: { env: 'prod' }, readAt: 0 }]);

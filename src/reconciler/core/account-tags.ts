@@ -49,7 +49,7 @@ export interface TagRead {
   readonly tags: ReadonlyMap<string, Readonly<Record<string, string>>>;
   /** Accounts with no reading after this invocation: tag rules are incomplete while there are any. */
   readonly unread: ReadonlySet<string>;
-  /** Accounts read (and saved) in this invocation. */
+  /** Accounts read in this invocation and kept (0 when the cache refused them). */
   readonly read: number;
   readonly notices: string[];
 }
@@ -119,5 +119,6 @@ export async function readAccountTags(accountIds: readonly string[], port: Organ
   if (options.cache && gone.length > 0) {
     await options.cache.forgetTagReadings(gone).catch((e) => notices.push(`cached tags of accounts no longer in the organization could not be deleted (${errorMessage(e)})`));
   }
-  return { tags: latest, unread, read: fresh.length, notices };
+  // Only what was kept counts as progress: readings that could not be saved would be read again, continuation after continuation.
+  return { tags: latest, unread, read: options.cache && saveFailed ? 0 : fresh.length, notices };
 }
