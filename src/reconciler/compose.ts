@@ -60,6 +60,7 @@ export function composeReconciler(c: Composition): ReconcileDeps {
     // The plan command reads every account at once (it has no Lambda deadline) and keeps nothing.
     readings: c.readOnly ? undefined : store,
     tagCache: c.readOnly ? undefined : store,
+    orgCache: c.readOnly ? undefined : store,
     trigger: c.trigger,
     leaseTtlMs: c.leaseTtlMs,
     guards: c.guards,

@@ -92,6 +92,35 @@ describe('DynamoDbStateStore', () => {
     expect(await new DynamoDbStateStore(client, table).read()).toEqual({ state: state(['g-1', 'g-4']) });
   });
 
+  test('the organization for continuations: cut into parts under the item limit, read back whole, and a torn save is no reading', async () => {
+    const store = new DynamoDbStateStore(client, table);
+    expect(await store.cachedOrganization()).toBeUndefined();
+    // 3,000 accounts with 60-character names: about 300,000 characters of JSON, so several parts.
+    const units = new Map([['r-root', { id: 'r-root', name: 'Root' }], ['ou-root-aaaa1111', { id: 'ou-root-aaaa1111', name: 'Workloads é', parentId: 'r-root' }]]);
+    const accounts = new Map(Array.from({ length: 3000 }, (_, i) => {
+      const id = String(100000000000 + i);
+      return [id, { id, name: `account-${i}-`.padEnd(60, 'x'), status: i % 100 === 0 ? 'SUSPENDED' as const : 'ACTIVE' as const, parentId: 'ou-root-aaaa1111' }];
+    }));
+    await store.saveOrganization({ org: { rootId: 'r-root', units, accounts }, readAt: 1_000 });
+    const parts = (await items()).filter((i) => i.pk.S === 'ORG' && i.sk.S!.startsWith('part#'));
+    expect(parts.length).toBeGreaterThanOrEqual(3);
+    expect(Math.max(...parts.map((p) => Buffer.byteLength(p.json.S!)))).toBeLessThan(400_000);
+    expect(await new DynamoDbStateStore(client, table).cachedOrganization()).toEqual({ org: { rootId: 'r-root', units, accounts }, readAt: 1_000 });
+
+    // A second save cut short after its first part: that part belongs to a generation the head does not name.
+    const smaller = { rootId: 'r-root', units, accounts: new Map([...accounts].slice(0, 10)) };
+    await store.saveOrganization({ org: smaller, readAt: 2_000 });
+    expect((await store.cachedOrganization())?.readAt).toBe(2_000);
+    await client.send(new PutItemCommand({ TableName: table, Item: { pk: { S: 'ORG' }, sk: { S: 'part#0' }, generation: { S: 'torn' }, json: { S: '{' } } }));
+    expect(await store.cachedOrganization()).toBeUndefined();
+
+    await store.saveOrganization({ org: smaller, readAt: 3_000 });
+    await store.forgetOrganization();
+    expect(await store.cachedOrganization()).toBeUndefined();
+    // Never mistaken for the state.
+    expect(await store.read()).toEqual({ empty: true });
+  });
+
   test('the lease: one holder at a time, renewable by its holder, free once released or expired', async () => {
     let now = 1_000_000;
     const store = new DynamoDbStateStore(client, table, undefined, () => now);

@@ -30,7 +30,7 @@ describe('trigger facts from the documented sample events', () => {
 
   test('failed creations, other events, continuations and junk say nothing', () => {
     const bodies = [...Object.values(IGNORED_ORGANIZATION_EVENTS).map(body), body(ORGANIZATION_EVENTS.MoveAccount), '{"continuation":{"sequence":2}}', 'not json', 'null'];
-    expect(triggerFacts(bodies)).toEqual({ newAccounts: [], tagsChanged: [], assignmentsChanged: [] });
+    expect(triggerFacts(bodies)).toEqual({ newAccounts: [], tagsChanged: [], assignmentsChanged: [], continuationOnly: false });
     // A tag on an OU or the root is not an account's.
     const ouTag = { ...ORGANIZATION_EVENTS.TagResource, detail: { ...ORGANIZATION_EVENTS.TagResource.detail, requestParameters: { resourceId: 'ou-a1b2-f6g7h111' } } };
     expect(triggerFacts([body(ouTag)]).tagsChanged).toEqual([]);

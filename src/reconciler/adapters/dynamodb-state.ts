@@ -7,7 +7,9 @@ import { AccountReading, ReadingPort } from '../core/account-readings';
 import { TagCachePort, TagReading } from '../core/account-tags';
 import { LegacyState, ReconcilerState, StoredState } from '../core/memory';
 import { parsePrincipalKey, principalKey } from '../core/model';
+import { CachedOrganization, OrgCachePort } from '../core/org-cache';
 import { CatalogEntry, CatalogGeneration, LeasePort, LifecyclePort, RetiringPermissionSet, StatePort } from '../core/ports';
+import { OrgAccount, OrgUnit } from '../core/snapshot';
 
 /** The format of the records below; bumped on any incompatible change. */
 const FORMAT = 2;
@@ -32,10 +34,14 @@ type Item = Record<string, AttributeValue>;
  *   per-account reading (a delegated administrator without the reader role) last saw them;
  * - `TAGS`/`<account>`: an account's tags as last read, for tag rules (about 100 bytes an account:
  *   5,000 accounts are one Query page of 1 MB).
+ * - `ORG`/`head` and `ORG`/`part#<n>`: the organization as the last run read it (for its continuations),
+ *   as JSON cut into parts of at most 100,000 characters (an item holds at most 400 KB; 5,000 accounts
+ *   are about 4 parts). The head, written last, names the parts' generation: a save cut short leaves
+ *   parts the head does not name, and a reading whose parts do not all match is no reading.
  * A table without `META` has never been written: the legacy SSM state (earlier versions) is read
  * instead, once, and migrated by the first write.
  */
-export class DynamoDbStateStore implements StatePort, LeasePort, LifecyclePort, ReadingPort, TagCachePort {
+export class DynamoDbStateStore implements StatePort, LeasePort, LifecyclePort, ReadingPort, TagCachePort, OrgCachePort {
   /** What the table held when last read or written: writes send the difference. */
   private known?: ReconcilerState;
   private migrated = false;
@@ -207,6 +213,43 @@ export class DynamoDbStateStore implements StatePort, LeasePort, LifecyclePort, 
     for (let i = 0; i < requests.length; i += BATCH) await this.batchWrite(requests.slice(i, i + BATCH));
   }
 
+  async cachedOrganization(): Promise<CachedOrganization | undefined> {
+    const items = await this.query('ORG');
+    const head = items.find((i) => i.sk.S === 'head');
+    if (!head) return undefined;
+    const generation = head.generation?.S;
+    const count = Number(head.parts?.N);
+    const parts = items.filter((i) => i.sk.S!.startsWith('part#') && i.generation?.S === generation)
+      .sort((a, b) => partIndex(a) - partIndex(b));
+    if (parts.length !== count || parts.some((p, i) => partIndex(p) !== i)) return undefined;
+    const stored = JSON.parse(parts.map((p) => p.json.S!).join('')) as StoredOrganization;
+    return {
+      readAt: Number(head.readAt.N),
+      org: { rootId: stored.rootId, units: new Map(stored.units.map((u) => [u.id, u])), accounts: new Map(stored.accounts.map((a) => [a.id, a])) },
+    };
+  }
+
+  async saveOrganization(cached: CachedOrganization): Promise<void> {
+    const stored: StoredOrganization = { rootId: cached.org.rootId, units: [...cached.org.units.values()], accounts: [...cached.org.accounts.values()] };
+    const json = JSON.stringify(stored);
+    const generation = `${cached.readAt}-${Math.random().toString(36).slice(2, 10)}`;
+    const parts: WriteRequest[] = [];
+    for (let i = 0; i * ORG_PART_CHARS < json.length; i++) {
+      const item = { ...key('ORG', `part#${i}`), generation: { S: generation }, json: { S: json.slice(i * ORG_PART_CHARS, (i + 1) * ORG_PART_CHARS) } };
+      parts.push({ PutRequest: { Item: item } });
+    }
+    // A batch holds at most 16 MB, and 25 parts of 300 KB at most would exceed it: 10 at a time.
+    for (let i = 0; i < parts.length; i += 10) await this.batchWrite(parts.slice(i, i + 10));
+    await this.client.send(new PutItemCommand({
+      TableName: this.tableName,
+      Item: { ...key('ORG', 'head'), generation: { S: generation }, parts: { N: String(parts.length) }, readAt: { N: String(cached.readAt) } },
+    }));
+  }
+
+  async forgetOrganization(): Promise<void> {
+    await this.client.send(new DeleteItemCommand({ TableName: this.tableName, Key: key('ORG', 'head') }));
+  }
+
   private async query(kind: string): Promise<Item[]> {
     const items: Item[] = [];
     const pages = paginateQuery({ client: this.client }, {
@@ -229,6 +272,19 @@ export class DynamoDbStateStore implements StatePort, LeasePort, LifecyclePort, 
       pending = result.UnprocessedItems?.[this.tableName] ?? [];
     }
   }
+}
+
+/** Characters of organization JSON per item: at most 3 bytes each in UTF-8, so 300 KB of DynamoDB's 400 KB. */
+const ORG_PART_CHARS = 100_000;
+
+interface StoredOrganization {
+  readonly rootId: string;
+  readonly units: OrgUnit[];
+  readonly accounts: OrgAccount[];
+}
+
+function partIndex(item: Item): number {
+  return Number(item.sk.S!.slice('part#'.length));
 }
 
 function key(pk: string, sk: string): Item {

@@ -129,8 +129,21 @@ export class IdentityCenterAdapter implements IdentityCenterReadPort, IdentityCe
   }
 
   async listInProgress(kind: OperationKind): Promise<Set<string>> {
+    return this.listStatus(kind, 'IN_PROGRESS');
+  }
+
+  /**
+   * The FAILED operations of a kind, every page. The API reference documents the filter
+   * (OperationStatusFilter) but neither the listing's order nor how long operations stay in it;
+   * the poller uses it only to tell failures from successes of creates it already saw finish.
+   */
+  async listFailed(kind: OperationKind): Promise<Set<string>> {
+    return this.listStatus(kind, 'FAILED');
+  }
+
+  private async listStatus(kind: OperationKind, status: 'IN_PROGRESS' | 'FAILED'): Promise<Set<string>> {
     const ids = new Set<string>();
-    const input = { InstanceArn: this.instanceArn, Filter: { Status: 'IN_PROGRESS' as const } };
+    const input = { InstanceArn: this.instanceArn, Filter: { Status: status } };
     const config = { client: this.client, pageSize: 100 };
     const pages = kind === 'create'
       ? paginateListAccountAssignmentCreationStatus(config, input)

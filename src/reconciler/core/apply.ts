@@ -25,6 +25,15 @@ export interface ApplyOptions {
    * rate and the outstanding cap bind together. @default - no budget: a listing every sixteenth of the typical latency
    */
   readonly requestsPerSecond?: number;
+  /**
+   * Kinds whose success may be inferred from the listings (with `listFailed` on the port): an
+   * operation gone from two IN_PROGRESS listings and absent from a FAILED listing asked a typical
+   * latency later SUCCEEDED, without a Describe. AWS documents neither how soon a failure shows in
+   * the FAILED listing nor for how long, so only where a wrong inference errs towards less access
+   * and is found out: creates, where the next run reads every assignment again (per-principal).
+   * Deletions and provisionings are always described. @default - none: every outcome is described
+   */
+  readonly inferSucceeded?: readonly OperationKind[];
   /** Called as each operation ends. */
   readonly onOutcome?: (outcome: OperationOutcome) => void;
 }
@@ -334,6 +343,7 @@ class StatusPoller {
   private readonly samples: number[] = [];
   private looping = false;
   private lastTick = -Infinity;
+  private readonly inferred: ReadonlySet<OperationKind>;
   private trustListings: boolean;
   private classifyByListing: boolean;
   private releasedByListing = 0;
@@ -342,8 +352,14 @@ class StatusPoller {
   private finishedCount = 0;
 
   constructor(private readonly port: IdentityCenterWritePort, private readonly options: ApplyOptions) {
-    this.trustListings = typeof port.listFailed === 'function';
+    this.inferred = new Set(typeof port.listFailed === 'function' ? options.inferSucceeded ?? [] : []);
+    this.trustListings = this.inferred.size > 0;
     this.classifyByListing = this.trustListings;
+  }
+
+  /** Whether outcomes of this kind are learnt from the FAILED listing (otherwise described). */
+  private infers(kind: OperationKind): boolean {
+    return this.classifyByListing && this.inferred.has(kind);
   }
 
   /** How long operations take, as observed so far in this run. */
@@ -424,7 +440,7 @@ class StatusPoller {
     const rate = this.options.requestsPerSecond;
     if (rate === undefined || !(rate > 0) || kinds === 0) return latency / 16;
     // Requests per operation besides the listings: its start, and its Describes and FAILED listings so far.
-    const perOperation = 1 + (this.finishedCount > 0 ? this.statusReads / this.finishedCount : this.classifyByListing ? 0 : 1);
+    const perOperation = 1 + (this.finishedCount > 0 ? this.statusReads / this.finishedCount : this.classifyByListing && kindsInferred(this.running, this.inferred) ? 0 : 1);
     const balanced = pollIntervalMs({
       latencyMs: latency,
       outstanding: this.options.maxOutstanding,
@@ -508,12 +524,19 @@ class StatusPoller {
       const inFlight = [...this.running].some((t) => t.kind === kind);
       const oldest = Math.min(...list.map((t) => t.finishedAt ?? now));
       if (!final && inFlight && list.length < 4 * this.options.maxOutstanding && now - oldest < 8 * this.typicalLatencyMs) continue;
+      // Nothing of its kind left running (the run's end, or a lull) and some too recent for the FAILED listing (see
+      // below): a few are described at once rather than waited for; more wait until they have settled, for one listing.
+      if (!final && !inFlight && this.infers(kind) && list.some((t) => now - (t.finishedAt ?? now) < this.typicalLatencyMs)) {
+        if (list.length <= this.options.maxOutstanding) await Promise.all(list.map((t) => this.describe(t)));
+        continue;
+      }
       // A second listing must leave an operation out before its outcome is inferred (one is made if none has since).
-      if (this.classifyByListing && list.some((t) => t.absences < 2 && !t.reappeared)) {
+      if (this.infers(kind) && list.some((t) => t.absences < 2 && !t.reappeared)) {
         const listed = await this.port.listInProgress(kind).catch(() => undefined);
         if (listed) this.confirmFinished(kind, listed);
       }
-      const failed = this.classifyByListing ? await this.listFailed(kind) : undefined;
+      const askedAt = this.options.clock.now();
+      const failed = this.infers(kind) ? await this.listFailed(kind) : undefined;
       if (!failed) {
         if (final) {
           for (const t of list) this.conclude(t, 'unknown');
@@ -522,11 +545,14 @@ class StatusPoller {
         }
         continue;
       }
+      // A failure may take a while to show in the FAILED listing: only what finished a typical latency before it was asked is judged by it.
+      const settledBefore = askedAt - this.typicalLatencyMs;
       const failures: Tracked[] = [];
       // Two listings since it was freed left it out, and this one was asked after them: not FAILED is SUCCEEDED.
       for (const t of list) {
-        if (failed.has(t.requestId) || t.reappeared || t.absences < 2) failures.push(t);
-        else this.conclude(t, { requestId: t.requestId, status: 'SUCCEEDED' });
+        if (failed.has(t.requestId) || t.reappeared || t.absences < 2) {failures.push(t);} else if ((t.finishedAt ?? askedAt) > settledBefore) {
+          if (final) failures.push(t);
+        } else {this.conclude(t, { requestId: t.requestId, status: 'SUCCEEDED' });}
       }
       // A failure's reason decides whether it is retried: described, also at the deadline (failures are few).
       await Promise.all(failures.map((t) => this.describe(t)));
@@ -579,6 +605,11 @@ class StatusPoller {
     this.samples.push((lower + foundAt - t.startedAt) / 2);
     if (this.samples.length > LATENCY_SAMPLES) this.samples.shift();
   }
+}
+
+/** Some operation in flight is of a kind whose outcome the FAILED listing gives. */
+function kindsInferred(running: ReadonlySet<Tracked>, inferred: ReadonlySet<OperationKind>): boolean {
+  return [...running].some((t) => inferred.has(t.kind));
 }
 
 /**

@@ -82,6 +82,9 @@ export async function execute(
     clock: deps.clock,
     shouldStop: deps.time.shouldStop,
     drainDeadline: deps.time.drainDeadline,
+    // A create taken for succeeded on the listings' word is checked by the next run's per-principal reading;
+    // per-account readings would keep the word instead (they record this run's writes), so there every outcome is described.
+    inferSucceeded: observed.current.strategy === 'per-principal' ? ['create'] : [],
   });
 
   const tally = tallyOutcomes(outcomes);

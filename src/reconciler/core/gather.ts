@@ -6,6 +6,7 @@ import { CurrentRead, readCurrent } from './current';
 import { DriftRead, readDrift } from './drift';
 import { EMPTY_STATE, LegacyState, ReconcilerState } from './memory';
 import { parsePrincipalKey, targetKey } from './model';
+import { OrgCachePort, organizationForRun } from './org-cache';
 import { OrgIndex } from './org-index';
 import { Clock, ConfigPort, ConfigRead, IdentityCenterReadPort, IdentityStorePort, InstancePorts, OrganizationsPort, StatePort } from './ports';
 import { ResolvedReferences, resolveReferences } from './references';
@@ -77,6 +78,8 @@ export interface GatherDeps {
   readonly tagCache?: TagCachePort;
   /** What the events that started this run say. @default - nothing */
   readonly trigger?: TriggerFacts;
+  /** The organization as the last run read it, for this run's continuations. @default - read every time */
+  readonly orgCache?: OrgCachePort;
 }
 
 /** A run that stops before deciding anything. */
@@ -108,10 +111,17 @@ export async function gather(deps: GatherDeps): Promise<Gathered> {
   const readUntil = deps.clock.now() + 0.7 * Math.max(0, (time?.drainDeadline?.() ?? Infinity) - deps.clock.now());
   const stopReading = () => (time?.shouldStop() ?? false) || deps.clock.now() >= readUntil;
   let org: OrgSnapshot;
-  let tagNotices: string[] = [];
+  const orgNotices: string[] = [];
   let tagsIncomplete: Observation['tagsIncomplete'];
   try {
-    org = await readOrganization(deps.organizations, { withTags: false, concurrency });
+    const organization = await organizationForRun({
+      read: () => readOrganization(deps.organizations, { withTags: false, concurrency }),
+      cache: deps.orgCache,
+      continuation: deps.trigger?.continuationOnly ?? false,
+      now: () => deps.clock.now(),
+    });
+    org = organization.org;
+    if (organization.notice) orgNotices.push(organization.notice);
     if (usesTags(document)) {
       // Only accounts that can be targeted need tags. An account whose assignments someone changed by
       // hand has its tags read again too: a lost tag event must not make the run revert a grant that fits.
@@ -125,7 +135,7 @@ export async function gather(deps: GatherDeps): Promise<Gathered> {
         concurrency,
       });
       org = { ...org, tags: tags.tags, tagsUnread: tags.unread };
-      tagNotices = tags.notices;
+      orgNotices.push(...tags.notices);
       tagsIncomplete = tags.unread.size > 0 ? { remaining: tags.unread.size, read: tags.read } : undefined;
     }
   } catch (e) {
@@ -159,7 +169,7 @@ export async function gather(deps: GatherDeps): Promise<Gathered> {
     vanished,
     managementProvisioned,
     claims,
-    orgNotices: tagNotices,
+    orgNotices,
     tagsIncomplete,
   };
   return { observation, instance };

@@ -20,6 +20,8 @@ export interface TriggerFacts {
   readonly tagsChanged?: readonly string[];
   /** (account, permission set) targets whose assignments someone changed: their per-account readings are read again first. */
   readonly assignmentsChanged?: ReadonlyArray<{ readonly accountId: string; readonly permissionSetArn: string }>;
+  /** Every message is a continuation the reconciler queued (`{"continuation": ...}`): the run only goes on with its work. */
+  readonly continuationOnly?: boolean;
 }
 
 const ACCOUNT_ID = /^\d{12}$/;
@@ -36,13 +38,15 @@ export function triggerFacts(bodies: readonly string[]): TriggerFacts {
   const newAccounts = new Set<string>();
   const tagsChanged = new Set<string>();
   const assignmentsChanged = new Map<string, { accountId: string; permissionSetArn: string }>();
+  let continuations = 0;
   for (const body of bodies) {
-    let event: { detail?: Record<string, unknown> };
+    let event: { detail?: Record<string, unknown>; continuation?: unknown };
     try {
       event = JSON.parse(body) as typeof event;
     } catch {
       continue;
     }
+    if (event?.continuation !== undefined && typeof event.continuation === 'object') continuations++;
     const detail = event?.detail;
     if (!detail || typeof detail !== 'object') continue;
     const name = detail.eventName;
@@ -68,6 +72,7 @@ export function triggerFacts(bodies: readonly string[]): TriggerFacts {
     newAccounts: [...newAccounts].sort(),
     tagsChanged: [...tagsChanged].sort(),
     assignmentsChanged: [...assignmentsChanged.values()],
+    continuationOnly: bodies.length > 0 && continuations === bodies.length,
   };
 }
 
