@@ -358,7 +358,8 @@ describe('status polling', () => {
   test('without inferSucceeded, the FAILED listing is never used: every outcome is described', async () => {
     const clock = new VirtualClock();
     const ic = new ListingIdentityCenter(clock, 1000);
-    const outcomes = await applyOperations(creates(Array.from({ length: 60 }, (_, i) => assignment(i % 4, i))), ic, { ...options(clock), inferSucceeded: [] });
+    const ops = creates(Array.from({ length: 60 }, (_, i) => assignment(i % 4, i)));
+    const outcomes = await applyOperations(ops, ic, { ...options(clock), inferSucceeded: [] });
     expect(outcomes.every((o) => o.status === 'succeeded')).toBe(true);
     expect(ic.failedListings).toBe(0);
     expect(ic.describes).toBe(60);
@@ -369,7 +370,7 @@ describe('status polling', () => {
     const ic = new ListingIdentityCenter(clock, 1000);
     const held = Array.from({ length: 60 }, (_, i) => assignment(i % 4, i));
     for (const a of held) ic.add(a);
-    const outcomes = await applyOperations(held.map((assignment) => ({ kind: 'delete' as const, assignment })), ic, options(clock));
+    const outcomes = await applyOperations(held.map((a) => ({ kind: 'delete' as const, assignment: a })), ic, options(clock));
     expect(outcomes.every((o) => o.status === 'succeeded')).toBe(true);
     expect(ic.assignments.size).toBe(0);
     expect(ic.failedListings).toBe(0);

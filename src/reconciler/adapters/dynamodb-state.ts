@@ -230,7 +230,8 @@ export class DynamoDbStateStore implements StatePort, LeasePort, LifecyclePort, 
   }
 
   async saveOrganization(cached: CachedOrganization): Promise<void> {
-    const stored: StoredOrganization = { rootId: cached.org.rootId, units: [...cached.org.units.values()], accounts: [...cached.org.accounts.values()] };
+    const { rootId, units, accounts } = cached.org;
+    const stored: StoredOrganization = { rootId, units: [...units.values()], accounts: [...accounts.values()] };
     const json = JSON.stringify(stored);
     const generation = `${cached.readAt}-${Math.random().toString(36).slice(2, 10)}`;
     const parts: WriteRequest[] = [];

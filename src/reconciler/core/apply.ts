@@ -440,7 +440,8 @@ class StatusPoller {
     const rate = this.options.requestsPerSecond;
     if (rate === undefined || !(rate > 0) || kinds === 0) return latency / 16;
     // Requests per operation besides the listings: its start, and its Describes and FAILED listings so far.
-    const perOperation = 1 + (this.finishedCount > 0 ? this.statusReads / this.finishedCount : this.classifyByListing && kindsInferred(this.running, this.inferred) ? 0 : 1);
+    const firstGuess = this.classifyByListing && kindsInferred(this.running, this.inferred) ? 0 : 1;
+    const perOperation = 1 + (this.finishedCount > 0 ? this.statusReads / this.finishedCount : firstGuess);
     const balanced = pollIntervalMs({
       latencyMs: latency,
       outstanding: this.options.maxOutstanding,
