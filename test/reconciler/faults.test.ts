@@ -170,6 +170,10 @@ describe('fault suites', () => {
     // apply before the run stops.
     let report = await h.apply({ remainingMs: 110_000 });
     expect(report.outcome).toBe('continuing');
+    // The continuations go on from the organization the first invocation read and saved (the state table, in dynalite).
+    const treeReads = () => h.sim.calls.count('organizations', 'ListOrganizationalUnitsForParent');
+    const readByFirst = treeReads();
+    expect(readByFirst).toBeGreaterThan(0);
     let runs = 1;
     while (report.continuation) {
       const messages = h.sim.sqs.messages('reconcile.fifo');
@@ -180,6 +184,8 @@ describe('fault suites', () => {
       runs++;
     }
     expect(report.outcome).toBe('converged');
+    expect(runs).toBeGreaterThan(1);
+    expect(treeReads()).toBe(readByFirst);
     const succeededCreates = h.sim.identityCenter.operations({ kind: 'CREATE_ASSIGNMENT' as never, status: 'SUCCEEDED' });
     expect(succeededCreates).toHaveLength(desired);
     expect(await diff(h)).toBe(0);
