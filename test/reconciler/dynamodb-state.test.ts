@@ -92,33 +92,49 @@ describe('DynamoDbStateStore', () => {
     expect(await new DynamoDbStateStore(client, table).read()).toEqual({ state: state(['g-1', 'g-4']) });
   });
 
-  test('the organization for continuations: cut into parts under the item limit, read back whole, and a torn save is no reading', async () => {
-    const store = new DynamoDbStateStore(client, table);
-    expect(await store.cachedOrganization()).toBeUndefined();
+  test('the organization for continuations: cut into parts under the item limit, read back whole by the next lease holder only', async () => {
     // 3,000 accounts with 60-character names: about 300,000 characters of JSON, so several parts.
     const units = new Map([['r-root', { id: 'r-root', name: 'Root' }], ['ou-root-aaaa1111', { id: 'ou-root-aaaa1111', name: 'Workloads é', parentId: 'r-root' }]]);
     const accounts = new Map(Array.from({ length: 3000 }, (_, i) => {
       const id = String(100000000000 + i);
       return [id, { id, name: `account-${i}-`.padEnd(60, 'x'), status: i % 100 === 0 ? 'SUSPENDED' as const : 'ACTIVE' as const, parentId: 'ou-root-aaaa1111' }];
     }));
-    await store.saveOrganization({ org: { rootId: 'r-root', units, accounts }, readAt: 1_000 });
+    const org = { rootId: 'r-root', units, accounts };
+    /** One invocation: a store of its own that takes the lease as `run`, does `work`, and releases. */
+    const invocation = async <T>(run: string, work: (store: DynamoDbStateStore) => Promise<T>): Promise<T> => {
+      const store = new DynamoDbStateStore(client, table);
+      expect(await store.acquire(run, 60_000)).toBe(true);
+      try {
+        return await work(store);
+      } finally {
+        await store.release(run);
+      }
+    };
+
+    await invocation('run-1', async (store) => {
+      expect(await store.cachedOrganization()).toBeUndefined();
+      await store.saveOrganization({ org, readAt: 1_000 }, 'run-1');
+    });
     const parts = (await items()).filter((i) => i.pk.S === 'ORG' && i.sk.S!.startsWith('part#'));
     expect(parts.length).toBeGreaterThanOrEqual(3);
     expect(Math.max(...parts.map((p) => Buffer.byteLength(p.json.S!)))).toBeLessThan(400_000);
-    expect(await new DynamoDbStateStore(client, table).cachedOrganization()).toEqual({ org: { rootId: 'r-root', units, accounts }, readAt: 1_000 });
+    // Without the lease (a plan), there is no run before this one to trust.
+    expect(await new DynamoDbStateStore(client, table).cachedOrganization()).toBeUndefined();
+    // The next holder gets it whole, and reuses it.
+    await invocation('run-2', async (store) => {
+      expect(await store.cachedOrganization()).toEqual({ org, readAt: 1_000, invocations: 1 });
+      await store.reusedOrganization('run-2');
+    });
+    // run-3 sees it used twice; it neither saves nor reuses, so run-4 (after it) gets nothing.
+    await invocation('run-3', async (store) => expect((await store.cachedOrganization())?.invocations).toBe(2));
+    await invocation('run-4', async (store) => expect(await store.cachedOrganization()).toBeUndefined());
 
-    // A second save cut short after its first part: that part belongs to a generation the head does not name.
-    const smaller = { rootId: 'r-root', units, accounts: new Map([...accounts].slice(0, 10)) };
-    await store.saveOrganization({ org: smaller, readAt: 2_000 });
-    expect((await store.cachedOrganization())?.readAt).toBe(2_000);
+    // A save cut short: a part of another generation than the head names is no reading.
+    await invocation('run-5', (store) => store.saveOrganization({ org: { ...org, accounts: new Map([...accounts].slice(0, 10)) }, readAt: 2_000 }, 'run-5'));
     await client.send(new PutItemCommand({ TableName: table, Item: { pk: { S: 'ORG' }, sk: { S: 'part#0' }, generation: { S: 'torn' }, json: { S: '{' } } }));
-    expect(await store.cachedOrganization()).toBeUndefined();
-
-    await store.saveOrganization({ org: smaller, readAt: 3_000 });
-    await store.forgetOrganization();
-    expect(await store.cachedOrganization()).toBeUndefined();
+    await invocation('run-6', async (store) => expect(await store.cachedOrganization()).toBeUndefined());
     // Never mistaken for the state.
-    expect(await store.read()).toEqual({ empty: true });
+    expect(await new DynamoDbStateStore(client, table).read()).toEqual({ empty: true });
   });
 
   test('the lease: one holder at a time, renewable by its holder, free once released or expired', async () => {

@@ -321,9 +321,14 @@ export class MemoryState implements StatePort, LeasePort {
   principals(): string[] {
     return [...new Set((this.state?.pairs ?? []).map((p) => p.slice(0, p.indexOf('|'))))].sort();
   }
+  /** The holder before the current one, as the DynamoDB lease item remembers it. */
+  previousHolder?: string;
+  private lastHolder?: string;
   async acquire(holder: string) {
     if (this.holder !== undefined && this.holder !== holder) return false;
+    if (this.lastHolder !== holder) this.previousHolder = this.lastHolder;
     this.holder = holder;
+    this.lastHolder = holder;
     return true;
   }
   async release(holder: string) {

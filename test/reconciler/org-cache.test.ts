@@ -1,29 +1,32 @@
 import { configWith } from './documents';
-import { orgFrom } from './fakes';
+import { MemoryState, orgFrom } from './fakes';
 import { World } from './world';
 import { RuleDocument } from '../../src/reconciler/config/document';
-import { CachedOrganization, ORG_REUSE_MAX_AGE_MS, OrgCachePort, organizationForRun } from '../../src/reconciler/core/org-cache';
+import { CachedOrganization, ORG_READING_MAX_INVOCATIONS, ORG_REUSE_MAX_AGE_MS, OrgCachePort, organizationForRun } from '../../src/reconciler/core/org-cache';
 import { OrgSnapshot } from '../../src/reconciler/core/snapshot';
 import { triggerFacts } from '../../src/reconciler/core/trigger-facts';
 
-// A run that stops for time reads the organization once; its continuations reuse that reading,
-// and anything else reads afresh, so a continuation never acts on a reading older than one a later
-// run has seen past.
+// A run that stops for time reads the organization once and its continuation reuses that reading;
+// anything else reads afresh, and a continuation never acts on a reading older than one another run
+// acted on since (the lease says which run came before).
 
+/** The cache in memory; with a lease, it hands its reading only to the run right after the one that saved or reused it. */
 class MemoryOrgCache implements OrgCachePort {
-  cached?: CachedOrganization;
+  cached?: CachedOrganization & { savedBy: string };
   refuseSaves = false;
   saves = 0;
+  constructor(private readonly lease?: MemoryState) {}
   async cachedOrganization() {
+    if (this.lease && this.cached?.savedBy !== this.lease.previousHolder) return undefined;
     return this.cached;
   }
-  async saveOrganization(cached: CachedOrganization) {
+  async saveOrganization(cached: Omit<CachedOrganization, 'invocations'>, runId: string) {
     if (this.refuseSaves) throw new Error('ProvisionedThroughputExceededException');
     this.saves++;
-    this.cached = cached;
+    this.cached = { ...cached, invocations: 1, savedBy: runId };
   }
-  async forgetOrganization() {
-    this.cached = undefined;
+  async reusedOrganization(runId: string) {
+    if (this.cached) this.cached = { ...this.cached, invocations: this.cached.invocations + 1, savedBy: runId };
   }
 }
 
@@ -39,52 +42,57 @@ function withDev1InProd(org: OrgSnapshot): OrgSnapshot {
 
 describe('organizationForRun', () => {
   const org = orgFrom(spec);
-  const source = (cache: OrgCachePort | undefined, continuation: boolean, now = 0) => {
+  const source = (cache: OrgCachePort | undefined, continuation: boolean, now = 0, runId = 'run') => {
     let reads = 0;
     return {
       reads: () => reads,
-      source: { read: async () => { reads++; return org; }, cache, continuation, now: () => now },
+      source: { read: async () => { reads++; return org; }, cache, continuation, now: () => now, runId },
     };
   };
 
-  test('a fresh reading is saved; a continuation reuses it, anything else reads again', async () => {
+  test('a fresh reading is saved; one continuation reuses it, the next reads again, and so does anything else', async () => {
     const cache = new MemoryOrgCache();
-    const first = source(cache, false, 1_000);
+    const first = source(cache, false, 1_000, 'run-1');
     expect((await organizationForRun(first.source)).reusedFrom).toBeUndefined();
     expect(first.reads()).toBe(1);
-    expect(cache.cached?.readAt).toBe(1_000);
+    expect(cache.cached).toMatchObject({ readAt: 1_000, savedBy: 'run-1', invocations: 1 });
 
-    const continuation = source(cache, true, 1_000 + 15 * 60_000);
+    const continuation = source(cache, true, 1_000 + 15 * 60_000, 'run-2');
     const reused = await organizationForRun(continuation.source);
     expect(continuation.reads()).toBe(0);
     expect(reused).toMatchObject({ reusedFrom: 1_000 });
     expect([...reused.org.accounts.keys()]).toEqual([...org.accounts.keys()]);
+    expect(cache.cached).toMatchObject({ savedBy: 'run-2', invocations: ORG_READING_MAX_INVOCATIONS });
 
-    const event = source(cache, false, 2_000);
+    const third = source(cache, true, 1_000 + 16 * 60_000, 'run-3');
+    await organizationForRun(third.source);
+    expect(third.reads()).toBe(1);
+    expect(cache.cached).toMatchObject({ savedBy: 'run-3', invocations: 1 });
+
+    const event = source(cache, false, 1_000 + 17 * 60_000, 'run-4');
     await organizationForRun(event.source);
     expect(event.reads()).toBe(1);
-    expect(cache.saves).toBe(2);
+    expect(cache.saves).toBe(3);
   });
 
-  test('a reading older than an hour, or from the future, is read again even by a continuation', async () => {
+  test('a reading older than half an hour, or from the future, is read again even by a continuation', async () => {
     const cache = new MemoryOrgCache();
-    cache.cached = { org, readAt: 0 };
+    cache.cached = { org, readAt: 0, invocations: 1, savedBy: 'run-1' };
     const late = source(cache, true, ORG_REUSE_MAX_AGE_MS + 1);
     await organizationForRun(late.source);
     expect(late.reads()).toBe(1);
-    cache.cached = { org, readAt: 10_000 };
+    cache.cached = { org, readAt: 10_000, invocations: 1, savedBy: 'run-1' };
     const early = source(cache, true, 5_000);
     await organizationForRun(early.source);
     expect(early.reads()).toBe(1);
   });
 
-  test('a save that fails removes the older reading, so that no continuation reuses it, and says so', async () => {
+  test('a save that fails is said, and the run goes on with what it read', async () => {
     const cache = new MemoryOrgCache();
-    cache.cached = { org, readAt: 0 };
     cache.refuseSaves = true;
     const run = await organizationForRun(source(cache, false, 60_000).source);
-    expect(run.notice).toMatch(/the organization could not be saved for this run's continuations \(Error: ProvisionedThroughputExceededException\)/);
-    expect(cache.cached).toBeUndefined();
+    expect(run.notice).toMatch(/the organization could not be saved for this run's continuation \(Error: ProvisionedThroughputExceededException\)/);
+    expect(run.org).toBe(org);
   });
 
   test('a cache that cannot be read is no reading: the organization is read', async () => {
@@ -110,33 +118,53 @@ describe('triggerFacts continuationOnly', () => {
 });
 
 describe('the organization across a run\'s invocations', () => {
-  test('a continuation reads no organization; after an event\'s run, it reuses that run\'s reading, never the older one', async () => {
+  test('a continuation reads no organization; one after a run that acted without saving reads afresh, and keeps what that run granted', async () => {
     const world = new World(orgFrom(spec), configWith([devsInDev]));
-    const orgCache = new MemoryOrgCache();
+    const orgCache = new MemoryOrgCache(world.state);
     const continuing = { continuationOnly: true };
-    expect((await world.run('apply', { orgCache })).counts.created).toBe(2);
-    const readsBefore = world.organizations.calls;
+    const run = (runId: string, trigger: object = {}) => world.run('apply', { runId, orgCache, trigger });
+    expect((await run('run-1')).counts.created).toBe(2);
+    const treeReads = () => world.organizations.calls;
+    const readByFirst = treeReads();
 
-    // dev-1 moves to Prod. A continuation still acts on the reading it continues from.
-    world.organizations.org = withDev1InProd(world.organizations.org);
-    expect((await world.run('apply', { orgCache, trigger: continuing })).outcome).toBe('no-changes');
-    expect(world.organizations.calls).toBe(readsBefore);
+    // dev-1 moves to Prod. The continuation still acts on the reading it continues from, and reads nothing.
+    const inDev = world.organizations.org;
+    world.organizations.org = withDev1InProd(inDev);
+    expect((await run('run-2', continuing)).outcome).toBe('no-changes');
+    expect(treeReads()).toBe(readByFirst);
 
-    // The move's event starts a run that reads afresh and removes dev-1's assignment.
-    const moved = await world.run('apply', { orgCache, trigger: {} });
-    expect(moved.counts.deleted).toBe(1);
-    expect(world.organizations.calls).toBeGreaterThan(readsBefore);
+    // The next continuation reads afresh (a reading serves two invocations), and removes dev-1's assignment.
+    expect((await run('run-3', continuing)).counts.deleted).toBe(1);
+    expect(treeReads()).toBeGreaterThan(readByFirst);
 
-    // A continuation queued before that event runs after it: it reuses the event run's reading, and puts nothing back.
-    const readsAfter = world.organizations.calls;
-    const late = await world.run('apply', { orgCache, trigger: continuing });
+    // dev-1 moves back; the event's run grants it again but cannot save its reading.
+    world.organizations.org = inDev;
+    orgCache.refuseSaves = true;
+    const event = await run('run-4');
+    expect(event.counts.created).toBe(1);
+    expect(event.notices).toContainEqual(expect.stringMatching(/could not be saved for this run's continuation/));
+    orgCache.refuseSaves = false;
+
+    // A continuation after it must not act on run-3's reading (dev-1 in Prod): it reads afresh and keeps the grant.
+    const readsBefore = treeReads();
+    const late = await run('run-5', continuing);
+    expect(treeReads()).toBeGreaterThan(readsBefore);
     expect(late.outcome).toBe('no-changes');
-    expect(world.organizations.calls).toBe(readsAfter);
-    expect(world.live()).toEqual(['Devs:Dev@dev-2']);
+    expect(world.live()).toEqual(['Devs:Dev@dev-1', 'Devs:Dev@dev-2']);
+  });
 
-    // An hour and more later, even a continuation reads the organization again.
-    world.clock.advance(ORG_REUSE_MAX_AGE_MS + 1);
-    await world.run('apply', { orgCache, trigger: continuing });
-    expect(world.organizations.calls).toBeGreaterThan(readsAfter);
+  test('plans and dry runs neither save nor reuse a reading', async () => {
+    const world = new World(orgFrom(spec), configWith([devsInDev]));
+    const orgCache = new MemoryOrgCache(world.state);
+    await world.run('plan', { runId: 'plan-1', orgCache });
+    world.guards = { ...world.guards, dryRun: true };
+    await world.run('apply', { runId: 'dry-1', orgCache });
+    expect(orgCache.saves).toBe(0);
+    world.guards = { ...world.guards, dryRun: false };
+    await world.run('apply', { runId: 'run-1', orgCache });
+    expect(orgCache.saves).toBe(1);
+    const reads = world.organizations.calls;
+    await world.run('plan', { runId: 'plan-2', orgCache, trigger: { continuationOnly: true } });
+    expect(world.organizations.calls).toBeGreaterThan(reads);
   });
 });

@@ -1,5 +1,5 @@
 import {
-  AttributeValue, BatchWriteItemCommand, ConditionalCheckFailedException, DeleteItemCommand, DynamoDBClient, PutItemCommand, WriteRequest,
+  AttributeValue, BatchWriteItemCommand, ConditionalCheckFailedException, DeleteItemCommand, DynamoDBClient, PutItemCommand, UpdateItemCommand, WriteRequest,
   paginateQuery,
 } from '@aws-sdk/client-dynamodb';
 import { SsmDocumentStore } from './ssm-document-store';
@@ -36,8 +36,11 @@ type Item = Record<string, AttributeValue>;
  *   5,000 accounts are one Query page of 1 MB).
  * - `ORG`/`head` and `ORG`/`part#<n>`: the organization as the last run read it (for its continuations),
  *   as JSON cut into parts of at most 100,000 characters (an item holds at most 400 KB; 5,000 accounts
- *   are about 4 parts). The head, written last, names the parts' generation: a save cut short leaves
- *   parts the head does not name, and a reading whose parts do not all match is no reading.
+ *   are about 4 parts). The head, written last, names the parts' generation (a save cut short leaves
+ *   parts the head does not name, and a reading whose parts do not all match is no reading), the run
+ *   that saved or last reused it, and how many invocations used it. It is only handed to the run that
+ *   takes the lease next after that one: the `LEASE` item is expired on release, not deleted, so that
+ *   it names the run before.
  * A table without `META` has never been written: the legacy SSM state (earlier versions) is read
  * instead, once, and migrated by the first write.
  */
@@ -45,6 +48,8 @@ export class DynamoDbStateStore implements StatePort, LeasePort, LifecyclePort, 
   /** What the table held when last read or written: writes send the difference. */
   private known?: ReconcilerState;
   private migrated = false;
+  /** Who held the lease before this store's run took it (the lease item keeps its last holder). */
+  private previousHolder?: string;
 
   constructor(
     private readonly client: DynamoDBClient,
@@ -92,13 +97,15 @@ export class DynamoDbStateStore implements StatePort, LeasePort, LifecyclePort, 
 
   async acquire(holder: string, ttlMs: number): Promise<boolean> {
     try {
-      await this.client.send(new PutItemCommand({
+      const result = await this.client.send(new PutItemCommand({
         TableName: this.tableName,
         Item: { ...key('LEASE', 'run'), holder: { S: holder }, expiresAt: { N: String(this.now() + ttlMs) } },
         // Free, expired (a crashed run), or ours already.
         ConditionExpression: 'attribute_not_exists(pk) OR expiresAt < :now OR holder = :holder',
         ExpressionAttributeValues: { ':now': { N: String(this.now()) }, ':holder': { S: holder } },
+        ReturnValues: 'ALL_OLD',
       }));
+      this.previousHolder = result.Attributes?.holder?.S;
       return true;
     } catch (e) {
       if (e instanceof ConditionalCheckFailedException || (e as Error).name === 'ConditionalCheckFailedException') return false;
@@ -106,13 +113,15 @@ export class DynamoDbStateStore implements StatePort, LeasePort, LifecyclePort, 
     }
   }
 
+  /** Released by expiring it at once: the item keeps its holder, so that the next one learns who ran last. */
   async release(holder: string): Promise<void> {
     try {
-      await this.client.send(new DeleteItemCommand({
+      await this.client.send(new UpdateItemCommand({
         TableName: this.tableName,
         Key: key('LEASE', 'run'),
+        UpdateExpression: 'SET expiresAt = :zero',
         ConditionExpression: 'holder = :holder',
-        ExpressionAttributeValues: { ':holder': { S: holder } },
+        ExpressionAttributeValues: { ':holder': { S: holder }, ':zero': { N: '0' } },
       }));
     } catch (e) {
       if ((e as Error).name !== 'ConditionalCheckFailedException') throw e;
@@ -213,10 +222,12 @@ export class DynamoDbStateStore implements StatePort, LeasePort, LifecyclePort, 
     for (let i = 0; i < requests.length; i += BATCH) await this.batchWrite(requests.slice(i, i + BATCH));
   }
 
+  /** The reading, only if the run that held the lease just before this store's run saved or reused it last. */
   async cachedOrganization(): Promise<CachedOrganization | undefined> {
+    if (this.previousHolder === undefined) return undefined;
     const items = await this.query('ORG');
     const head = items.find((i) => i.sk.S === 'head');
-    if (!head) return undefined;
+    if (!head || head.savedBy?.S !== this.previousHolder) return undefined;
     const generation = head.generation?.S;
     const count = Number(head.parts?.N);
     const parts = items.filter((i) => i.sk.S!.startsWith('part#') && i.generation?.S === generation)
@@ -225,11 +236,12 @@ export class DynamoDbStateStore implements StatePort, LeasePort, LifecyclePort, 
     const stored = JSON.parse(parts.map((p) => p.json.S!).join('')) as StoredOrganization;
     return {
       readAt: Number(head.readAt.N),
+      invocations: Number(head.invocations?.N ?? 1),
       org: { rootId: stored.rootId, units: new Map(stored.units.map((u) => [u.id, u])), accounts: new Map(stored.accounts.map((a) => [a.id, a])) },
     };
   }
 
-  async saveOrganization(cached: CachedOrganization): Promise<void> {
+  async saveOrganization(cached: Omit<CachedOrganization, 'invocations'>, runId: string): Promise<void> {
     const { rootId, units, accounts } = cached.org;
     const stored: StoredOrganization = { rootId, units: [...units.values()], accounts: [...accounts.values()] };
     const json = JSON.stringify(stored);
@@ -243,12 +255,21 @@ export class DynamoDbStateStore implements StatePort, LeasePort, LifecyclePort, 
     for (let i = 0; i < parts.length; i += 10) await this.batchWrite(parts.slice(i, i + 10));
     await this.client.send(new PutItemCommand({
       TableName: this.tableName,
-      Item: { ...key('ORG', 'head'), generation: { S: generation }, parts: { N: String(parts.length) }, readAt: { N: String(cached.readAt) } },
+      Item: {
+        ...key('ORG', 'head'), generation: { S: generation }, parts: { N: String(parts.length) }, readAt: { N: String(cached.readAt) },
+        savedBy: { S: runId }, invocations: { N: '1' },
+      },
     }));
   }
 
-  async forgetOrganization(): Promise<void> {
-    await this.client.send(new DeleteItemCommand({ TableName: this.tableName, Key: key('ORG', 'head') }));
+  async reusedOrganization(runId: string): Promise<void> {
+    await this.client.send(new UpdateItemCommand({
+      TableName: this.tableName,
+      Key: key('ORG', 'head'),
+      UpdateExpression: 'SET savedBy = :run ADD invocations :one',
+      ConditionExpression: 'attribute_exists(pk)',
+      ExpressionAttributeValues: { ':run': { S: runId }, ':one': { N: '1' } },
+    }));
   }
 
   private async query(kind: string): Promise<Item[]> {

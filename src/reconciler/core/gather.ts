@@ -78,8 +78,10 @@ export interface GatherDeps {
   readonly tagCache?: TagCachePort;
   /** What the events that started this run say. @default - nothing */
   readonly trigger?: TriggerFacts;
-  /** The organization as the last run read it, for this run's continuations. @default - read every time */
+  /** The organization as the last run read it, for its continuation (applying runs only). @default - read every time */
   readonly orgCache?: OrgCachePort;
+  /** This run, as the organization cache names the run that saved a reading. @default - the cache is not used */
+  readonly runId?: string;
 }
 
 /** A run that stops before deciding anything. */
@@ -116,7 +118,8 @@ export async function gather(deps: GatherDeps): Promise<Gathered> {
   try {
     const organization = await organizationForRun({
       read: () => readOrganization(deps.organizations, { withTags: false, concurrency }),
-      cache: deps.orgCache,
+      cache: deps.runId === undefined ? undefined : deps.orgCache,
+      runId: deps.runId ?? '',
       continuation: deps.trigger?.continuationOnly ?? false,
       now: () => deps.clock.now(),
     });

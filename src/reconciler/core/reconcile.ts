@@ -48,7 +48,9 @@ export async function reconcile(deps: ReconcileDeps, mode: 'plan' | 'apply'): Pr
     const withEarly = (r: RunReport) => (early ? withEarlyGrant(r, early) : r);
     // Plans and dry runs save per-account readings too: a cache of what Identity Center holds, so that they also complete.
     // What the early pass created is read again first, as a change someone else made would be.
-    const gathered = await gather(early && 'created' in early ? withChangedTargets(deps, early.created) : deps);
+    // Only applying runs hold the lease, so only they may save or reuse the organization for a continuation.
+    const reading = applying ? deps : { ...deps, orgCache: undefined };
+    const gathered = await gather(early && 'created' in early ? withChangedTargets(reading, early.created) : reading);
     if ('stop' in gathered) return withEarly(summarizeStop(gathered.stop, deps.guards.dryRun, meta()));
     const { observation, instance } = gathered;
     const decision = decide(observation, mode, deps.guards, deps.clock.now());
