@@ -207,3 +207,35 @@ describe('the per-account reading of a delegated administrator', () => {
     expect(report.outcome).toBe('continuing');
   });
 });
+
+describe('outcomes of creates from the FAILED listing', () => {
+  const many = () => orgFrom({ 'Root': ['management'], 'Root/Workloads': Array.from({ length: 80 }, (_, i) => `workload-${i}`) });
+  /** The fake with a FAILED listing, counting its calls. */
+  const withFailedListing = (ic: FakeIdentityCenter) => {
+    let listings = 0;
+    Object.assign(ic, {
+      listFailed: async () => {
+        listings++;
+        return new Set([...ic.finished.values()].filter((s) => s.status === 'FAILED').map((s) => s.requestId));
+      },
+    });
+    return () => listings;
+  };
+
+  test('are inferred where the next run reads per principal, and never from per-account readings, which would keep the word', async () => {
+    const perPrincipal = new World(many(), configWith([adminsEverywhere]));
+    const listedThere = withFailedListing(perPrincipal.ic);
+    expect((await perPrincipal.run()).counts.created).toBe(81);
+    expect(listedThere()).toBeGreaterThan(0);
+    expect(perPrincipal.ic.describes).toBeLessThan(81);
+
+    const perAccount = new World(many(), configWith([adminsEverywhere]));
+    perAccount.ic.forPrincipalRefused = true;
+    const listedHere = withFailedListing(perAccount.ic);
+    const report = await perAccount.run('apply', { readings: new MemoryReadings() });
+    expect(report.readStrategy).toBe('per-account');
+    expect(report.counts.created).toBe(81);
+    expect(listedHere()).toBe(0);
+    expect(perAccount.ic.describes).toBeGreaterThanOrEqual(81);
+  });
+});

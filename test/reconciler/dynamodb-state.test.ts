@@ -1,4 +1,4 @@
-import { DynamoDBClient, PutItemCommand, ScanCommand } from '@aws-sdk/client-dynamodb';
+import { DeleteItemCommand, DynamoDBClient, PutItemCommand, ScanCommand } from '@aws-sdk/client-dynamodb';
 import { SSMClient } from '@aws-sdk/client-ssm';
 import { AwsSimulator } from '../../simulator';
 import { DynamoDbEndpoint } from '../../simulator/dynamodb/dynalite-endpoint';
@@ -128,6 +128,18 @@ describe('DynamoDbStateStore', () => {
     // run-3 sees it used twice; it neither saves nor reuses, so run-4 (after it) gets nothing.
     await invocation('run-3', async (store) => expect((await store.cachedOrganization())?.invocations).toBe(2));
     await invocation('run-4', async (store) => expect(await store.cachedOrganization()).toBeUndefined());
+
+    // A name of emoji (surrogate pairs in UTF-16) across a part boundary, at both parities: each part is whole UTF-8, as
+    // DynamoDB stores strings (dynalite keeps a lone surrogate, DynamoDB would not), and the reading comes back whole.
+    for (const shift of ['', 'x']) {
+      const emoji = { ...org, units: new Map([...units, ['ou-root-bbbb2222', { id: 'ou-root-bbbb2222', name: `${shift}${'\u{1F680}'.repeat(60_000)}`, parentId: 'r-root' }]]) };
+      await invocation(`emoji${shift}`, (store) => store.saveOrganization({ org: emoji, readAt: 3_000 }, `emoji${shift}`));
+      const stored = (await items()).filter((i) => i.pk.S === 'ORG' && i.sk.S!.startsWith('part#') && i.generation.S!.startsWith('3000-'));
+      for (const part of stored) expect(Buffer.from(part.json.S!, 'utf8').toString('utf8')).toBe(part.json.S);
+      await invocation(`after-emoji${shift}`, async (store) => expect((await store.cachedOrganization())?.org).toEqual(emoji));
+      await client.send(new DeleteItemCommand({ TableName: table, Key: { pk: { S: 'ORG' }, sk: { S: 'head' } } }));
+      for (const part of stored) await client.send(new DeleteItemCommand({ TableName: table, Key: { pk: part.pk, sk: part.sk } }));
+    }
 
     // A save cut short: a part of another generation than the head names is no reading.
     await invocation('run-5', (store) => store.saveOrganization({ org: { ...org, accounts: new Map([...accounts].slice(0, 10)) }, readAt: 2_000 }, 'run-5'));

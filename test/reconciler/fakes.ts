@@ -305,7 +305,10 @@ export class MemoryState implements StatePort, LeasePort {
   writes = 0;
   /** Who holds the lease, if anyone. */
   holder?: string;
+  /** The holder before the current one, as the DynamoDB lease item remembers it. */
+  previousHolder?: string;
   legacy?: LegacyState;
+  private lastHolder?: string;
   constructor(public state?: ReconcilerState) {}
   async read(): Promise<StoredState> {
     if (this.failRead) throw new Error('dynamodb unavailable');
@@ -321,9 +324,6 @@ export class MemoryState implements StatePort, LeasePort {
   principals(): string[] {
     return [...new Set((this.state?.pairs ?? []).map((p) => p.slice(0, p.indexOf('|'))))].sort();
   }
-  /** The holder before the current one, as the DynamoDB lease item remembers it. */
-  previousHolder?: string;
-  private lastHolder?: string;
   async acquire(holder: string) {
     if (this.holder !== undefined && this.holder !== holder) return false;
     if (this.lastHolder !== holder) this.previousHolder = this.lastHolder;

@@ -1,5 +1,6 @@
 import {
-  AttributeValue, BatchWriteItemCommand, ConditionalCheckFailedException, DeleteItemCommand, DynamoDBClient, PutItemCommand, UpdateItemCommand, WriteRequest,
+  AttributeValue, BatchWriteItemCommand, ConditionalCheckFailedException, DeleteItemCommand, DynamoDBClient, PutItemCommand, UpdateItemCommand,
+  WriteRequest,
   paginateQuery,
 } from '@aws-sdk/client-dynamodb';
 import { SsmDocumentStore } from './ssm-document-store';
@@ -247,17 +248,25 @@ export class DynamoDbStateStore implements StatePort, LeasePort, LifecyclePort, 
     const json = JSON.stringify(stored);
     const generation = `${cached.readAt}-${Math.random().toString(36).slice(2, 10)}`;
     const parts: WriteRequest[] = [];
-    for (let i = 0; i * ORG_PART_CHARS < json.length; i++) {
-      const item = { ...key('ORG', `part#${i}`), generation: { S: generation }, json: { S: json.slice(i * ORG_PART_CHARS, (i + 1) * ORG_PART_CHARS) } };
+    for (let start = 0; start < json.length;) {
+      let end = Math.min(json.length, start + ORG_PART_CHARS);
+      // Never between the two halves of a surrogate pair (an OU name may hold any character): each part must be valid UTF-16.
+      if (end < json.length && /[\uD800-\uDBFF]/.test(json[end - 1])) end--;
+      const item = { ...key('ORG', `part#${parts.length}`), generation: { S: generation }, json: { S: json.slice(start, end) } };
       parts.push({ PutRequest: { Item: item } });
+      start = end;
     }
     // A batch holds at most 16 MB, and 25 parts of 300 KB at most would exceed it: 10 at a time.
     for (let i = 0; i < parts.length; i += 10) await this.batchWrite(parts.slice(i, i + 10));
     await this.client.send(new PutItemCommand({
       TableName: this.tableName,
       Item: {
-        ...key('ORG', 'head'), generation: { S: generation }, parts: { N: String(parts.length) }, readAt: { N: String(cached.readAt) },
-        savedBy: { S: runId }, invocations: { N: '1' },
+        ...key('ORG', 'head'),
+        generation: { S: generation },
+        parts: { N: String(parts.length) },
+        readAt: { N: String(cached.readAt) },
+        savedBy: { S: runId },
+        invocations: { N: '1' },
       },
     }));
   }

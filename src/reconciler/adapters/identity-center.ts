@@ -137,11 +137,11 @@ export class IdentityCenterAdapter implements IdentityCenterReadPort, IdentityCe
    * (OperationStatusFilter) but neither the listing's order nor how long operations stay in it;
    * the poller uses it only to tell failures from successes of creates it already saw finish.
    */
-  async listFailed(kind: OperationKind): Promise<Set<string>> {
-    return this.listStatus(kind, 'FAILED');
+  async listFailed(kind: OperationKind, limit: number): Promise<Set<string>> {
+    return this.listStatus(kind, 'FAILED', limit);
   }
 
-  private async listStatus(kind: OperationKind, status: 'IN_PROGRESS' | 'FAILED'): Promise<Set<string>> {
+  private async listStatus(kind: OperationKind, status: 'IN_PROGRESS' | 'FAILED', limit = Infinity): Promise<Set<string>> {
     const ids = new Set<string>();
     const input = { InstanceArn: this.instanceArn, Filter: { Status: status } };
     const config = { client: this.client, pageSize: 100 };
@@ -157,6 +157,7 @@ export class IdentityCenterAdapter implements IdentityCenterReadPort, IdentityCe
           ? page.AccountAssignmentsDeletionStatus
           : (page as { PermissionSetsProvisioningStatus?: Array<{ RequestId?: string }> }).PermissionSetsProvisioningStatus;
       for (const row of rows ?? []) if (row.RequestId) ids.add(row.RequestId);
+      if (ids.size > limit) break;
     }
     return ids;
   }

@@ -36,6 +36,8 @@ export interface ApplyOptions {
   readonly inferSucceeded?: readonly OperationKind[];
   /** Called as each operation ends. */
   readonly onOutcome?: (outcome: OperationOutcome) => void;
+  /** Called when the poller learns something the run's report should say (the FAILED listing found wanting). */
+  readonly onNotice?: (message: string) => void;
 }
 
 export type OutcomeStatus = 'succeeded' | 'failed' | 'not-started' | 'unknown';
@@ -310,6 +312,14 @@ const LATENCY_SAMPLES = 64;
 const RATE_HEADROOM = 0.9;
 /** FAILED listings longer than this (about 20 pages) cost more than describing what they would classify. */
 const MAX_FAILED_LISTED = 2000;
+/**
+ * Only operations freed this many typical latencies before a FAILED listing is asked are judged by
+ * it: AWS does not say how soon a failure shows there, and an index lag of a second or two is
+ * plausible. (The batches gather for about four latencies anyway.)
+ */
+const FAILED_LISTING_SETTLE_LATENCIES = 2;
+/** One inferred success in this many is described all the same: a FAILED answer turns inference off. */
+const VERIFY_EVERY = 20;
 
 /**
  * One poll loop for every operation in flight. Each tick lists the operations of a kind that are
@@ -524,11 +534,18 @@ class StatusPoller {
     for (const [kind, list] of byKind) {
       const inFlight = [...this.running].some((t) => t.kind === kind);
       const oldest = Math.min(...list.map((t) => t.finishedAt ?? now));
-      if (!final && inFlight && list.length < 4 * this.options.maxOutstanding && now - oldest < 8 * this.typicalLatencyMs) continue;
-      // Nothing of its kind left running (the run's end, or a lull) and some too recent for the FAILED listing (see
-      // below): a few are described at once rather than waited for; more wait until they have settled, for one listing.
-      if (!final && !inFlight && this.infers(kind) && list.some((t) => now - (t.finishedAt ?? now) < this.typicalLatencyMs)) {
-        if (list.length <= this.options.maxOutstanding) await Promise.all(list.map((t) => this.describe(t)));
+      const waitedLong = now - oldest >= 8 * this.typicalLatencyMs;
+      if (this.infers(kind) && !final) {
+        // One FAILED listing judges only what has settled (see below): worth it once two waves of them have gathered.
+        const settled = list.filter((t) => now - (t.finishedAt ?? now) >= this.settleMs()).length;
+        if (inFlight && settled < 2 * this.options.maxOutstanding && !waitedLong) continue;
+        // Nothing of its kind left running (the run's end, or a lull) and some not settled yet: a few are described
+        // at once rather than waited for; more wait until they have settled, for one listing.
+        if (!inFlight && settled < list.length) {
+          if (list.length <= 2 * this.options.maxOutstanding) await Promise.all(list.map((t) => this.describe(t)));
+          continue;
+        }
+      } else if (!final && inFlight && list.length < 4 * this.options.maxOutstanding && !waitedLong) {
         continue;
       }
       // A second listing must leave an operation out before its outcome is inferred (one is made if none has since).
@@ -539,44 +556,64 @@ class StatusPoller {
       const askedAt = this.options.clock.now();
       const failed = this.infers(kind) ? await this.listFailed(kind) : undefined;
       if (!failed) {
-        if (final) {
-          for (const t of list) this.conclude(t, 'unknown');
-        } else {
-          await Promise.all(list.map((t) => this.describe(t)));
-        }
+        // Listings say these finished: a Describe each gives their outcome, also at the deadline.
+        await Promise.all(list.map((t) => this.describe(t)));
+        if (final) for (const t of list) if (this.unclassified.has(t)) this.conclude(t, 'unknown');
         continue;
       }
-      // A failure may take a while to show in the FAILED listing: only what finished a typical latency before it was asked is judged by it.
-      const settledBefore = askedAt - this.typicalLatencyMs;
+      // A failure may take a while to show in the FAILED listing: only what finished well before it was asked is judged by it.
+      const settledBefore = askedAt - this.settleMs();
       const failures: Tracked[] = [];
-      // Two listings since it was freed left it out, and this one was asked after them: not FAILED is SUCCEEDED.
+      const verifying: Tracked[] = [];
       for (const t of list) {
-        if (failed.has(t.requestId) || t.reappeared || t.absences < 2) {failures.push(t);} else if ((t.finishedAt ?? askedAt) > settledBefore) {
+        if (failed.has(t.requestId) || t.reappeared || t.absences < 2) {
+          failures.push(t);
+        } else if ((t.finishedAt ?? askedAt) > settledBefore) {
+          // Too recent: judged by a later listing, or described at the deadline.
           if (final) failures.push(t);
-        } else {this.conclude(t, { requestId: t.requestId, status: 'SUCCEEDED' });}
+        } else if (sampled(t.requestId)) {
+          verifying.push(t);
+        } else {
+          // Two listings since it was freed left it out, and this one was asked well after them: not FAILED is SUCCEEDED.
+          this.conclude(t, { requestId: t.requestId, status: 'SUCCEEDED' });
+        }
       }
       // A failure's reason decides whether it is retried: described, also at the deadline (failures are few).
-      await Promise.all(failures.map((t) => this.describe(t)));
+      await Promise.all([...failures.map((t) => this.describe(t)), ...verifying.map((t) => this.describe(t, true))]);
       if (final) for (const t of failures) if (this.unclassified.has(t)) this.conclude(t, 'unknown');
     }
+  }
+
+  /** How long ago an operation must have finished for the FAILED listing to judge it. */
+  private settleMs(): number {
+    return FAILED_LISTING_SETTLE_LATENCIES * this.typicalLatencyMs;
   }
 
   private async listFailed(kind: OperationKind): Promise<Set<string> | undefined> {
     this.statusReads++;
     try {
-      const failed = await this.port.listFailed!(kind);
-      if (failed.size > MAX_FAILED_LISTED) this.classifyByListing = false;
+      const failed = await this.port.listFailed!(kind, MAX_FAILED_LISTED);
+      if (failed.size > MAX_FAILED_LISTED) {
+        this.classifyByListing = false;
+        this.options.onNotice?.(`Identity Center lists more than ${MAX_FAILED_LISTED} FAILED operations of a kind: outcomes are described one by one for the rest of this run`);
+      }
       return failed;
     } catch {
       return undefined;
     }
   }
 
-  private async describe(t: Tracked): Promise<void> {
+  /** `inferred`: the listings took it for SUCCEEDED, and this checks them. */
+  private async describe(t: Tracked, inferred = false): Promise<void> {
     const askedAt = this.options.clock.now();
     this.statusReads++;
     try {
       const status = await this.port.describe(t.kind, t.requestId);
+      if (inferred && status.status === 'FAILED' && this.classifyByListing) {
+        this.classifyByListing = false;
+        this.options.onNotice?.('an operation missing from the FAILED listing had FAILED (the listing lags behind): '
+          + 'outcomes are described one by one for the rest of this run, and successes inferred before may be wrong; the next run reads them again');
+      }
       if (status.status !== 'IN_PROGRESS') {
         if (this.running.delete(t)) {
           this.observe(t, askedAt);
@@ -606,6 +643,14 @@ class StatusPoller {
     this.samples.push((lower + foundAt - t.startedAt) / 2);
     if (this.samples.length > LATENCY_SAMPLES) this.samples.shift();
   }
+}
+
+/** One request id in VERIFY_EVERY, by a hash of it: no pattern in the order operations end can avoid the sample. */
+function sampled(requestId: string): boolean {
+  let hash = 2166136261;
+  for (let i = 0; i < requestId.length; i++) hash = Math.imul(hash + requestId.charCodeAt(i), 16777619);
+  // A last mix, so that ids differing only in their last character do not land on neighbouring residues.
+  return Math.abs(Math.imul(hash + (hash % 65521), 2246822507)) % VERIFY_EVERY === 0;
 }
 
 /** Some operation in flight is of a kind whose outcome the FAILED listing gives. */

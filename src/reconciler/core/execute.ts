@@ -36,6 +36,8 @@ export interface Execution {
   readonly outcomes: OperationOutcome[];
   /** Problems of this stage (state writes, time), for the report. */
   readonly errors: string[];
+  /** What applying learnt that the report should say. @default none */
+  readonly notices?: string[];
   /** The run stopped for time after making progress; a follow-up invocation continues it. */
   readonly continuation: boolean;
   /** Nothing failed, was refused, left for later or reported as an error. */
@@ -76,6 +78,7 @@ export async function execute(
   if (operations.length > 0 && deps.time.shouldStop()) {
     errors.push('reading the organization and the assignments took the whole run; nothing was applied. Raise the function\'s timeout or the read rates');
   }
+  const notices: string[] = [];
   const outcomes = operations.length === 0 ? [] : await applyOperations(operations, port, {
     maxOutstanding: deps.limits.maxOutstanding,
     requestsPerSecond: deps.limits.identityCenterRequestsPerSecond,
@@ -85,6 +88,7 @@ export async function execute(
     // A create taken for succeeded on the listings' word is checked by the next run's per-principal reading;
     // per-account readings would keep the word instead (they record this run's writes), so there every outcome is described.
     inferSucceeded: observed.current.strategy === 'per-principal' ? ['create'] : [],
+    onNotice: (message) => notices.push(message),
   });
 
   const tally = tallyOutcomes(outcomes);
@@ -104,7 +108,7 @@ export async function execute(
       await claims.publish(withdrawn).catch((e) => errors.push(`this automation's claims could not be published (${errorMessage(e)}); the next run tries again`));
     }
   }
-  return { guarded, outcomes, errors, continuation, clean };
+  return { guarded, outcomes, errors, notices, continuation, clean };
 }
 
 /** The state with the pairs that no longer hold anything forgotten, when that changed it. */

@@ -69,9 +69,10 @@ export interface IdentityCenterWritePort {
   /**
    * Request ids of this kind that Identity Center lists as FAILED (`List...Status` with that filter,
    * every page): with it, an operation that has left the IN_PROGRESS listing and is not among these
-   * SUCCEEDED, and only failures cost a `Describe...Status`. @default - every outcome is described
+   * SUCCEEDED, and only failures cost a `Describe...Status`. Paging stops once more than `limit` are
+   * listed. @default - every outcome is described
    */
-  listFailed?(kind: OperationKind): Promise<Set<string>>;
+  listFailed?(kind: OperationKind, limit: number): Promise<Set<string>>;
   describe(kind: OperationKind, requestId: string): Promise<OperationStatus>;
 }
 

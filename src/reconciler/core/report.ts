@@ -179,7 +179,7 @@ export function summarize(observed: Observation, decision: Decision, executed: E
     counts,
     refusals: guarded.refusals,
     errors: [...decision.errors, ...executed.errors],
-    notices: [...decision.notices, ...expiryNotices(observed, decision, expiring, decision.writes ? outcomes : undefined)],
+    notices: [...decision.notices, ...expiryNotices(observed, decision, expiring, decision.writes ? outcomes : undefined), ...executed.notices ?? []],
     readStrategy: observed.current.strategy,
   };
   if (!decision.writes) {

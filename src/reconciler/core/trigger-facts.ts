@@ -46,7 +46,7 @@ export function triggerFacts(bodies: readonly string[]): TriggerFacts {
     } catch {
       continue;
     }
-    if (event?.continuation !== undefined && typeof event.continuation === 'object') continuations++;
+    if (typeof event?.continuation === 'object' && event.continuation !== null) continuations++;
     const detail = event?.detail;
     if (!detail || typeof detail !== 'object') continue;
     const name = detail.eventName;
