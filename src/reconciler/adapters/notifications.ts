@@ -9,7 +9,7 @@ import { RunReport } from '../core/report';
 /** PutEvents takes at most 10 entries. */
 const EVENTS_PER_CALL = 10;
 /** PutEvents calls in flight: far below its quota (thousands of requests per second, depending on the region). */
-const PUT_EVENTS_CONCURRENCY = 4;
+const PUT_EVENTS_CONCURRENCY = 10;
 
 /**
  * Puts the run summary and one event per change on the automation's event bus. An operation the

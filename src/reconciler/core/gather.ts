@@ -114,6 +114,11 @@ export async function gather(deps: GatherDeps): Promise<Gathered> {
   const stopReading = () => (time?.shouldStop() ?? false) || deps.clock.now() >= readUntil;
   let org: OrgSnapshot;
   const orgNotices: string[] = [];
+  const instance = deps.connect(document);
+  // The references and provisioning drift need no organization: read alongside it, under quotas of their own.
+  const independent = resolveReferences(document, instance.identityStore, instance.identityCenter, concurrency).then(async (refs) => ({
+    refs, drift: await readDrift([...configuredNames(document, refs).permissionSets], instance.identityCenter, concurrency),
+  }));
   let tagsIncomplete: Observation['tagsIncomplete'];
   try {
     const organization = await organizationForRun({
@@ -144,15 +149,13 @@ export async function gather(deps: GatherDeps): Promise<Gathered> {
   } catch (e) {
     return { stop: { outcome: 'failed', document, revision, errors: [`reading the organization failed (${errorMessage(e)}); nothing was changed`] } };
   }
-  const instance = deps.connect(document);
-  const refs = await resolveReferences(document, instance.identityStore, instance.identityCenter, concurrency);
+  const { refs, drift } = await independent;
   const configured = configuredNames(document, refs);
   const scope = managedScope(configured.pairs, remembered.pairs, org, eligibility(document.options.managementAccountId));
   const principals = [...scope.principals].map(parsePrincipalKey);
   const changedTargets = new Set((deps.trigger?.assignmentsChanged ?? []).map((t) => targetKey(t.permissionSetArn, t.accountId)));
   const bounded = time && deps.readings && { readings: deps.readings, now: () => deps.clock.now(), stop: stopReading, changed: changedTargets };
   const current = await readCurrent(principals, scope.pairs, [...scope.plannableAccounts], instance.identityCenter, concurrency, bounded);
-  const drift = await readDrift([...configured.permissionSets], instance.identityCenter, concurrency);
   const vanished = await readVanished(deletionCandidates(remembered, configured, scope, refs), instance.identityStore, concurrency);
   const claims = await readClaims(instance, [...scope.pairs, ...configured.pairs], deps.clock.now());
   const managementProvisioned = await readManagementProvisioned(document, instance.identityCenter);
