@@ -538,13 +538,8 @@ class StatusPoller {
       if (this.infers(kind) && !final) {
         // One FAILED listing judges only what has settled (see below): worth it once two waves of them have gathered.
         const settled = list.filter((t) => now - (t.finishedAt ?? now) >= this.settleMs()).length;
+        // With nothing of its kind left running (the run's end, or a lull), at once: what has not settled is described.
         if (inFlight && settled < 2 * this.options.maxOutstanding && !waitedLong) continue;
-        // Nothing of its kind left running (the run's end, or a lull) and some not settled yet: a few are described
-        // at once rather than waited for; more wait until they have settled, for one listing.
-        if (!inFlight && settled < list.length) {
-          if (list.length <= 2 * this.options.maxOutstanding) await Promise.all(list.map((t) => this.describe(t)));
-          continue;
-        }
       } else if (!final && inFlight && list.length < 4 * this.options.maxOutstanding && !waitedLong) {
         continue;
       }
@@ -569,8 +564,8 @@ class StatusPoller {
         if (failed.has(t.requestId) || t.reappeared || t.absences < 2) {
           failures.push(t);
         } else if ((t.finishedAt ?? askedAt) > settledBefore) {
-          // Too recent: judged by a later listing, or described at the deadline.
-          if (final) failures.push(t);
+          // Too recent: judged by a later listing, or described when nothing of its kind is left running and at the deadline.
+          if (final || !inFlight) failures.push(t);
         } else if (sampled(t.requestId)) {
           verifying.push(t);
         } else {
