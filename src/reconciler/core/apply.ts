@@ -641,7 +641,7 @@ class StatusPoller {
 }
 
 /** One request id in VERIFY_EVERY, by a hash of it: no pattern in the order operations end can avoid the sample. */
-function sampled(requestId: string): boolean {
+export function sampled(requestId: string): boolean {
   let hash = 2166136261;
   for (let i = 0; i < requestId.length; i++) hash = Math.imul(hash + requestId.charCodeAt(i), 16777619);
   // A last mix, so that ids differing only in their last character do not land on neighbouring residues.
