@@ -74,6 +74,51 @@ describe('fault and fidelity suite', () => {
     expect(report.counts).toMatchObject({ created: active().length, failed: 0 });
   });
 
+  describe('outcomes of creates from the FAILED listing (through the SDK, with the listing a second behind by default)', () => {
+    const reason = 'Received a 409 status error: LimitExceeded: Cannot exceed quota for RolesPerAccount: 1000';
+    // 4 groups x 3 permission sets in 12 accounts: 144 creates, enough for the listings to judge some while others run.
+    const everything = () => h.fixture.groups.flatMap((group) => ['AdministratorAccess', 'PowerUserAccess', 'ReadOnlyAccess']
+      .map((permissionSet): RuleDocument => ({ principal: { group: group.displayName }, permissionSet, target: { all: true } })));
+    const failedListings = () => {
+      let calls = 0;
+      const stop = h.sim.onCall(({ operation, input }) => {
+        if (operation === 'ListAccountAssignmentCreationStatus' && (input.Filter as { Status?: string } | undefined)?.Status === 'FAILED') calls++;
+      });
+      return { calls: () => calls, stop };
+    };
+
+    test('every failure is reported with its reason, and most successes cost no Describe', async () => {
+      h = await Harness.start({ organization: ORG });
+      h.sim.faults.asyncFailures({ rate: 0.1, reason });
+      h.putConfig(everything());
+      const listings = failedListings();
+      const report = await h.apply();
+      listings.stop();
+      const failed = h.sim.identityCenter.operations({ kind: 'CREATE_ASSIGNMENT', status: 'FAILED' });
+      const creates = h.sim.identityCenter.operations({ kind: 'CREATE_ASSIGNMENT' }).length;
+      expect(failed.length).toBeGreaterThan(5);
+      expect(report.counts.failed).toBe(failed.length);
+      expect(report.changes.filter((c) => c.status === 'failed').every((c) => c.reason === reason)).toBe(true);
+      expect(listings.calls()).toBeGreaterThan(0);
+      expect(h.sim.calls.count('sso-admin', 'DescribeAccountAssignmentCreationStatus')).toBeLessThan(creates);
+      expect(report.notices.filter((n) => /FAILED listing/.test(n))).toEqual([]);
+    });
+
+    test('a listing that lags longer than the reconciler waits is caught by its sampled Describes, and the run says so', async () => {
+      h = await Harness.start({ organization: ORG, simulator: { identityCenter: { finalStatusListingLagMs: 10 * 60_000 } } });
+      h.sim.faults.asyncFailures({ rate: 0.3, reason });
+      h.putConfig(everything());
+      const report = await h.apply();
+      const failed = h.sim.identityCenter.operations({ kind: 'CREATE_ASSIGNMENT', status: 'FAILED' });
+      expect(report.notices).toContainEqual(expect.stringMatching(/an operation missing from the FAILED listing had FAILED/));
+      // Some failures were taken for successes before the sample caught one: the next run reads them again.
+      expect(report.counts.failed).toBeGreaterThan(0);
+      expect(report.counts.failed).toBeLessThanOrEqual(failed.length);
+      const next = await h.apply();
+      expect(next.counts.creates).toBeGreaterThanOrEqual(failed.length - report.counts.failed);
+    });
+  });
+
   test('with the permissions AssignmentAutomation grants, assignments in the management account succeed; with the user guide\'s list alone they fail', async () => {
     h = await Harness.start({ organization: ORG });
     const full = synthesizedReconcilerPolicy(h.sim, h.fixture);

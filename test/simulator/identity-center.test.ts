@@ -124,6 +124,28 @@ describe('Identity Center account assignments', () => {
       .toEqual([onSuspended.AccountAssignmentCreationStatus!.RequestId, forDeletedGroup.AccountAssignmentCreationStatus!.RequestId].sort());
   });
 
+  test('a final status shows in the status-filtered listings a second after the operation ended (AWS is silent: an index that lags)', async () => {
+    env = await frozenSimulator();
+    const { sim, admin, accounts, target } = env;
+    const leaver = sim.identityStore.createGroup('Leaver');
+    const failing = (await admin.send(new CreateAccountAssignmentCommand({ ...target(accounts[1].id), PrincipalId: leaver.id }))).AccountAssignmentCreationStatus!.RequestId!;
+    const succeeding = (await admin.send(new CreateAccountAssignmentCommand(target(accounts[2].id)))).AccountAssignmentCreationStatus!.RequestId!;
+    sim.identityStore.deleteGroup(leaver.id);
+    const op = (id: string) => sim.identityCenter.operation(id)!;
+    const listed = async (status: 'IN_PROGRESS' | 'FAILED' | 'SUCCEEDED') => (await admin.send(new ListAccountAssignmentCreationStatusCommand({
+      InstanceArn: sim.identityCenter.instanceArn, Filter: { Status: status },
+    }))).AccountAssignmentsCreationStatus!.map((s) => s.RequestId).sort();
+    // Just after both ended: Describe and the IN_PROGRESS listing know, the FAILED and SUCCEEDED listings not yet.
+    sim.clock.advance(Math.max(op(failing).completesAt, op(succeeding).completesAt) - sim.clock.now() + 10);
+    expect(op(failing).status).toBe('FAILED');
+    expect(await listed('IN_PROGRESS')).toEqual([]);
+    expect(await listed('FAILED')).toEqual([]);
+    expect(await listed('SUCCEEDED')).toEqual([]);
+    sim.clock.advance(1000);
+    expect(await listed('FAILED')).toEqual([failing]);
+    expect(await listed('SUCCEEDED')).toEqual([succeeding]);
+  });
+
   test('deletions in suspended or closing accounts hang, then FAIL like creates (AWS is silent about deletions); the assignment stays', async () => {
     env = await frozenSimulator();
     const { sim, admin, accounts, ps, group, target } = env;

@@ -52,6 +52,15 @@ export interface IdentityCenterBehaviour {
    * https://docs.aws.amazon.com/singlesignon/latest/userguide/delegated-admin.html). @default false
    */
   readonly delegatedAdministrator?: boolean;
+  /**
+   * How long after an operation ends its final status shows in the status-filtered listings
+   * (`List...Status` with `Filter.Status` FAILED or SUCCEEDED); the IN_PROGRESS listing and
+   * `Describe...Status` answer at once. The API reference documents the filter and nothing about
+   * consistency (API_ListAccountAssignmentCreationStatus.html): an index that lags is the less
+   * convenient answer for a client that takes an operation missing from the FAILED listing for a
+   * success, so there is a lag by default. @default 1000 (simulated ms)
+   */
+  readonly finalStatusListingLagMs?: number;
 }
 
 const INACTIVE_ACCOUNT_REASON = (accountId: string) =>
@@ -66,6 +75,8 @@ const INACTIVE_ACCOUNT_REASON = (accountId: string) =>
  * them pays for it.
  */
 const INACTIVE_ACCOUNT_HANG_MS = 3 * 60_000;
+/** See `IdentityCenterBehaviour.finalStatusListingLagMs`: a guess, as AWS says nothing. */
+const DEFAULT_FINAL_STATUS_LISTING_LAG_MS = 1000;
 const MISSING_PRINCIPAL_REASON = (type: PrincipalType, id: string, storeId: string) =>
   // Observed: hashicorp/terraform-provider-aws#19341.
   `Received a 404 status error: the ${type} assignee ${id} was not found in directory ${storeId}`;
@@ -177,6 +188,13 @@ export class AsyncOperations {
   /** The IN_PROGRESS operations of one kind, keyed like `ofKind`. */
   public inProgressOfKind(kind: AsyncOperationKind): SortedKeyIndex<AsyncOperation> {
     return this.inProgressByKind.get(kind)!;
+  }
+
+  /** Whether a listing filtered by `status` shows the operation at `now` (see `finalStatusListingLagMs`). */
+  public listedAs(op: AsyncOperation, status: OperationStatus, now: number): boolean {
+    if (op.status !== status) return false;
+    if (status === 'IN_PROGRESS') return true;
+    return now - (op.completedAt ?? op.completesAt) >= (this.options.behaviour.finalStatusListingLagMs ?? DEFAULT_FINAL_STATUS_LISTING_LAG_MS);
   }
 
   public outstanding(): number {

@@ -65,15 +65,15 @@ export class IdentityCenterApi implements ServiceHandler {
       case 'DeleteAccountAssignment': return { AccountAssignmentDeletionStatus: statusShape(this.submitAssignment('DELETE_ASSIGNMENT', input, context)) };
       case 'DescribeAccountAssignmentCreationStatus': return { AccountAssignmentCreationStatus: statusShape(this.describe(input, 'AccountAssignmentCreationRequestId', 'CREATE_ASSIGNMENT')) };
       case 'DescribeAccountAssignmentDeletionStatus': return { AccountAssignmentDeletionStatus: statusShape(this.describe(input, 'AccountAssignmentDeletionRequestId', 'DELETE_ASSIGNMENT')) };
-      case 'ListAccountAssignmentCreationStatus': return this.listStatuses(input, 'CREATE_ASSIGNMENT', 'AccountAssignmentsCreationStatus');
-      case 'ListAccountAssignmentDeletionStatus': return this.listStatuses(input, 'DELETE_ASSIGNMENT', 'AccountAssignmentsDeletionStatus');
+      case 'ListAccountAssignmentCreationStatus': return this.listStatuses(input, 'CREATE_ASSIGNMENT', 'AccountAssignmentsCreationStatus', context.now);
+      case 'ListAccountAssignmentDeletionStatus': return this.listStatuses(input, 'DELETE_ASSIGNMENT', 'AccountAssignmentsDeletionStatus', context.now);
       case 'ListAccountAssignments': return this.listAccountAssignments(input);
       case 'ListAccountAssignmentsForPrincipal': return this.listAccountAssignmentsForPrincipal(input, context);
       case 'ListAccountsForProvisionedPermissionSet': return this.listAccountsForProvisionedPermissionSet(input);
       case 'ListPermissionSetsProvisionedToAccount': return this.listPermissionSetsProvisionedToAccount(input);
       case 'ProvisionPermissionSet': return { PermissionSetProvisioningStatus: provisioningShape(this.provision(input, context)) };
       case 'DescribePermissionSetProvisioningStatus': return { PermissionSetProvisioningStatus: provisioningShape(this.describe(input, 'ProvisionPermissionSetRequestId', 'PROVISION_PERMISSION_SET')) };
-      case 'ListPermissionSetProvisioningStatus': return this.listStatuses(input, 'PROVISION_PERMISSION_SET', 'PermissionSetsProvisioningStatus');
+      case 'ListPermissionSetProvisioningStatus': return this.listStatuses(input, 'PROVISION_PERMISSION_SET', 'PermissionSetsProvisioningStatus', context.now);
       case 'TagResource': return this.tagResource(input);
       case 'UntagResource': return this.untagResource(input);
       case 'ListTagsForResource': return this.listTagsForResource(input);
@@ -211,7 +211,7 @@ export class IdentityCenterApi implements ServiceHandler {
     return op;
   }
 
-  private listStatuses(input: JsonInput, kind: AsyncOperationKind, listMember: string): unknown {
+  private listStatuses(input: JsonInput, kind: AsyncOperationKind, listMember: string, now: number): unknown {
     this.instanceFrom(input);
     const filter = optionalObject(input, 'Filter', validation);
     const status = oneOf(filter && optionalString(filter, 'Status', validation), 'Status', STATUSES, validation);
@@ -219,7 +219,7 @@ export class IdentityCenterApi implements ServiceHandler {
     // so a NextToken means the same position either way.
     const index = status === 'IN_PROGRESS' ? this.operations.inProgressOfKind(kind) : this.operations.ofKind(kind);
     const page = this.page(index, `List${kind}Status`, status ?? '', input,
-      (op) => (status === undefined || op.status === status
+      (op) => (status === undefined || this.operations.listedAs(op, status, now)
         ? { Status: op.status, RequestId: op.requestId, CreatedDate: op.createdDate / 1000 }
         : undefined));
     return { [listMember]: page.items, NextToken: page.nextToken };
