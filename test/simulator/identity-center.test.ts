@@ -128,7 +128,8 @@ describe('Identity Center account assignments', () => {
     env = await frozenSimulator();
     const { sim, admin, accounts, target } = env;
     const leaver = sim.identityStore.createGroup('Leaver');
-    const failing = (await admin.send(new CreateAccountAssignmentCommand({ ...target(accounts[1].id), PrincipalId: leaver.id }))).AccountAssignmentCreationStatus!.RequestId!;
+    const forLeaver = await admin.send(new CreateAccountAssignmentCommand({ ...target(accounts[1].id), PrincipalId: leaver.id }));
+    const failing = forLeaver.AccountAssignmentCreationStatus!.RequestId!;
     const succeeding = (await admin.send(new CreateAccountAssignmentCommand(target(accounts[2].id)))).AccountAssignmentCreationStatus!.RequestId!;
     sim.identityStore.deleteGroup(leaver.id);
     const op = (id: string) => sim.identityCenter.operation(id)!;
