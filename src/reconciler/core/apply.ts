@@ -27,8 +27,9 @@ export interface ApplyOptions {
   readonly requestsPerSecond?: number;
   /**
    * Kinds whose success may be inferred from the listings (with `listFailed` on the port): an
-   * operation gone from two IN_PROGRESS listings and absent from a FAILED listing asked a typical
-   * latency later SUCCEEDED, without a Describe. AWS documents neither how soon a failure shows in
+   * operation gone from two IN_PROGRESS listings and absent from a FAILED listing asked two typical
+   * latencies later SUCCEEDED, without a Describe (one in 20 is described all the same, to check the
+   * listing; a wrong answer turns inference off). AWS documents neither how soon a failure shows in
    * the FAILED listing nor for how long, so only where a wrong inference errs towards less access
    * and is found out: creates, where the next run reads every assignment again (per-principal).
    * Deletions and provisionings are always described. @default - none: every outcome is described
@@ -604,9 +605,10 @@ class StatusPoller {
     this.statusReads++;
     try {
       const status = await this.port.describe(t.kind, t.requestId);
-      if (inferred && status.status === 'FAILED' && this.classifyByListing) {
+      // Taken for SUCCEEDED, yet FAILED or still running: the listings cannot be trusted with outcomes.
+      if (inferred && status.status !== 'SUCCEEDED' && this.classifyByListing) {
         this.classifyByListing = false;
-        this.options.onNotice?.('an operation missing from the FAILED listing had FAILED (the listing lags behind): '
+        this.options.onNotice?.(`an operation missing from the FAILED listing had not SUCCEEDED (${status.status}; the listings lag behind): `
           + 'outcomes are described one by one for the rest of this run, and successes inferred before may be wrong; the next run reads them again');
       }
       if (status.status !== 'IN_PROGRESS') {
